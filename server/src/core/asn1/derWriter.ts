@@ -1,0 +1,74 @@
+/** Minimal DER encoder used to issue certificates (fixtures, the lab's CAPF and LSCs). */
+
+function lengthBytes(n: number): Buffer {
+  if (n < 0x80) return Buffer.from([n]);
+  const bytes: number[] = [];
+  while (n > 0) {
+    bytes.unshift(n & 0xff);
+    n = Math.floor(n / 256);
+  }
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+export function tlv(identifier: number, content: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([identifier]), lengthBytes(content.length), content]);
+}
+
+export const seq = (...items: Buffer[]): Buffer => tlv(0x30, Buffer.concat(items));
+export const set = (...items: Buffer[]): Buffer => tlv(0x31, Buffer.concat(items));
+export const nul = (): Buffer => Buffer.from([0x05, 0x00]);
+export const bool = (v: boolean): Buffer => tlv(0x01, Buffer.from([v ? 0xff : 0x00]));
+export const octets = (b: Buffer): Buffer => tlv(0x04, b);
+export const bitString = (b: Buffer, unusedBits = 0): Buffer => tlv(0x03, Buffer.concat([Buffer.from([unusedBits]), b]));
+export const utf8 = (s: string): Buffer => tlv(0x0c, Buffer.from(s, 'utf8'));
+export const printable = (s: string): Buffer => tlv(0x13, Buffer.from(s, 'latin1'));
+export const ia5 = (s: string): Buffer => tlv(0x16, Buffer.from(s, 'latin1'));
+/** [n] EXPLICIT (constructed) */
+export const explicit = (n: number, content: Buffer): Buffer => tlv(0xa0 | n, content);
+/** [n] IMPLICIT primitive */
+export const implicitPrimitive = (n: number, content: Buffer): Buffer => tlv(0x80 | n, content);
+
+/** INTEGER from unsigned big-endian bytes (adds a leading zero when the top bit is set). */
+export function uint(bytes: Buffer | number): Buffer {
+  let b = typeof bytes === 'number' ? numberBytes(bytes) : bytes;
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i++;
+  b = b.subarray(i);
+  if (b.length === 0) b = Buffer.from([0]);
+  if (b[0] & 0x80) b = Buffer.concat([Buffer.from([0]), b]);
+  return tlv(0x02, b);
+}
+
+function numberBytes(n: number): Buffer {
+  const out: number[] = [];
+  do {
+    out.unshift(n & 0xff);
+    n = Math.floor(n / 256);
+  } while (n > 0);
+  return Buffer.from(out);
+}
+
+export function oid(dotted: string): Buffer {
+  const parts = dotted.split('.').map(Number);
+  const bytes: number[] = [parts[0] * 40 + parts[1]];
+  for (const p of parts.slice(2)) {
+    const chunk: number[] = [];
+    let v = p;
+    do {
+      chunk.unshift(v & 0x7f);
+      v = Math.floor(v / 128);
+    } while (v > 0);
+    for (let i = 0; i < chunk.length - 1; i++) chunk[i] |= 0x80;
+    bytes.push(...chunk);
+  }
+  return tlv(0x06, Buffer.from(bytes));
+}
+
+/** UTCTime for years 1950–2049, GeneralizedTime otherwise (RFC 5280 §4.1.2.5). */
+export function time(d: Date): Buffer {
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  const body = `${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}Z`;
+  const y = d.getUTCFullYear();
+  if (y >= 1950 && y < 2050) return tlv(0x17, Buffer.from(pad(y % 100) + body, 'latin1'));
+  return tlv(0x18, Buffer.from(pad(y, 4) + body, 'latin1'));
+}

@@ -1,0 +1,100 @@
+/** Builds and signs a .tlv trust list the way CUCM lays it out (ascending record tags, `;` DNs, header padded to 4). */
+import { createHash, KeyObject, sign as cryptoSign, createPublicKey } from 'node:crypto';
+import { decodeCertificate } from '../cert/decodeCertificate';
+import { DecodedCertificate } from '../cert/model';
+import { HeaderTag, RecordTag } from './tags';
+import { container, cstring, element, u16, u32, u8, version } from './encode';
+
+export type DigestName = 'sha1' | 'sha256' | 'sha512';
+const DIGEST_CODES: Record<DigestName, number> = { sha1: 1, sha256: 2, sha512: 3 };
+
+export interface RecordSpec {
+  /** FUNCTION code (0 SAST, 1 CCM, 2 CCM+TFTP, 3 TFTP, 4 CAPF, 7 APP-SERVER, 21 TVS) */
+  role: number;
+  /** DER certificate */
+  certificate: Buffer;
+  /** write PUBLICKEY/SIGNATURE/CERTHASH without the CERTIFICATE, as CUCM does for CAPF and TVS */
+  hashOnly?: boolean;
+  dnsName?: string;
+  /** dotted IPv4 */
+  ipAddress?: string;
+  /** hash code written in HASH ALGORITHM of a hash-only record (default 1 = SHA-1) */
+  certHashAlgorithm?: number;
+}
+
+export interface BuildOptions {
+  signerCertificate: Buffer;
+  signerKey: KeyObject;
+  records: RecordSpec[];
+  digest?: DigestName;
+  signerVersion?: '1.0' | '1.1';
+  /** FILENAME element, default ITLFile.tlv */
+  filename?: string;
+  timestamp?: Date;
+  formatVersion?: string;
+}
+
+function mustDecode(der: Buffer, what: string): DecodedCertificate {
+  const r = decodeCertificate(der);
+  if (!r.ok) throw new Error(`${what}: ${r.problems[0]?.message ?? 'not a certificate'}`);
+  return r.certificate;
+}
+
+export function encodeRecord(spec: RecordSpec): Buffer {
+  const cert = mustDecode(spec.certificate, `record certificate (role ${spec.role})`);
+  const key = cert.publicKey.type === 'RSA' ? cert.publicKey.pkcs1 : cert.publicKey.type === 'EC' ? cert.publicKey.point : Buffer.alloc(0);
+  const dns = spec.dnsName ? cstring(spec.dnsName) : Buffer.from([0, 0]);
+  const parts: Buffer[] = [
+    element(RecordTag.DNS_NAME, dns),
+    element(RecordTag.SUBJECT_NAME, cstring(cert.subject.cucm)),
+    element(RecordTag.FUNCTION, u16(spec.role)),
+    element(RecordTag.ISSUER_NAME, cstring(cert.issuer.cucm)),
+    element(RecordTag.SERIAL_NUMBER, cert.serial),
+    element(RecordTag.PUBLIC_KEY, key),
+    element(RecordTag.SIGNATURE, cert.signature),
+  ];
+  if (!spec.hashOnly) parts.push(element(RecordTag.CERTIFICATE, cert.der));
+  if (spec.ipAddress) parts.push(element(RecordTag.IP_ADDRESS, Buffer.from(spec.ipAddress.split('.').map(Number))));
+  if (spec.hashOnly) {
+    parts.push(element(RecordTag.CERT_HASH, createHash('sha1').update(cert.der).digest()));
+    parts.push(element(RecordTag.HASH_ALGORITHM, u8(spec.certHashAlgorithm ?? 1)));
+  }
+  const body = Buffer.concat(parts);
+  return Buffer.concat([element(RecordTag.RECORD_LENGTH, u16(body.length + 5)), body]);
+}
+
+export function buildTrustList(opts: BuildOptions): Buffer {
+  const digest = opts.digest ?? 'sha1';
+  const signer = mustDecode(opts.signerCertificate, 'signer certificate');
+  const pub = opts.signerKey.type === 'public' ? opts.signerKey : createPublicKey(opts.signerKey);
+  if (pub.asymmetricKeyType !== 'rsa') throw new Error('the signer key must be RSA: the .tlv format signs with RSA PKCS#1 v1.5 only');
+  const modulusBytes = Math.ceil((pub.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+  const modulusIndex = [64, 128, 256, 512].indexOf(modulusBytes);
+  if (modulusIndex < 0) throw new Error(`the signer key is ${modulusBytes * 8} bits; the format allows 512, 1024, 2048 or 4096`);
+  const records = Buffer.concat(opts.records.map(encodeRecord));
+  const timestamp = Math.floor((opts.timestamp ?? new Date()).getTime() / 1000);
+
+  const before = (headerLength: number) =>
+    Buffer.concat([
+      element(HeaderTag.VERSION, version(opts.formatVersion ?? '1.2')),
+      element(HeaderTag.HEADER_LENGTH, u16(headerLength)),
+      element(HeaderTag.SIGNER_VERSION, version(opts.signerVersion ?? '1.0')),
+      container(HeaderTag.SIGNER_INFO, [
+        element(HeaderTag.SIGNER_NAME, cstring(signer.subject.cucm)),
+        element(HeaderTag.ISSUER_NAME, cstring(signer.issuer.cucm)),
+        element(HeaderTag.SERIAL_NUMBER, signer.serial),
+      ]),
+      container(HeaderTag.SIGNATURE_INFO, [
+        element(HeaderTag.HASH_ALGORITHM, u8(DIGEST_CODES[digest])),
+        container(HeaderTag.SIGNATURE_ALGORITHM_INFO, [element(HeaderTag.SIGNATURE_ALGORITHM, u8(0)), element(HeaderTag.SIGNATURE_MODULUS, u8(modulusIndex))]),
+      ]),
+    ]);
+  const after = Buffer.concat([element(HeaderTag.FILENAME, cstring(opts.filename ?? 'ITLFile.tlv')), element(HeaderTag.TIMESTAMP, u32(timestamp))]);
+  const unpadded = before(0).length + 3 + modulusBytes + after.length;
+  const padding = (4 - (unpadded % 4)) % 4;
+  const headerLength = unpadded + padding;
+  const pre = before(headerLength);
+  const post = Buffer.concat([after, Buffer.alloc(padding, HeaderTag.PADDING)]);
+  const signature = cryptoSign(digest, Buffer.concat([pre, post, records]), opts.signerKey);
+  return Buffer.concat([pre, element(HeaderTag.SIGNATURE, signature), post, records]);
+}

@@ -1,0 +1,93 @@
+/** File-signature check of a decoded trust list: finds the signing SAST record and verifies RSA PKCS#1 v1.5. */
+import { createPublicKey, KeyObject, verify as cryptoVerify, X509Certificate } from 'node:crypto';
+import { TrustList, TrustRecord } from './model';
+import { HASH_ALGORITHMS } from './tags';
+import { normalizeDn } from '../cert/decodeCertificate';
+
+export type SignatureStatus = 'valid' | 'invalid' | 'signer-missing' | 'unsupported-algorithm' | 'unsigned';
+
+export interface SignatureCheck {
+  status: SignatureStatus;
+  /** the SAST record whose serial and issuer match the header */
+  signer?: TrustRecord;
+  /** SHA1, SHA256 or SHA512 */
+  hashName?: string;
+  message: string;
+}
+
+/** The SAST record named by the header's serial number and issuer, if any. */
+export function findSigner(list: TrustList): TrustRecord | undefined {
+  const serial = list.header.signerSerial;
+  if (!serial) return undefined;
+  const issuer = list.header.signerIssuer ? normalizeDn(list.header.signerIssuer) : undefined;
+  return list.records.find(
+    (r) => r.role === 0 && r.serial?.equals(serial) && (!issuer || !r.issuer || normalizeDn(r.issuer) === issuer),
+  );
+}
+
+/** The public key a record carries: from its certificate, else from its PUBLICKEY (PKCS#1 RSAPublicKey). */
+export function recordPublicKey(record: TrustRecord): KeyObject | undefined {
+  try {
+    if (record.certificate) return new X509Certificate(record.certificate).publicKey;
+  } catch {
+    /* fall through to PUBLICKEY */
+  }
+  try {
+    if (record.publicKey) return createPublicKey({ key: record.publicKey, format: 'der', type: 'pkcs1' });
+  } catch {
+    /* EC points and garbage are not RSA keys */
+  }
+  return undefined;
+}
+
+/** The bytes the signature covers: the whole file with the SIGNATURE element (tag, length, value) cut out. */
+export function signedBytes(bytes: Buffer, list: TrustList): Buffer | undefined {
+  const sig = list.header.signature;
+  if (!sig || sig.truncated) return undefined;
+  return Buffer.concat([bytes.subarray(0, sig.offset), bytes.subarray(sig.valueOffset + sig.length)]);
+}
+
+export function verifyTrustList(bytes: Uint8Array, list: TrustList): SignatureCheck {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
+  const sig = list.header.signature;
+  if (!sig || sig.truncated || sig.raw.length === 0) {
+    return { status: 'unsigned', message: 'The file carries no complete SIGNATURE: phones will reject it.' };
+  }
+  const hash = list.header.hashAlgorithm !== undefined ? HASH_ALGORITHMS[list.header.hashAlgorithm] : undefined;
+  if (!hash) {
+    return {
+      status: 'unsupported-algorithm',
+      message: `The header's digest algorithm (${list.header.hashAlgorithm ?? 'missing'}) is not SHA-1, SHA-256 or SHA-512: the signature cannot be checked.`,
+    };
+  }
+  if (list.header.signatureAlgorithm !== undefined && list.header.signatureAlgorithm !== 0) {
+    return { status: 'unsupported-algorithm', hashName: hash.name, message: `Signature algorithm ${list.header.signatureAlgorithm} is not RSA (0).` };
+  }
+  const signer = findSigner(list);
+  if (!signer) {
+    return {
+      status: 'signer-missing',
+      hashName: hash.name,
+      message: `The signer named in the header (serial ${list.header.signerSerial?.toString('hex').toUpperCase() ?? '?'}, ${list.header.signerName ?? 'no name'}) is in no SAST record of the file: phones that do not already trust it will reject the file.`,
+    };
+  }
+  const key = recordPublicKey(signer);
+  if (!key || key.asymmetricKeyType !== 'rsa') {
+    return { status: 'unsupported-algorithm', signer, hashName: hash.name, message: `The signing record #${signer.index} does not hold an RSA key.` };
+  }
+  const data = signedBytes(buf, list);
+  let ok = false;
+  try {
+    ok = !!data && cryptoVerify(hash.node, data, key, sig.raw);
+  } catch {
+    ok = false;
+  }
+  return ok
+    ? { status: 'valid', signer, hashName: hash.name, message: `The ${list.kind === 'TLV' ? 'trust list' : `${list.kind} file`} was verified successfully.` }
+    : {
+        status: 'invalid',
+        signer,
+        hashName: hash.name,
+        message: `The signature does not verify against record #${signer.index} (${signer.subject ?? 'signer'}): the file was changed after it was signed, or signed with another key. Phones will reject it.`,
+      };
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+'use strict';
+// Stands in for the VS Code executable that @vscode/test-electron's runTests() spawns:
+//   code-server-launcher.js [folder] --extensionDevelopmentPath=DIR... --extensionTestsPath=FILE [other flags ignored]
+// Starts code-server + headless chromium, opens the workbench with the test `payload`, and exits with the
+// code the extension host reports through window.codeAutomationExit(code).
+// Env: E2E_TIMEOUT_MS (whole run, default 600000), E2E_KEEP=1 (keep .cache/e2e/run-*), E2E_DEBUG=1.
+const path = require('path');
+const { startCodeServer } = require('../lib/codeServer');
+const { launchBrowser, screenshot } = require('../lib/browser');
+
+function parseArgs(argv) {
+  const a = { devPaths: [], testsPath: null, folder: null };
+  for (const arg of argv) {
+    const m = /^--([^=]+)=(.*)$/.exec(arg);
+    if (m && m[1] === 'extensionDevelopmentPath') a.devPaths.push(path.resolve(m[2]));
+    else if (m && m[1] === 'extensionTestsPath') a.testsPath = path.resolve(m[2]);
+    else if (!arg.startsWith('-') && !a.folder) a.folder = path.resolve(arg);
+    // --no-sandbox, --user-data-dir=, --extensions-dir=, ...: the launcher keeps its own isolated dirs.
+  }
+  if (!a.devPaths.length || !a.testsPath) {
+    throw new Error('usage: code-server-launcher.js [folder] --extensionDevelopmentPath=DIR --extensionTestsPath=FILE');
+  }
+  return a;
+}
+
+// Extension-host console output reaches the page as console messages; keep them, drop workbench noise.
+function forwardConsole(msg) {
+  const text = msg.text();
+  const m = /^%c\[Extension Host\] %c(.*?)%c/s.exec(text) || /^%c\[Extension Host\] (.*)$/s.exec(text);
+  if (m) (msg.type() === 'error' ? process.stderr : process.stdout).write(`${m[1].replace(/\s+$/, '')}\n`);
+  else if (process.env.E2E_DEBUG) process.stderr.write(`[page ${msg.type()}] ${text}\n`);
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const timeoutMs = Number(process.env.E2E_TIMEOUT_MS) || 600000;
+  const t0 = Date.now();
+  const server = await startCodeServer({ timeoutMs: timeoutMs + 15000 });
+  let br = null;
+  let code = 1;
+  try {
+    br = await launchBrowser({ onConsole: forwardConsole });
+    let report;
+    const exited = new Promise((resolve) => { report = resolve; });
+    await br.page.exposeFunction('codeAutomationExit', (c) => { report(Number(c) || 0); });
+    const payload = [
+      ...args.devPaths.map((p) => ['extensionDevelopmentPath', server.remoteUri(p)]),
+      ['extensionTestsPath', server.remoteUri(args.testsPath)],
+    ];
+    const timer = new Promise((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
+    await br.page.goto(server.url(args.folder, payload));
+    code = await Promise.race([exited, timer]);
+    if (code === 'timeout') {
+      console.error(`[launcher] no codeAutomationExit within ${timeoutMs} ms`);
+      await screenshot(br.page, path.join(server.runDir, 'timeout.png')).catch(() => {});
+      code = 1;
+    }
+  } catch (e) {
+    console.error(`[launcher] ${e && e.stack || e}`);
+    code = 1;
+  } finally {
+    if (br) await br.close();
+    if (code !== 0) console.error(`[launcher] failed; code-server log: ${server.logFile} (run dir kept)`);
+    await server.stop({ keep: code !== 0 || undefined });
+  }
+  if (process.env.E2E_DEBUG) console.error(`[launcher] exit ${code} after ${Date.now() - t0} ms`);
+  return code;
+}
+
+main().then((code) => process.exit(code), (e) => { console.error(`[launcher] ${e && e.stack || e}`); process.exit(1); });
