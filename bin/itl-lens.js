@@ -8,4 +8,10 @@ if (!fs.existsSync(bundle)) {
   process.stderr.write('itl-lens: the CLI is not built yet; run `npm run build` in ' + path.dirname(__dirname) + '\n');
   process.exit(2);
 }
-require(bundle);
+const io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() };
+require(bundle)
+  .main(process.argv.slice(2), io)
+  .then(
+    (code) => { process.exitCode = code; },
+    (e) => { process.stderr.write(`itl-lens: ${String(e)}\n`); process.exitCode = 2; },
+  );

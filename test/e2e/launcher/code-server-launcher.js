@@ -24,26 +24,39 @@ function parseArgs(argv) {
   return a;
 }
 
-// Extension-host console output reaches the page as console messages; keep them, drop workbench noise.
-function forwardConsole(msg) {
-  const text = msg.text();
-  const m = /^%c\[Extension Host\] %c(.*?)%c/s.exec(text) || /^%c\[Extension Host\] (.*)$/s.exec(text);
-  if (m) (msg.type() === 'error' ? process.stderr : process.stdout).write(`${m[1].replace(/\s+$/, '')}\n`);
-  else if (process.env.E2E_DEBUG) process.stderr.write(`[page ${msg.type()}] ${text}\n`);
+// In test mode the workbench hands every log line (its own and the extension host's console output) to
+// window.codeAutomationLog(level, args). Print them, minus the workbench's own start-up chatter.
+const NOISE = [/^Resolv(ing|ed) connection token/, /^Creating a socket/, /^\[Service Worker\]/,
+  /^ChatSessionStore:/, /^Updating additional builtin extensions cache/, /open-vsx\.org|ENOTFOUND/,
+  /^Started local extension host/, /^\[driver\]/];
+function formatArg(a) {
+  return typeof a === 'string' ? a : JSON.stringify(a);
 }
+function automationLog(level, args) {
+  const text = [].concat(args || []).map(formatArg).join(' ');
+  if (!process.env.E2E_DEBUG && NOISE.some((re) => re.test(text))) return;
+  (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${text}\n`);
+}
+function debugConsole(msg) {
+  if (process.env.E2E_DEBUG) process.stderr.write(`[page ${msg.type()} +${Date.now() - T0}ms] ${msg.text()}\n`);
+}
+const T0 = Date.now();
+function debug(text) { if (process.env.E2E_DEBUG) process.stderr.write(`[launcher +${Date.now() - T0}ms] ${text}\n`); }
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const timeoutMs = Number(process.env.E2E_TIMEOUT_MS) || 600000;
-  const t0 = Date.now();
   const server = await startCodeServer({ timeoutMs: timeoutMs + 15000 });
   let br = null;
   let code = 1;
   try {
-    br = await launchBrowser({ onConsole: forwardConsole });
+    debug(`code-server up: ${server.baseUrl}`);
+    br = await launchBrowser({ onConsole: debugConsole });
+    debug('browser up');
     let report;
     const exited = new Promise((resolve) => { report = resolve; });
-    await br.page.exposeFunction('codeAutomationExit', (c) => { report(Number(c) || 0); });
+    await br.page.exposeFunction('codeAutomationExit', (c) => { debug(`codeAutomationExit(${c})`); report(Number(c) || 0); });
+    await br.page.exposeFunction('codeAutomationLog', automationLog);
     const payload = [
       ...args.devPaths.map((p) => ['extensionDevelopmentPath', server.remoteUri(p)]),
       ['extensionTestsPath', server.remoteUri(args.testsPath)],
@@ -61,10 +74,11 @@ async function main() {
     code = 1;
   } finally {
     if (br) await br.close();
+    debug('browser closed');
     if (code !== 0) console.error(`[launcher] failed; code-server log: ${server.logFile} (run dir kept)`);
     await server.stop({ keep: code !== 0 || undefined });
   }
-  if (process.env.E2E_DEBUG) console.error(`[launcher] exit ${code} after ${Date.now() - t0} ms`);
+  debug(`server stopped; exit ${code}`);
   return code;
 }
 

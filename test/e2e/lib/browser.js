@@ -224,8 +224,19 @@ async function goToDefinition(page, text, timeoutMs = 15000) {
   return now;
 }
 
+/** Texts of the notification toasts on screen; polls until one matches `until` (RegExp) or timeoutMs. */
+async function readNotifications(page, { until, timeoutMs = 10000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const texts = (await page.locator('.notifications-toasts .notification-toast .notification-list-item-message')
+      .allInnerTexts().catch(() => [])).map(norm);
+    if (!until || texts.some((t) => until.test(t)) || Date.now() > deadline) return texts;
+    await sleep(150);
+  }
+}
+
 module.exports = {
   CHROMIUM, CHROMIUM_ARGS, norm, launchBrowser, openWorkbench, waitForWorkbench, openFileViaQuickOpen,
   runCommand, readEditorText, screenshot, findTextBox, clickText, hoverText, readOutline, readProblems,
-  activeEditorInfo, goToDefinition,
+  activeEditorInfo, goToDefinition, readNotifications,
 };

@@ -1,0 +1,154 @@
+/**
+ * Every custom LSP message between the ITL Lens client and server, declared once and imported by both
+ * (the habit of vscode-eslint's customMessages.ts and rust-analyzer's lsp_ext.ts).
+ * Also the shared naming of decoded-view URIs: `itl-lens-view:<source path>.itlview?<source uri>`.
+ */
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+
+export const VIEW_SCHEME = 'itl-lens-view';
+export const TRUST_LIST_VIEW_LANGUAGE = 'itl-view';
+export const CERTIFICATE_VIEW_LANGUAGE = 'cert-view';
+export const TRUST_LIST_VIEW_EXTENSION = '.itlview';
+export const CERTIFICATE_VIEW_EXTENSION = '.certview';
+
+export type ViewKind = 'trust-list' | 'certificate';
+
+/** The view URI for a source file URI (the path keeps the file name, so tabs read "ITLFile.tlv.itlview"). */
+export function viewUriForSource(sourceUri: string, kind: ViewKind): string {
+  const path = sourceUri.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
+  const ext = kind === 'trust-list' ? TRUST_LIST_VIEW_EXTENSION : CERTIFICATE_VIEW_EXTENSION;
+  return `${VIEW_SCHEME}:${path}${ext}?${encodeURIComponent(sourceUri)}`;
+}
+
+/** The source file URI a view URI stands for, or undefined if it is not a view URI. */
+export function sourceUriForView(viewUri: string): string | undefined {
+  if (!viewUri.startsWith(`${VIEW_SCHEME}:`)) return undefined;
+  const q = viewUri.indexOf('?');
+  if (q < 0) return undefined;
+  try {
+    return decodeURIComponent(viewUri.slice(q + 1));
+  } catch {
+    return undefined;
+  }
+}
+
+export function viewKindForPath(path: string): ViewKind | undefined {
+  if (/\.tlv$/i.test(path)) return 'trust-list';
+  if (/\.(pem|crt|cer|der)$/i.test(path)) return 'certificate';
+  return undefined;
+}
+
+// ---- decoded views ----
+
+export interface DecodedViewParams {
+  /** the source file (file:// or any scheme the client can read) */
+  sourceUri: string;
+}
+export interface DecodedViewResult {
+  viewUri: string;
+  kind: ViewKind;
+  text: string;
+}
+/** Renders the decoded view of a source file. The client's TextDocumentContentProvider calls it. */
+export const DecodedViewRequest = new RequestType<DecodedViewParams, DecodedViewResult, void>('itlLens/decodedView');
+
+export interface ViewChangedParams {
+  sourceUri: string;
+  viewUri: string;
+}
+/** Server → client: the source changed on disk; the client refreshes the view document. */
+export const ViewChangedNotification = new NotificationType<ViewChangedParams>('itlLens/viewChanged');
+
+export interface ByteOffsetParams {
+  viewUri: string;
+  line: number;
+}
+export interface ByteOffsetResult {
+  sourceUri: string;
+  offset: number;
+  length: number;
+}
+/** The source byte range a view line describes (for "Reveal in Hex Editor"). */
+export const ByteOffsetRequest = new RequestType<ByteOffsetParams, ByteOffsetResult | null, void>('itlLens/byteOffset');
+
+// ---- workspace status ----
+
+export interface WorkspaceStatus {
+  trustLists: number;
+  certificates: number;
+  errors: number;
+  warnings: number;
+  /** source URIs that have at least one error (for Explorer decorations) */
+  filesWithErrors: string[];
+  /** true while the first index runs */
+  indexing: boolean;
+}
+/** Server → client whenever the index or its diagnostics change. */
+export const WorkspaceStatusNotification = new NotificationType<WorkspaceStatus>('itlLens/workspaceStatus');
+
+// ---- the local CAPF lab (runs in the server process) ----
+
+export interface LabStartParams {
+  /** lab state folder (absolute); default: <workspace>/.itl-lens-lab */
+  stateDir?: string;
+  host?: string;
+  port?: number;
+}
+export interface LabServerInfo {
+  running: boolean;
+  host?: string;
+  port?: number;
+  stateDir?: string;
+  capfCertificatePath?: string;
+}
+export const LabStartServerRequest = new RequestType<LabStartParams, LabServerInfo, void>('itlLens/lab/startServer');
+export const LabStopServerRequest = new RequestType<void, LabServerInfo, void>('itlLens/lab/stopServer');
+export const LabServerInfoRequest = new RequestType<void, LabServerInfo, void>('itlLens/lab/serverInfo');
+
+export interface LabInstallTestParams {
+  /** trust list to load into the phone; default: one the lab builds around its CAPF certificate */
+  itlUri?: string;
+  device?: string;
+  stateDir?: string;
+}
+export interface LabInstallTestResult {
+  success: boolean;
+  /** phone status messages, in order */
+  timeline: Array<{ at: string; message: string }>;
+  /** the server's Certificate Operation Status */
+  operationStatus?: string;
+  /** where the issued LSC was written (PEM) */
+  lscPath?: string;
+  /** a readable report */
+  report: string;
+}
+/** Runs the phone emulator against the running (or an auto-started) lab server. Reports $/progress. */
+export const LabInstallTestRequest = new RequestType<LabInstallTestParams, LabInstallTestResult, void>('itlLens/lab/installTest');
+
+export interface LabScenariosParams {
+  stateDir?: string;
+}
+export interface LabScenariosResult {
+  passed: number;
+  failed: number;
+  /** markdown report with each scenario's expected and actual outcome */
+  report: string;
+}
+export const LabScenariosRequest = new RequestType<LabScenariosParams, LabScenariosResult, void>('itlLens/lab/scenarios');
+
+export interface LabDeviceTableResult {
+  path: string;
+}
+/** Ensures the lab state exists and returns the device table's path (for "Edit CAPF Device Table"). */
+export const LabDeviceTableRequest = new RequestType<LabStartParams, LabDeviceTableResult, void>('itlLens/lab/deviceTable');
+
+/** Client commands the server's code lenses and links invoke. */
+export const Commands = {
+  openDecodedView: 'itlLens.openDecodedView',
+  revealInHexEditor: 'itlLens.revealInHexEditor',
+  startCapfServer: 'itlLens.startCapfServer',
+  stopCapfServer: 'itlLens.stopCapfServer',
+  runLscInstallTest: 'itlLens.runLscInstallTest',
+  runLscScenarios: 'itlLens.runLscScenarios',
+  editCapfDeviceTable: 'itlLens.editCapfDeviceTable',
+} as const;
