@@ -14,9 +14,9 @@ export function relativeDays(target: Date, now: Date): string {
 }
 
 export function validityPhrase(notBefore: Date | undefined, notAfter: Date | undefined, now: Date): string {
-  if (notBefore && now < notBefore) return `not valid until ${isoDay(notBefore)} (${relativeDays(notBefore, now)})`;
+  if (notBefore && now < notBefore) return `NOT YET VALID: becomes valid ${relativeDays(notBefore, now)}`;
   if (!notAfter) return 'validity unreadable';
-  return now > notAfter ? `EXPIRED ${isoDay(notAfter)} (${relativeDays(notAfter, now)})` : `expires ${isoDay(notAfter)} (${relativeDays(notAfter, now)})`;
+  return now > notAfter ? `EXPIRED ${relativeDays(notAfter, now)}` : `expires ${relativeDays(notAfter, now)}`;
 }
 
 export function isoDay(d: Date): string {

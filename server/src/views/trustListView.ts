@@ -93,7 +93,7 @@ function elementLine(e: TlvElement, ctx: 'header' | 'record', depth: number): st
 
 export function certificateNote(cert: DecodedCertificate, now: Date): string {
   const key = cert.publicKey.type === 'RSA' ? `RSA ${cert.publicKey.bits}` : cert.publicKey.type === 'EC' ? `EC ${cert.publicKey.curve}` : 'unknown key';
-  return `${key}, ${cert.signatureAlgorithm}, valid from ${cert.notBefore ? isoDay(cert.notBefore) : '?'}: ${validityPhrase(cert.notBefore, cert.notAfter, now)}`;
+  return `${key}, ${cert.signatureAlgorithm}, valid ${cert.notBefore ? isoDay(cert.notBefore) : '?'} → ${cert.notAfter ? isoDay(cert.notAfter) : '?'}, ${validityPhrase(cert.notBefore, cert.notAfter, now)}`;
 }
 
 function recordTitle(kind: string, r: TrustRecord): string {
