@@ -89,7 +89,8 @@ fi
 ) || { log "npm install FAILED; last lines of $TOOLS/npm-install.log:"; tail -40 "$TOOLS/npm-install.log"; exit 1; }
 
 # Sanity checks: the pieces that silently break offline.
-"$TOOLS/node_modules/.bin/code-server" --version >/dev/null \
+CS_VERSION="$(HOME="$INSTALL_TMP" XDG_CONFIG_HOME="$INSTALL_TMP/.config" XDG_DATA_HOME="$INSTALL_TMP/.local" \
+  "$TOOLS/node_modules/.bin/code-server" --version | tail -1)" \
   || { log "code-server does not start"; exit 1; }
 RG_BIN="$(find "$TOOLS/node_modules" -path '*@vscode/ripgrep/bin/rg' -type f | head -1)"
 [ -n "$RG_BIN" ] || { log "@vscode/ripgrep has no bin/rg (ripgrep cache trick failed)"; exit 1; }
@@ -97,5 +98,5 @@ node -e "require('$TOOLS/node_modules/playwright-core')" \
   || { log "playwright-core does not load"; exit 1; }
 
 echo "$WANT_STAMP" > "$STAMP"
-log "installed: code-server $("$TOOLS/node_modules/.bin/code-server" --version | head -1)"
+log "installed: code-server $CS_VERSION"
 log "done ($(elapsed))"

@@ -24,7 +24,7 @@ function makeWorkspace() {
   fs.mkdirSync(WS, { recursive: true });
   fs.writeFileSync(path.join(WS, 'hello.txt'), 'Hello from ITL Lens e2e\n  two spaces in front\n');
   fs.writeFileSync(path.join(WS, 'notes.md'), [
-    '# Notes', '', 'See [the spec][spec] and [a broken link](./missing.md).', '', '## Part A', '',
+    '# Notes', '', 'See [the document][spec] and [a broken link](./missing.md).', '', '## Part A', '',
     '### Detail', '', '[spec]: https://example.invalid/spec', ''].join('\n'));
 }
 
@@ -76,7 +76,7 @@ async function uiChecks(t) {
     });
     await t.check('F12 on a reference link jumps to its definition line', async () => {
       await page.keyboard.press('Escape');
-      const at = await b.goToDefinition(page, 'spec]');
+      const at = await b.goToDefinition(page, '][spec]', { offset: 3 });
       assert.deepStrictEqual([at.title, at.line], ['notes.md', 9]);
     });
   } finally {
@@ -94,7 +94,8 @@ async function launcherChecks(t) {
   });
   await t.check('a rejected run() gives a non-zero exit code', async () => {
     const code = await runExtensionTests({ extensionDevelopmentPath: EXT,
-      extensionTestsPath: path.join(EXT, 'test', 'failing.js'), workspace: WS });
+      extensionTestsPath: path.join(EXT, 'test', 'failing.js'), workspace: WS,
+      env: { E2E_KEEP_ON_FAILURE: '0' } });
     assert.notStrictEqual(code, 0);
   });
 }

@@ -4,7 +4,8 @@
 //   code-server-launcher.js [folder] --extensionDevelopmentPath=DIR... --extensionTestsPath=FILE [other flags ignored]
 // Starts code-server + headless chromium, opens the workbench with the test `payload`, and exits with the
 // code the extension host reports through window.codeAutomationExit(code).
-// Env: E2E_TIMEOUT_MS (whole run, default 600000), E2E_KEEP=1 (keep .cache/e2e/run-*), E2E_DEBUG=1.
+// Env: E2E_TIMEOUT_MS (whole run, default 600000), E2E_KEEP=1 (keep .cache/e2e/run-*),
+// E2E_KEEP_ON_FAILURE=0 (do not keep it after a failed run), E2E_DEBUG=1 (all page/workbench logs).
 const path = require('path');
 const { startCodeServer } = require('../lib/codeServer');
 const { launchBrowser, screenshot } = require('../lib/browser');
@@ -28,7 +29,7 @@ function parseArgs(argv) {
 // window.codeAutomationLog(level, args). Print them, minus the workbench's own start-up chatter.
 const NOISE = [/^Resolv(ing|ed) connection token/, /^Creating a socket/, /^\[Service Worker\]/,
   /^ChatSessionStore:/, /^Updating additional builtin extensions cache/, /open-vsx\.org|ENOTFOUND/,
-  /^Started local extension host/, /^\[driver\]/];
+  /^Started local extension host/, /^\[driver\]/, /^Creation of workbench contribution/];
 function formatArg(a) {
   return typeof a === 'string' ? a : JSON.stringify(a);
 }
@@ -75,8 +76,9 @@ async function main() {
   } finally {
     if (br) await br.close();
     debug('browser closed');
-    if (code !== 0) console.error(`[launcher] failed; code-server log: ${server.logFile} (run dir kept)`);
-    await server.stop({ keep: code !== 0 || undefined });
+    const keep = code !== 0 && process.env.E2E_KEEP_ON_FAILURE !== '0';
+    if (keep) console.error(`[launcher] failed; code-server log: ${server.logFile} (run dir kept)`);
+    await server.stop({ keep: keep || undefined });
   }
   debug(`server stopped; exit ${code}`);
   return code;

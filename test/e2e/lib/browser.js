@@ -3,7 +3,7 @@
 // keyboard shortcuts, the command palette, and reading what the DOM shows.
 const fs = require('fs');
 const path = require('path');
-const { TOOLS } = require('./codeServer');
+const { TOOLS, makeRunDir, isolatedEnv } = require('./codeServer');
 
 const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -19,17 +19,30 @@ function playwright() {
 
 /**
  * Launches chromium and opens one page. opts: { viewport={width:1400,height:900}, timeoutMs=30000 (default
- * per-action timeout), onConsole(msg) }. Resolves to { browser, context, page, close() }.
+ * per-action timeout), onConsole(msg) }. Chromium gets a private HOME/XDG/TMPDIR (a run dir of its own,
+ * removed on close). Resolves to { browser, context, page, close() }.
  */
 async function launchBrowser(opts = {}) {
-  const browser = await playwright().chromium.launch({
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30000,
-  });
+  const d = makeRunDir();
+  let browser;
+  try {
+    browser = await playwright().chromium.launch({
+      executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30000, env: isolatedEnv(d),
+    });
+  } catch (e) {
+    fs.rmSync(d.dir, { recursive: true, force: true });
+    throw e;
+  }
   const context = await browser.newContext({ viewport: opts.viewport || { width: 1400, height: 900 } });
   const page = await context.newPage();
   page.setDefaultTimeout(opts.timeoutMs || 30000);
   if (opts.onConsole) page.on('console', opts.onConsole);
-  return { browser, context, page, close: () => browser.close().catch(() => {}) };
+  const close = async () => {
+    await browser.close().catch(() => {});
+    fs.rmSync(d.dir, { recursive: true, force: true });
+    if (!d.tmp.startsWith(d.dir)) fs.rmSync(d.tmp, { recursive: true, force: true });
+  };
+  return { browser, context, page, close };
 }
 
 /** Waits until the workbench (editor area, status bar, activity bar) is on screen and idle. */
@@ -37,9 +50,12 @@ async function waitForWorkbench(page, timeoutMs = 60000) {
   await page.waitForSelector('.monaco-workbench .part.editor', { timeout: timeoutMs });
   await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: timeoutMs });
   await page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: timeoutMs });
-  // The explorer shows the folder once the remote file system answered.
-  await page.waitForSelector('.explorer-folders-view .monaco-list-row, .explorer-viewlet .monaco-list-row',
-    { timeout: timeoutMs }).catch(() => {});
+  // With a folder open, the explorer lists its files once the remote file system answered (an empty
+  // folder lists none: give up quietly after 10 s).
+  if (/[?&](folder|workspace)=/.test(page.url())) {
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row',
+      { timeout: Math.min(timeoutMs, 10000) }).catch(() => {});
+  }
 }
 
 /** Opens url (e.g. server.url(folder)) and waits for the workbench. Returns ms until ready. */
@@ -109,14 +125,18 @@ async function screenshot(page, file) {
   return file;
 }
 
-/** Screen box of the first occurrence of text in the active editor's rendered lines, or null. */
-function findTextBox(page, text) {
-  return page.evaluate((needle) => {
+/**
+ * Screen box { x, y, width, height } of the first occurrence of text in the active editor's rendered
+ * lines, or null. With offset, the box of the single character at that index inside text.
+ */
+function findTextBox(page, text, offset) {
+  return page.evaluate(([needle, off]) => {
     const norm = (s) => s.replace(/\u00a0/g, ' ');
     const lines = document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line');
     for (const line of lines) {
-      const at = norm(line.textContent).indexOf(needle);
+      let at = norm(line.textContent).indexOf(needle);
       if (at < 0) continue;
+      if (typeof off === 'number') { at += off; needle = needle.charAt(off); }
       const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
       let pos = 0; const range = document.createRange(); let started = false;
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -129,24 +149,24 @@ function findTextBox(page, text) {
       return { x: r.left, y: r.top, width: r.width, height: r.height };
     }
     return null;
-  }, text);
+  }, [text, offset]);
 }
 
-async function textBoxOrThrow(page, text) {
-  const box = await findTextBox(page, text);
+async function textBoxOrThrow(page, text, offset) {
+  const box = await findTextBox(page, text, offset);
   if (!box) throw new Error(`text not visible in the active editor: "${text}"`);
   return box;
 }
 
-/** Clicks into the active editor at the middle of the first occurrence of text (places the cursor). */
-async function clickText(page, text) {
-  const b = await textBoxOrThrow(page, text);
+/** Clicks into the active editor at the middle of the first occurrence of text (or of its character at offset). */
+async function clickText(page, text, { offset } = {}) {
+  const b = await textBoxOrThrow(page, text, offset);
   await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
 }
 
-/** Moves the mouse over text and returns the hover widget's text ('' if none appeared in timeoutMs). */
-async function hoverText(page, text, timeoutMs = 15000) {
-  const b = await textBoxOrThrow(page, text);
+/** Moves the mouse over text (or its character at offset); returns the hover's text ('' if none in timeoutMs). */
+async function hoverText(page, text, { offset, timeoutMs = 15000 } = {}) {
+  const b = await textBoxOrThrow(page, text, offset);
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 2 });
   const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content').first();
   const deadline = Date.now() + timeoutMs;
@@ -208,9 +228,12 @@ async function activeEditorInfo(page) {
   return { title, line: m ? Number(m[1]) : null, column: m ? Number(m[2]) : null };
 }
 
-/** Clicks text, presses F12, waits until the active editor or cursor line changed; returns activeEditorInfo. */
-async function goToDefinition(page, text, timeoutMs = 15000) {
-  await clickText(page, text);
+/**
+ * Clicks text (or its character at offset), presses F12, waits until the active editor or the cursor line
+ * changed (or timeoutMs); returns activeEditorInfo() after the jump.
+ */
+async function goToDefinition(page, text, { offset, timeoutMs = 15000 } = {}) {
+  await clickText(page, text, { offset });
   await sleep(200);
   const before = await activeEditorInfo(page);
   await page.keyboard.press('F12');

@@ -36,8 +36,26 @@ function assertInstalled() {
   }
 }
 
+function pidAlive(pid) {
+  try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; }
+}
+
+/** Removes run dirs of processes that are gone, keeping the `keep` newest (kept failures, crashes). */
+function pruneRunDirs(keep = 5) {
+  const base = path.join(ROOT, '.cache', 'e2e');
+  let dead = [];
+  try {
+    dead = fs.readdirSync(base).map((n) => [n, /^run-(\d+)-\d+$/.exec(n)])
+      .filter(([, m]) => m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1])))
+      .map(([n]) => ({ p: path.join(base, n), t: fs.statSync(path.join(base, n)).mtimeMs }))
+      .sort((a, b) => b.t - a.t);
+  } catch { return; }
+  for (const { p } of dead.slice(keep)) fs.rmSync(p, { recursive: true, force: true });
+}
+
 /** A fresh private folder with home/, tmp/, user-data/, extensions/ and a short TMPDIR. */
 function makeRunDir() {
+  pruneRunDirs();
   let dir = path.join(ROOT, '.cache', 'e2e', `run-${process.pid}-${runCounter++}`);
   fs.rmSync(dir, { recursive: true, force: true });
   // code-server binds <user-data>/code-server-ipc.sock: keep it under the 107-char socket limit.
@@ -182,10 +200,10 @@ async function startCodeServer(opts = {}) {
       runDir: d.dir, home: d.home, tmpDir: d.tmp, userDataDir: d.userDataDir,
       extensionsDir: d.extensionsDir, logFile: d.logFile, env,
       startMs: Date.now() - t0,
-      /** Workbench URL for a folder; payload: [[key, value], ...] as in VS Code's web embedder. */
+      /** Workbench URL for a folder (or a .code-workspace file); payload: [[key, value], ...]. */
       url(folder, payload) {
         const q = new URLSearchParams();
-        if (folder) q.set('folder', path.resolve(folder));
+        if (folder) q.set(/\.code-workspace$/.test(folder) ? 'workspace' : 'folder', path.resolve(folder));
         if (payload) q.set('payload', JSON.stringify(payload));
         const s = q.toString();
         return `${baseUrl}/${s ? `?${s}` : ''}`;
@@ -201,7 +219,7 @@ async function startCodeServer(opts = {}) {
           for (let i = 0; i < 30 && killGroup(pgid, 0); i++) await sleep(100);
           killGroup(pgid, 'SIGKILL');
           live.delete(pgid);
-          const keep = stopOpts.keep ?? opts.keep ?? !!process.env.E2E_KEEP;
+          const keep = stopOpts.keep ?? opts.keep ?? process.env.E2E_KEEP === '1';
           if (!keep) {
             fs.rmSync(d.dir, { recursive: true, force: true });
             if (!d.tmp.startsWith(d.dir)) fs.rmSync(d.tmp, { recursive: true, force: true });
@@ -226,4 +244,6 @@ function guardProcessExit() {
   }
 }
 
-module.exports = { startCodeServer, installExtension, freePort, ROOT, TOOLS, CODE_SERVER_BIN };
+module.exports = {
+  startCodeServer, installExtension, freePort, makeRunDir, isolatedEnv, ROOT, TOOLS, CODE_SERVER_BIN,
+};
