@@ -1,9 +1,13 @@
 /** `npm run bench`: every benchmark, each figure as a ratio to a floor measured in the same run. */
 import { BenchResult } from './types';
 import { runTlvBench } from './tlvBench';
+import { runServerBench } from './serverBench';
+import { runCapfBench } from './capfBench';
 
 const SUITES: Array<[string, () => Promise<BenchResult[]>]> = [
   ['trust-list codec', runTlvBench],
+  ['language server', runServerBench],
+  ['CAPF lab', runCapfBench],
 ];
 
 async function main(): Promise<void> {

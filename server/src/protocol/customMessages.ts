@@ -71,6 +71,17 @@ export interface ByteOffsetResult {
 /** The source byte range a view line describes (for "Reveal in Hex Editor"). */
 export const ByteOffsetRequest = new RequestType<ByteOffsetParams, ByteOffsetResult | null, void>('itlLens/byteOffset');
 
+/**
+ * `Diagnostic.data` of diagnostics the server publishes on a binary source file (.tlv, DER): the bytes the
+ * diagnostic is about, and the line of the decoded view that shows them (for "Reveal in Hex Editor").
+ */
+export interface SourceDiagnosticData {
+  byteOffset: number;
+  byteLength: number;
+  viewUri: string;
+  viewLine: number;
+}
+
 // ---- workspace status ----
 
 export interface WorkspaceStatus {

@@ -7,7 +7,7 @@ import { TrustList, TlvElement, TrustRecord } from '../core/tlv/model';
 import { HeaderTag, RecordTag, ROLE_MEANINGS, ROLE_SHORT_NAMES } from '../core/tlv/tags';
 import { SignatureCheck } from '../core/tlv/verify';
 import { decodeCertificate, hexColon } from '../core/cert/decodeCertificate';
-import { DecodedCertificate } from '../core/cert/model';
+import { CertificateDecodeResult, DecodedCertificate } from '../core/cert/model';
 import { RenderedView, ViewBuilder } from './viewModel';
 import { isoDay, relativeDays, validityPhrase } from './relativeTime';
 
@@ -16,6 +16,8 @@ export interface TrustListViewOptions {
   fileName: string;
   now: Date;
   signature: SignatureCheck;
+  /** decodes embedded certificates for their notes; the language server passes its cache (default: decode each) */
+  decodeCertificate?: (der: Buffer) => CertificateDecodeResult;
 }
 
 const COLUMNS = 'BYTEPOS  TAG                         LENGTH  VALUE';
@@ -35,7 +37,8 @@ function keySummary(raw: Buffer): string {
   return `${raw.length} bytes`;
 }
 
-function elementValue(e: TlvElement, ctx: 'header' | 'record'): string {
+/** The VALUE column of an element line: the decoded value, or a summary of raw bytes. */
+export function elementValueText(e: TlvElement, ctx: 'header' | 'record'): string {
   if (e.truncated) return `(truncated: ${e.raw.length} of ${e.length} bytes present)`;
   const v = e.value;
   switch (v.kind) {
@@ -88,7 +91,7 @@ function elementValue(e: TlvElement, ctx: 'header' | 'record'): string {
 function elementLine(e: TlvElement, ctx: 'header' | 'record', depth: number): string {
   const tag = `${String(e.tag).padEnd(3)} ${' '.repeat(depth * 2)}${e.name}`;
   const length = e.tag === HeaderTag.PADDING && ctx === 'header' ? '' : String(e.length);
-  return `${String(e.offset).padEnd(7)}  ${tag.padEnd(26)}  ${length.padEnd(6)}  ${elementValue(e, ctx)}`.trimEnd();
+  return `${String(e.offset).padEnd(7)}  ${tag.padEnd(26)}  ${length.padEnd(6)}  ${elementValueText(e, ctx)}`.trimEnd();
 }
 
 export function certificateNote(cert: DecodedCertificate, now: Date): string {
@@ -147,7 +150,7 @@ export function renderTrustListView(list: TrustList, o: TrustListViewOptions): R
         if (meaning) v.push({ text: `         ; ${meaning}`, kind: 'note', range: e.range, tag: e.tag, section: r.index });
       }
       if (e.tag === RecordTag.CERTIFICATE && !e.truncated) {
-        const decoded = decodeCertificate(e.raw);
+        const decoded = (o.decodeCertificate ?? decodeCertificate)(e.raw);
         v.push({
           text: `         ; ${decoded.ok ? certificateNote(decoded.certificate, o.now) : `not a readable certificate: ${decoded.problems[0]?.message}`}`,
           kind: 'note',

@@ -7,6 +7,7 @@
 // Env: E2E_TIMEOUT_MS (whole run, default 600000), E2E_KEEP=1 (keep .cache/e2e/run-*),
 // E2E_KEEP_ON_FAILURE=0 (do not keep it after a failed run), E2E_DEBUG=1 (all page/workbench logs).
 const path = require('path');
+const util = require('util');
 const { startCodeServer } = require('../lib/codeServer');
 const { launchBrowser, screenshot } = require('../lib/browser');
 
@@ -34,7 +35,10 @@ function formatArg(a) {
   return typeof a === 'string' ? a : JSON.stringify(a);
 }
 function automationLog(level, args) {
-  const text = [].concat(args || []).map(formatArg).join(' ');
+  const list = [].concat(args || []);
+  // console.log('%s%s', a, b) (mocha's reporters) arrives unformatted: apply the format string here.
+  const text = typeof list[0] === 'string' && /%[sdifjoOc]/.test(list[0])
+    ? util.format(...list) : list.map(formatArg).join(' ');
   if (!process.env.E2E_DEBUG && NOISE.some((re) => re.test(text))) return;
   (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${text}\n`);
 }

@@ -1,11 +1,18 @@
 /** Every `itl-lens` subcommand, one module each. Add a command by adding one import and one entry. */
 import { CliCommand } from '../io';
+import { capfServerCommand } from './capfServer';
+import { capfCommand } from './capf';
+import { phoneCommand } from './phone';
+import { labCommand } from './lab';
 import { decodeCommand } from './decode';
 import { buildCommand } from './build';
 import { fixturesCommand } from './fixtures';
+import { checkCommand } from './check';
 
 export const COMMANDS: CliCommand[] = [
   decodeCommand,
   buildCommand,
   fixturesCommand,
+  checkCommand,
+  capfServerCommand, capfCommand, phoneCommand, labCommand,
 ];

@@ -1,0 +1,57 @@
+/**
+ * Starts the ITL Lens language server (dist/server.js) in the editor's own Node runtime and exposes the one
+ * connection the rest of the client talks through. Requests wait until the server has started.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  CancellationToken,
+  LanguageClient,
+  LanguageClientOptions,
+  NotificationType,
+  RequestParam,
+  RequestType,
+  ServerOptions,
+  TransportKind,
+} from 'vscode-languageclient/node';
+import { VIEW_SCHEME } from '../../server/src/protocol/customMessages';
+
+/** What the server handles: the decoded views and PEM text files. */
+export const DOCUMENT_SELECTOR = [{ scheme: VIEW_SCHEME }, { language: 'pem' }];
+
+export class ItlLensServer {
+  readonly client: LanguageClient;
+  private started: Promise<void> | undefined;
+
+  constructor(context: vscode.ExtensionContext, log: vscode.LogOutputChannel) {
+    const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    };
+    // No `synchronize` options: the server registers its own file watchers (**/*.{tlv,pem,crt,cer,der} and
+    // deletions) and its didChangeConfiguration interest dynamically; static ones would double every event.
+    const clientOptions: LanguageClientOptions = { documentSelector: DOCUMENT_SELECTOR, outputChannel: log };
+    // The id 'itlLens' makes the client read its trace level from the setting itlLens.trace.server.
+    this.client = new LanguageClient('itlLens', 'ITL Lens', serverOptions, clientOptions);
+  }
+
+  /** Starts the server once; later calls return the same promise. */
+  start(): Promise<void> {
+    this.started ??= this.client.start();
+    return this.started;
+  }
+
+  async request<P, R>(type: RequestType<P, R, void>, params: RequestParam<P>, token?: CancellationToken): Promise<R> {
+    await this.start();
+    return this.client.sendRequest(type, params, token);
+  }
+
+  onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): vscode.Disposable {
+    return this.client.onNotification(type, handler);
+  }
+
+  stop(): Promise<void> {
+    return this.started ? this.client.stop() : Promise.resolve();
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * "Run LSC Install Test": the one-shot lab. Opens (or creates) the lab folder, builds the lab ITL, starts the
+ * CAPF server on a free loopback port, schedules Install/Upgrade by null string (RSA 2048, completes within
+ * the hour, as the guide does), runs the phone, stops the server, and reports.
+ */
+import * as path from 'node:path';
+import { Clock } from '../clock';
+import { KeySource } from '../keys';
+import { PhoneKeyProvider } from '../phone/keyGeneration';
+import { PhoneResult, TimelineEntry } from '../phone/phoneEmulator';
+import { OperationLogEntry } from '../server/operationLog';
+import { LabEnvironment } from './labEnvironment';
+
+export interface InstallTestOptions {
+  stateDir: string;
+  /** default SEP001122334455 */
+  device?: string;
+  clock?: Clock;
+  keySource?: KeySource;
+  phoneKeys?: PhoneKeyProvider;
+  signal?: AbortSignal;
+  /** live phone timeline */
+  onTimeline?: (e: TimelineEntry) => void;
+}
+
+export interface InstallTestReport {
+  ok: boolean;
+  stateDir: string;
+  server: { host: string; port: number; capfSubject: string };
+  itlPath: string;
+  phone: PhoneResult;
+  /** the server's log lines for this run */
+  log: OperationLogEntry[];
+  issuedLscPath?: string;
+  phoneLscPath?: string;
+}
+
+export const DEFAULT_TEST_DEVICE = 'SEP001122334455';
+
+export async function runLscInstallTest(o: InstallTestOptions): Promise<InstallTestReport> {
+  const device = o.device ?? DEFAULT_TEST_DEVICE;
+  const lab = await LabEnvironment.open({ stateDir: o.stateDir, clock: o.clock, keySource: o.keySource });
+  const log: OperationLogEntry[] = [];
+  const stopLog = lab.state.log.onEntry((e) => log.push(e));
+  try {
+    await lab.rebuildItl();
+    const server = await lab.startServer();
+    await lab.schedule(device, {
+      certificateOperation: 'Install/Upgrade',
+      authenticationMode: 'By Null String',
+      keyOrder: 'RSA Only',
+      rsaKeySize: 2048,
+      operationCompletesBy: new Date(lab.clock().getTime() + 3_600_000).toISOString(),
+    });
+    const phone = await lab.runPhone(device, { keys: o.phoneKeys, extra: { signal: o.signal, onTimeline: o.onTimeline } });
+    const installed = phone.outcome === 'installed';
+    return {
+      ok: installed,
+      stateDir: lab.state.dir,
+      server: { ...server.address, capfSubject: lab.state.capf.cert.subject.rfc4514 },
+      itlPath: lab.state.paths.itl,
+      phone,
+      log,
+      issuedLscPath: installed ? lab.state.issuedLscPath(device) : undefined,
+      phoneLscPath: installed ? path.join(lab.state.phoneDir(device), 'lsc.pem') : undefined,
+    };
+  } finally {
+    await lab.close();
+    stopLog();
+  }
+}
+
+export function renderInstallReport(r: InstallTestReport): string {
+  const rel = (p: string) => path.relative(r.stateDir, p) || p;
+  const lines = [
+    'ITL Lens local LSC install test',
+    '',
+    `Lab folder:  ${r.stateDir}`,
+    `CAPF server: ${r.server.host}:${r.server.port} (stopped now), certificate ${r.server.capfSubject}`,
+    `ITL:         ${rel(r.itlPath)} (built by the lab; its CAPF record carries this CAPF certificate)`,
+    '',
+    `Phone ${r.phone.device}:`,
+    ...r.phone.timeline.map((t) => `  ${t.at.slice(11, 23)}  ${t.kind === 'status' ? t.text : `  · ${t.text}`}`),
+    '',
+    `Result: ${r.ok ? 'LSC installed' : `no LSC installed (${r.phone.outcome})`} — phone shows "${r.phone.status}", Certificate Operation Status "${r.phone.serverStatus ?? '(none)'}"`,
+  ];
+  if (r.phone.problem) lines.push(`Why: ${r.phone.problem}`);
+  const s = r.phone.lsc?.summary;
+  if (s) {
+    lines.push(
+      '',
+      'Issued LSC:',
+      `  Subject:  ${s.subject}`,
+      `  Issuer:   ${s.issuer}`,
+      `  Serial:   ${s.serialNumber}`,
+      `  Valid:    ${s.notBefore} to ${s.notAfter}`,
+      `  Key:      ${s.publicKey}`,
+      `  SHA-1:    ${s.sha1}`,
+    );
+    if (r.issuedLscPath) lines.push(`  Server copy: ${rel(r.issuedLscPath)}`);
+    if (r.phoneLscPath) lines.push(`  Phone copy:  ${rel(r.phoneLscPath)} (key beside it, mode 0600)`);
+  }
+  lines.push('', `Server log: ${r.log.length} line(s) in operations.log`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,57 @@
+/**
+ * The lab's ITL: a cluster shaped like the install guide's `show itl` (ITLRecovery, CallManager RSA and EC,
+ * two TVS, CAPF) whose CAPF record carries this lab's CAPF certificate (hash-only, as CUCM writes it).
+ * The cluster keys are generated once into the lab folder (mode 0600) and reused.
+ */
+import * as fs from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { createPrivateKey, KeyObject } from 'node:crypto';
+import { buildTrustList } from '../../core/tlv';
+import { makeCluster } from '../../fixtures/cluster';
+import { referenceItlOptions, referenceRecords } from '../../fixtures/generateFixtures';
+import { KeySpec } from '../keys';
+import { writeFileAtomicAsync, writeSecretAtomicAsync } from '../server/asyncAtomicWrite';
+import { LabState } from '../server/labState';
+
+export const CLUSTER_KEYS: Record<string, KeySpec> = {
+  itlrecovery: { type: 'rsa', bits: 2048 },
+  'callmanager-sub': { type: 'rsa', bits: 2048 },
+  'callmanager-pub': { type: 'rsa', bits: 2048 },
+  'callmanager-sub-ec': { type: 'ec', curve: 'P-384' },
+  'tvs-pub': { type: 'rsa', bits: 2048 },
+  'tvs-sub': { type: 'rsa', bits: 2048 },
+};
+
+export async function loadClusterKeys(state: LabState): Promise<Record<string, KeyObject>> {
+  const dir = state.paths.clusterKeysDir;
+  const entries = await Promise.all(
+    Object.entries(CLUSTER_KEYS).map(async ([name, spec]) => {
+      const file = path.join(dir, `${name}.key.pem`);
+      if (fs.existsSync(file)) return [name, createPrivateKey(await fsp.readFile(file))] as const;
+      const key = await state.keySource(spec, `cluster:${name}`);
+      await writeSecretAtomicAsync(file, key.export({ format: 'pem', type: 'pkcs8' }) as string);
+      return [name, key] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+export interface LabItlOptions {
+  /** the CAPF certificate to put in the CAPF record; default the lab's current one */
+  capfDer?: Buffer;
+  /** false builds an ITL without a CAPF record (CAPF service not activated) */
+  withCapfRecord?: boolean;
+  /** write it to tftp/ITLFile.tlv (default true) */
+  write?: boolean;
+}
+
+export async function buildLabItl(state: LabState, o: LabItlOptions = {}): Promise<Buffer> {
+  const keys = await loadClusterKeys(state);
+  const now = state.clock();
+  const cluster = makeCluster(now, { ...keys, capf: state.capf.key });
+  const records = referenceRecords(cluster, o.capfDer ?? state.capf.der).filter((r) => o.withCapfRecord !== false || r.role !== 4);
+  const itl = buildTrustList(referenceItlOptions(cluster, now, records));
+  if (o.write !== false) await writeFileAtomicAsync(state.paths.itl, itl);
+  return itl;
+}

@@ -1,0 +1,155 @@
+/**
+ * The phone's side of one CAPF connection: TLS to the server (the certificate is checked by the caller
+ * against the ITL, not by a CA store), then whole messages in and out. Every wait has a timeout.
+ */
+import * as tls from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { CapfMessage, encodeMessage } from '../protocol/codec';
+import { DEFAULT_MAX_MESSAGE_SIZE, commandName } from '../protocol/constants';
+import { FramedMessage, MessageFramer } from '../protocol/framer';
+
+export interface ConnectOptions {
+  host: string;
+  port: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  minVersion?: tls.SecureVersion;
+  maxMessageSize?: number;
+  trace?: (direction: 'phone→server' | 'server→phone', command: string, bytes: Buffer) => void;
+}
+
+export class ConnectionError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+const contexts = new Map<string, tls.SecureContext>();
+
+/**
+ * One client TLS context per minimum version, shared by every connection (the phone checks the server
+ * certificate itself, against the ITL, so the context holds no trust store). Building a context per
+ * connection would cost more than the handshake's own crypto.
+ */
+export function clientSecureContext(minVersion: tls.SecureVersion = 'TLSv1.2'): tls.SecureContext {
+  let c = contexts.get(minVersion);
+  if (!c) {
+    c = tls.createSecureContext({ minVersion });
+    contexts.set(minVersion, c);
+  }
+  return c;
+}
+
+export class CapfConnection {
+  private readonly framer: MessageFramer;
+  private readonly inbox: FramedMessage[] = [];
+  private waiter: { resolve: (m: FramedMessage) => void; reject: (e: Error) => void } | undefined;
+  private failure: Error | undefined;
+
+  private constructor(
+    private readonly socket: tls.TLSSocket,
+    private readonly o: ConnectOptions,
+  ) {
+    this.framer = new MessageFramer(o.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE);
+    socket.on('data', (chunk: Buffer) => {
+      const out = this.framer.push(chunk);
+      for (const m of out.messages) {
+        o.trace?.('server→phone', commandName(m.message.command), m.raw);
+        this.deliver(m);
+      }
+      if (out.error) this.fail(new ConnectionError(`the server sent a malformed message: ${out.error.message}`, out.error.code));
+    });
+    socket.on('error', (e: Error) => this.fail(new ConnectionError(`connection error: ${e.message}`, 'socket-error')));
+    socket.on('close', () => this.fail(new ConnectionError('the server closed the connection', 'closed')));
+  }
+
+  /** Resolves once TLS is up; rejects on refusal, TLS failure, timeout or abort. */
+  static connect(o: ConnectOptions): Promise<CapfConnection> {
+    return new Promise((resolve, reject) => {
+      if (o.signal?.aborted) return reject(abortError());
+      const socket = tls.connect({ host: o.host, port: o.port, rejectUnauthorized: false, secureContext: clientSecureContext(o.minVersion) });
+      let settled = false;
+      const settle = (f: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        o.signal?.removeEventListener('abort', onAbort);
+        f();
+      };
+      const onAbort = () => settle(() => (socket.destroy(), reject(abortError())));
+      const timer = setTimeout(() => settle(() => (socket.destroy(), reject(new ConnectionError(`no TLS session with ${o.host}:${o.port} within ${o.timeoutMs} ms`, 'timeout')))), o.timeoutMs);
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      socket.once('secureConnect', () => settle(() => resolve(new CapfConnection(socket, o))));
+      socket.once('error', (e: NodeJS.ErrnoException) => settle(() => (socket.destroy(), reject(new ConnectionError(`cannot connect to ${o.host}:${o.port}: ${e.code ?? ''} ${e.message}`.trim(), e.code ?? 'error')))));
+    });
+  }
+
+  /** The certificate the server presented in the TLS handshake. */
+  get peerCertificate(): X509Certificate | undefined {
+    return this.socket.getPeerX509Certificate();
+  }
+
+  send(m: CapfMessage): void {
+    if (this.failure) return;
+    const bytes = encodeMessage(m);
+    this.o.trace?.('phone→server', commandName(m.command), bytes);
+    this.socket.write(bytes);
+  }
+
+  /** The next message; rejects when the connection fails or nothing arrives within `timeoutMs`. */
+  next(timeoutMs: number): Promise<FramedMessage> {
+    const queued = this.inbox.shift();
+    if (queued) return Promise.resolve(queued);
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        reject(new ConnectionError(`no message from the server within ${timeoutMs} ms`, 'timeout'));
+      }, timeoutMs);
+      const onAbort = () => {
+        clearTimeout(timer);
+        this.waiter = undefined;
+        reject(abortError());
+      };
+      this.o.signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiter = {
+        resolve: (m) => (clearTimeout(timer), this.o.signal?.removeEventListener('abort', onAbort), resolve(m)),
+        reject: (e) => (clearTimeout(timer), this.o.signal?.removeEventListener('abort', onAbort), reject(e)),
+      };
+    });
+  }
+
+  close(): void {
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private deliver(m: FramedMessage): void {
+    const w = this.waiter;
+    if (w) {
+      this.waiter = undefined;
+      w.resolve(m);
+    } else this.inbox.push(m);
+  }
+
+  private fail(e: Error): void {
+    if (this.failure) return;
+    this.failure = e;
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.reject(e);
+  }
+}
+
+export function abortError(): Error {
+  const e = new Error('The operation was aborted');
+  e.name = 'AbortError';
+  return e;
+}

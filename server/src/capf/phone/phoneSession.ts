@@ -1,0 +1,241 @@
+/**
+ * The phone's half of one CAPF session, after TLS is up and the server certificate is trusted: answer
+ * AUTH_REQ as configured, then do whatever the server asks (generate a key and store the LSC, hand over the
+ * LSC for Troubleshoot, delete it) until END_SESSION.
+ */
+import { createPublicKey, KeyObject, verify, X509Certificate } from 'node:crypto';
+import { decodeCertificate } from '../../core/cert/decodeCertificate';
+import { DecodedCertificate } from '../../core/cert/model';
+import { OID } from '../../core/asn1/oids';
+import { Clock } from '../clock';
+import { CapfMessage } from '../protocol/codec';
+import { CertType, Command, Reason, commandName } from '../protocol/constants';
+import {
+  authResponse,
+  deleteCertResponse,
+  fetchCertResponse,
+  keygenResponse,
+  parseAuthRequest,
+  parseCertificateMessage,
+  parseKeygenRequest,
+  parseReason,
+  requestInProgress,
+  storeCertResponse,
+} from '../protocol/messages';
+import { signAuthData } from '../protocol/signedData';
+import { IssuedLscSummary } from '../server/deviceTable';
+import { summarizeDecoded } from '../server/lscProfile';
+import { CapfConnection } from './capfConnection';
+import { PhoneKeyProvider, describeRequest } from './keyGeneration';
+import { Credential, PhoneIdentity, PhoneStore } from './phoneIdentity';
+
+/** How the phone authenticates, from its configuration file's capfAuthMode. */
+export type PhoneAuth = { mode: 'null' } | { mode: 'string'; value: string } | { mode: 'certificate'; precedence: 'LSC' | 'MIC' };
+
+export interface PhoneSessionContext {
+  identity: PhoneIdentity;
+  auth: PhoneAuth;
+  /** the CAPF certificate the phone trusted for this connection */
+  capf: X509Certificate;
+  keys: PhoneKeyProvider;
+  store: PhoneStore;
+  clock: Clock;
+  responseTimeoutMs: number;
+  /** false emulates a phone that cannot generate EC keys */
+  supportsEc: boolean;
+  note(text: string): void;
+  status(text: 'keygen'): void;
+}
+
+export interface PhoneSessionResult {
+  sessionId: number;
+  endReason: number;
+  /** what the server asked for */
+  operation?: 'install' | 'fetch' | 'delete';
+  installed?: Credential;
+  installedSummary?: IssuedLscSummary;
+  deleted?: boolean;
+  /** a phone-side reason the operation could not complete */
+  problem?: string;
+}
+
+export class PhoneProtocolError extends Error {}
+
+export async function runPhoneSession(conn: CapfConnection, c: PhoneSessionContext): Promise<PhoneSessionResult> {
+  const first = (await conn.next(c.responseTimeoutMs)).message;
+  if (first.command !== Command.AUTH_REQ) throw new PhoneProtocolError(`the server opened with ${commandName(first.command)}, not AUTH_REQ`);
+  const req = parseAuthRequest(first);
+  if (!req.ok) throw new PhoneProtocolError(`malformed AUTH_REQ: ${req.error.message}`);
+  const sessionId = first.sessionId;
+  c.note(`session ${sessionId}: server speaks CAPF version ${req.value.version}`);
+  conn.send(authResponse(sessionId, { deviceName: c.identity.name, password: c.auth.mode === 'string' ? c.auth.value : '', ...credentialFields(c) }));
+
+  const result: PhoneSessionResult = { sessionId, endReason: -1 };
+  let pendingKey: KeyObject | undefined;
+  let keygenShown = false;
+  for (;;) {
+    const m: CapfMessage = (await conn.next(c.responseTimeoutMs)).message;
+    if (m.sessionId !== sessionId) throw new PhoneProtocolError(`${commandName(m.command)} carries session id ${m.sessionId}, not ${sessionId}`);
+    switch (m.command) {
+      case Command.KEYGEN_REQ: {
+        result.operation = 'install';
+        const kr = parseKeygenRequest(m);
+        if (!kr.ok) throw new PhoneProtocolError(`malformed KEYGEN_REQ: ${kr.error.message}`);
+        if (!keygenShown) c.status('keygen');
+        keygenShown = true;
+        conn.send(requestInProgress(sessionId));
+        if (kr.value.keyType === 'EC' && !c.supportsEc) {
+          c.note(`cannot generate an ${describeRequest(kr.value)} key: this phone has no EC support`);
+          conn.send(keygenResponse(sessionId, { reason: Reason.INVALID_ELEMENT }));
+          break;
+        }
+        try {
+          pendingKey = await c.keys(kr.value);
+        } catch (e) {
+          c.note(`key generation failed: ${(e as Error).message}`);
+          conn.send(keygenResponse(sessionId, { reason: Reason.INVALID_ELEMENT }));
+          break;
+        }
+        c.note(`generated an ${describeRequest(kr.value)} key`);
+        conn.send(keygenResponse(sessionId, { publicKey: spkiOf(pendingKey) }));
+        break;
+      }
+      case Command.STORE_CERT_REQ: {
+        const parsed = parseCertificateMessage(m);
+        if (!parsed.ok || !parsed.value.certificate) throw new PhoneProtocolError(`malformed STORE_CERT_REQ: ${parsed.ok ? 'no CERTIFICATE' : parsed.error.message}`);
+        const check = pendingKey ? checkIssuedLsc(parsed.value.certificate.der, pendingKey, c) : 'no key was generated before STORE_CERT_REQ';
+        if (typeof check === 'string') {
+          result.problem = check;
+          c.note(`refused the LSC: ${check}`);
+          conn.send(storeCertResponse(sessionId, Reason.INVALID_ELEMENT));
+          break;
+        }
+        const lsc: Credential = { der: parsed.value.certificate.der, key: pendingKey as KeyObject };
+        await c.store.saveLsc(lsc);
+        result.installed = lsc;
+        result.installedSummary = summarizeDecoded(check);
+        conn.send(storeCertResponse(sessionId, Reason.OK));
+        break;
+      }
+      case Command.FETCH_CERT_REQ: {
+        result.operation = 'fetch';
+        const lsc = c.identity.lsc;
+        c.note(lsc ? 'handing the LSC to the server (Troubleshoot)' : 'Troubleshoot: the phone holds no LSC');
+        conn.send(lsc ? fetchCertResponse(sessionId, { certificate: { certType: CertType.LSC, der: lsc.der } }) : fetchCertResponse(sessionId, { reason: Reason.INVALID_ELEMENT }));
+        break;
+      }
+      case Command.DELETE_CERT_REQ: {
+        result.operation = 'delete';
+        await c.store.deleteLsc();
+        result.deleted = true;
+        c.note(c.identity.lsc ? 'deleted the LSC' : 'delete requested: the phone holds no LSC');
+        conn.send(deleteCertResponse(sessionId, Reason.OK));
+        break;
+      }
+      case Command.END_SESSION: {
+        const r = parseReason(m);
+        if (!r.ok) throw new PhoneProtocolError(`malformed END_SESSION: ${r.error.message}`);
+        result.endReason = r.value;
+        return result;
+      }
+      default:
+        throw new PhoneProtocolError(`unexpected ${commandName(m.command)} from the server`);
+    }
+  }
+}
+
+/** The credential fields of AUTH_RESP for "By Existing Certificate": LSC or MIC by precedence, signed. */
+function credentialFields(c: PhoneSessionContext) {
+  if (c.auth.mode !== 'certificate') return {};
+  const { lsc, mic } = c.identity;
+  const pick = c.auth.precedence === 'LSC' ? (lsc ? { cred: lsc, type: CertType.LSC } : mic && { cred: mic, type: CertType.MIC }) : mic ? { cred: mic, type: CertType.MIC } : lsc && { cred: lsc, type: CertType.LSC };
+  if (!pick) {
+    c.note('"By Existing Certificate" but the phone holds neither an LSC nor a MIC');
+    return {};
+  }
+  c.note(`authenticating with its ${pick.type === CertType.LSC ? 'LSC' : 'MIC'}`);
+  const sig = signAuthData(c.identity.name, pick.cred.der, pick.cred.key);
+  return { certificate: { certType: pick.type, der: pick.cred.der }, signedData: sig.signedData, sha2SignedData: sig.sha2SignedData };
+}
+
+const spkiCache = new WeakMap<KeyObject, Buffer>();
+
+/** The SubjectPublicKeyInfo DER of a key (cached: pre-generated keys are reused across sessions). */
+function spkiOf(key: KeyObject): Buffer {
+  let spki = spkiCache.get(key);
+  if (!spki) {
+    spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
+    spkiCache.set(key, spki);
+  }
+  return spki;
+}
+
+const SIGNATURE_HASHES: Record<string, string> = {
+  [OID.sha1WithRSA]: 'sha1',
+  [OID.sha256WithRSA]: 'sha256',
+  [OID.sha384WithRSA]: 'sha384',
+  [OID.sha512WithRSA]: 'sha512',
+  [OID.ecdsaWithSHA1]: 'sha1',
+  [OID.ecdsaWithSHA256]: 'sha256',
+  [OID.ecdsaWithSHA384]: 'sha384',
+  [OID.ecdsaWithSHA512]: 'sha512',
+};
+
+/** The bytes of the first element inside a DER SEQUENCE (a certificate's tbsCertificate), or undefined. */
+function firstChild(der: Buffer): Buffer | undefined {
+  const header = (at: number): [number, number] | undefined => {
+    if (der[at] !== 0x30 || at + 2 > der.length) return undefined;
+    const first = der[at + 1];
+    if (first < 0x80) return [2, first];
+    const n = first & 0x7f;
+    if (n < 1 || n > 3 || at + 2 + n > der.length) return undefined;
+    let len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + der[at + 2 + i];
+    return [2 + n, len];
+  };
+  const outer = header(0);
+  const inner = outer && header(outer[0]);
+  if (!outer || !inner || outer[0] + inner[0] + inner[1] > der.length) return undefined;
+  return der.subarray(outer[0], outer[0] + inner[0] + inner[1]);
+}
+
+const trustedCapfs = new Map<string, { subject: Buffer; key: KeyObject }>();
+
+/** The trusted CAPF certificate's subject DER and key, decoded once per certificate. */
+function capfFacts(capf: X509Certificate): { subject: Buffer; key: KeyObject } | undefined {
+  const id = capf.fingerprint256;
+  let facts = trustedCapfs.get(id);
+  if (!facts) {
+    const d = decodeCertificate(capf.raw);
+    if (!d.ok) return undefined;
+    facts = { subject: d.certificate.subject.der, key: capf.publicKey };
+    if (trustedCapfs.size > 16) trustedCapfs.clear();
+    trustedCapfs.set(id, facts);
+  }
+  return facts;
+}
+
+/** The decoded LSC when acceptable (issued by the trusted CAPF, for our key and name, valid now), else why not. */
+function checkIssuedLsc(der: Buffer, key: KeyObject, c: PhoneSessionContext): DecodedCertificate | string {
+  const decoded = decodeCertificate(der);
+  const tbs = firstChild(der);
+  if (!decoded.ok || decoded.problems.length || !tbs) return 'the LSC is not a readable certificate';
+  const lsc = decoded.certificate;
+  const capf = capfFacts(c.capf);
+  const hash = SIGNATURE_HASHES[lsc.signatureAlgorithmOid];
+  let signed = false;
+  try {
+    signed = !!capf && !!hash && lsc.issuer.der.equals(capf.subject) && verify(hash, tbs, capf.key, lsc.signature);
+  } catch {
+    signed = false;
+  }
+  if (!signed) return 'the LSC does not chain to the CAPF certificate the phone trusted';
+  if (!der.subarray(lsc.publicKey.span.start, lsc.publicKey.span.end).equals(spkiOf(key))) return 'the LSC is not for the key the phone generated';
+  const cn = lsc.subject.attributes.filter((a) => a.oid === OID.commonName);
+  if (cn.length !== 1 || cn[0].value !== c.identity.name) return `the LSC subject (${lsc.subject.rfc4514}) does not name ${c.identity.name}`;
+  const now = c.clock().getTime();
+  if (!lsc.notBefore || !lsc.notAfter || now < lsc.notBefore.getTime() || now > lsc.notAfter.getTime()) {
+    return `the LSC is not valid now (${lsc.notBefore?.toISOString() ?? '?'} to ${lsc.notAfter?.toISOString() ?? '?'})`;
+  }
+  return lsc;
+}

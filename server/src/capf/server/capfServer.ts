@@ -1,0 +1,243 @@
+/**
+ * The lab CAPF server: TLS on 127.0.0.1:3804 by default (port 0 = any free port), presenting the lab's CAPF
+ * certificate and asking for no client certificate, as CUCM does. Each connection is one CapfSession. The
+ * listener caps connections, times out idle or stuck sessions, and survives any input: faults end that
+ * session only, with a log line.
+ */
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { Clock } from '../clock';
+import { CAPF_PORT, DEFAULT_MAX_MESSAGE_SIZE, commandName } from '../protocol/constants';
+import { MessageFramer } from '../protocol/framer';
+import { AuthLockout } from './authLockout';
+import { LabState } from './labState';
+import { LSC_VALIDITY_DAYS, checkValidityDays } from './lscProfile';
+import { OperationLogEntry } from './operationLog';
+import { CapfSession, SessionContext, SessionSummary } from './session';
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_CONNECTIONS = 1000;
+
+export interface WireTraceEvent {
+  direction: 'phone→server' | 'server→phone';
+  sessionId: number;
+  peer: string;
+  command: string;
+  bytes: Buffer;
+}
+
+export interface CapfServerOptions {
+  state: LabState;
+  /** default 127.0.0.1: the lab stays on loopback unless told otherwise */
+  host?: string;
+  /** default 3804; 0 picks a free port */
+  port?: number;
+  /** default: the lab state's clock */
+  clock?: Clock;
+  /** a session with no traffic for this long ends; default 30 s */
+  idleTimeoutMs?: number;
+  /** a TLS handshake not finished within this ends; default 10 s */
+  handshakeTimeoutMs?: number;
+  maxConnections?: number;
+  maxMessageSize?: number;
+  /** 1–3560, default 365 */
+  lscValidityDays?: number;
+  /** default TLSv1.2; real 7900-series phones only speak TLS 1.0, which OpenSSL 3 refuses at its default level */
+  minTlsVersion?: tls.SecureVersion;
+  /** session ids count up from here (capfd starts at 1) */
+  firstSessionId?: number;
+  /** every message in both directions, for wire views */
+  trace?: (e: WireTraceEvent) => void;
+  /** lockout thresholds (tests shorten nothing here; they move the injected clock instead) */
+  lockout?: AuthLockout;
+}
+
+export interface ServerAddress {
+  host: string;
+  port: number;
+}
+
+export class CapfServer {
+  private readonly sessions = new Set<CapfSession>();
+  private readonly sockets = new Set<net.Socket>();
+  private readonly endListeners = new Set<(s: SessionSummary) => void>();
+  private nextSession: number;
+  private stopping: Promise<void> | undefined;
+  private readonly ctx: SessionContext;
+  private readonly idleMs: number;
+  private readonly maxMessageSize: number;
+  /** sessions opened since start */
+  sessionCount = 0;
+
+  private constructor(
+    private readonly server: tls.Server,
+    readonly state: LabState,
+    readonly address: ServerAddress,
+    private readonly o: CapfServerOptions,
+  ) {
+    const clock = o.clock ?? state.clock;
+    this.idleMs = o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.maxMessageSize = o.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    this.nextSession = o.firstSessionId ?? 1;
+    this.ctx = {
+      state,
+      clock,
+      lockout: o.lockout ?? new AuthLockout(clock),
+      busyDevices: new Set(),
+      lscValidityDays: o.lscValidityDays ?? LSC_VALIDITY_DAYS.default,
+      log: (e) => state.log.append({ time: clock().toISOString(), ...e }),
+    };
+  }
+
+  /** Starts listening; rejects with a readable message when the address is taken or not local. */
+  static async start(o: CapfServerOptions): Promise<CapfServer> {
+    if (o.lscValidityDays !== undefined) checkValidityDays(o.lscValidityDays);
+    const host = o.host ?? DEFAULT_HOST;
+    const port = o.port ?? CAPF_PORT;
+    const server = tls.createServer({
+      ...secureOptions(o.state),
+      minVersion: o.minTlsVersion ?? 'TLSv1.2',
+      requestCert: false,
+      handshakeTimeout: o.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
+    });
+    server.maxConnections = o.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (e: NodeJS.ErrnoException) => {
+        const why = e.code === 'EADDRINUSE' ? 'the port is in use (another CAPF server?)' : e.code === 'EADDRNOTAVAIL' ? 'no such local address' : e.code === 'EACCES' ? 'permission denied' : e.message;
+        reject(new Error(`cannot listen on ${host}:${port}: ${why}`));
+      };
+      server.once('error', onError);
+      server.listen(port, host, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+    const a = server.address() as net.AddressInfo;
+    const capf = new CapfServer(server, o.state, { host: a.address, port: a.port }, o);
+    capf.wire();
+    capf.ctx.log({ event: 'server-start', message: `CAPF server listening on ${a.address}:${a.port} with ${o.state.capf.cert.subject.rfc4514}` });
+    return capf;
+  }
+
+  get activeSessions(): number {
+    return this.sessions.size;
+  }
+
+  /** Called with every finished session. Returns an unsubscribe function. */
+  onSessionEnd(listener: (s: SessionSummary) => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
+  }
+
+  onLog(listener: (e: OperationLogEntry) => void): () => void {
+    return this.state.log.onEntry(listener);
+  }
+
+  /** Serves the lab's current CAPF certificate to new connections (after regenerateCapf/importCapf). */
+  reloadCapfCertificate(): void {
+    this.server.setSecureContext(secureOptions(this.state));
+  }
+
+  /** Stops listening, ends open sessions, waits for the state to reach the disk. Safe to call twice. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      for (const s of this.sessions) s.abort('the CAPF server is stopping');
+      await Promise.all([...this.sessions].map((s) => s.done));
+      for (const socket of this.sockets) socket.destroy();
+      await closed;
+      this.ctx.log({ event: 'server-stop', message: `CAPF server on ${this.address.host}:${this.address.port} stopped after ${this.sessionCount} session(s)` });
+      await this.state.flush();
+    })();
+    return this.stopping;
+  }
+
+  private wire(): void {
+    const s = this.server;
+    s.on('connection', (socket: net.Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+      socket.on('error', () => undefined); // handshake-stage errors are reported by tlsClientError
+    });
+    s.on('secureConnection', (socket: tls.TLSSocket) => this.guard(() => this.accept(socket)));
+    s.on('tlsClientError', (err: Error, socket: tls.TLSSocket) =>
+      this.guard(() => {
+        this.ctx.log({ event: 'tls-error', message: `TLS handshake failed: ${err.message}`, peer: peerOf(socket) });
+        socket.destroy();
+      }),
+    );
+    s.on('drop', (data?: { remoteAddress?: string; remotePort?: number }) =>
+      this.guard(() => this.ctx.log({ event: 'connection-refused', message: `connection limit (${s.maxConnections}) reached: connection refused`, peer: data ? `${data.remoteAddress}:${data.remotePort}` : undefined })),
+    );
+    s.on('error', (err: Error) => this.guard(() => this.ctx.log({ event: 'protocol-error', message: `listener error: ${err.message}` })));
+  }
+
+  private accept(socket: tls.TLSSocket): void {
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    const sessionId = this.nextSession;
+    this.nextSession = this.nextSession >= 0xffffffff ? 1 : this.nextSession + 1;
+    this.sessionCount++;
+    const peer = peerOf(socket);
+    const framer = new MessageFramer(this.maxMessageSize);
+    const trace = this.o.trace;
+    const session = new CapfSession(this.ctx, sessionId, peer, {
+      send: (bytes, m) => {
+        if (socket.destroyed || !socket.writable) return;
+        socket.write(bytes);
+        trace?.({ direction: 'server→phone', sessionId, peer, command: commandName(m.command), bytes });
+      },
+      close: () => {
+        socket.setTimeout(0);
+        socket.end();
+        // a phone that never closes its side must not hold the socket forever
+        setTimeout(() => socket.destroy(), 5000).unref();
+      },
+    });
+    this.sessions.add(session);
+    socket.setTimeout(this.idleMs, () => session.timeout(this.idleMs));
+    socket.on('data', (chunk: Buffer) =>
+      this.guard(() => {
+        if (session.ended) return;
+        const out = framer.push(chunk);
+        for (const f of out.messages) {
+          trace?.({ direction: 'phone→server', sessionId, peer, command: commandName(f.message.command), bytes: f.raw });
+          session.receive(f);
+        }
+        if (out.error) session.protocolError(out.error);
+      }),
+    );
+    socket.on('error', (err: Error) => session.peerClosed(`connection error: ${err.message}`));
+    socket.on('close', () => session.peerClosed());
+    void session.done.then((summary) => {
+      this.sessions.delete(session);
+      for (const l of this.endListeners) this.guard(() => l(summary));
+    });
+    session.start();
+  }
+
+  /** Runs a callback so that nothing it throws can take the server down; the fault is logged. */
+  private guard(f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      try {
+        this.ctx.log({ event: 'protocol-error', message: `internal error contained: ${(e as Error)?.message ?? String(e)}` });
+      } catch {
+        /* nothing more can be done */
+      }
+    }
+  }
+}
+
+function secureOptions(state: LabState): tls.SecureContextOptions {
+  return { cert: state.capf.pem, key: state.capf.key.export({ format: 'pem', type: 'pkcs8' }) as string };
+}
+
+function peerOf(socket: net.Socket): string {
+  return `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+}

@@ -1,0 +1,95 @@
+/**
+ * The LSC the lab CAPF issues, as capfd does [F reference part B, "LSC that capfd issues"]: subject CN = the
+ * device name plus O, OU, L, ST and C copied from the CAPF subject; random 128-bit serial; SHA-256;
+ * basicConstraints CA:FALSE (critical); keyUsage digitalSignature + keyEncipherment (critical); EKU serverAuth,
+ * clientAuth, IPsec End System; SAN URI = device name. Unlike capfd, the issuer is the CAPF certificate's
+ * SUBJECT (capfd copies the CAPF's issuer field, which is right only for a self-signed CAPF).
+ */
+import { createHash, createPublicKey, KeyObject, randomBytes } from 'node:crypto';
+import { decodeCertificate, hexColon } from '../../core/cert/decodeCertificate';
+import { DecodedCertificate, DistinguishedName, PublicKeyInfo } from '../../core/cert/model';
+import { OID } from '../../core/asn1/oids';
+import { describeKey } from '../keys';
+import { IssuedLscSummary, deviceNameProblem } from './deviceTable';
+import { buildLsc } from './lscCertificate';
+import { Issuer } from './issuer';
+
+const DAY = 86_400_000;
+export const LSC_VALIDITY_DAYS = { default: 365, min: 1, max: 3560 } as const;
+const COPIED_ATTRIBUTES: ReadonlySet<string> = new Set([OID.organization, OID.organizationalUnit, OID.locality, OID.state, OID.country]);
+
+function copiedAttributes(capfSubject: DistinguishedName) {
+  return capfSubject.attributes.filter((a) => COPIED_ATTRIBUTES.has(a.oid));
+}
+
+export function checkValidityDays(days: number): void {
+  if (!Number.isInteger(days) || days < LSC_VALIDITY_DAYS.min || days > LSC_VALIDITY_DAYS.max) {
+    throw new RangeError(`LSC validity must be a whole number of days from ${LSC_VALIDITY_DAYS.min} to ${LSC_VALIDITY_DAYS.max}; got ${days}`);
+  }
+}
+
+function randomSerial(): Buffer {
+  for (;;) {
+    const b = randomBytes(16);
+    if (b.some((x) => x !== 0)) return b;
+  }
+}
+
+export interface IssuedLsc {
+  der: Buffer;
+  /** what the device table records, computed from the issuing inputs (equal to summarizeCertificate(der)) */
+  summary: IssuedLscSummary;
+}
+
+/** Certificates carry whole seconds. */
+const toSecond = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000);
+
+/** The phone's key: a KeyObject, or SubjectPublicKeyInfo DER already checked (spki.ts) with its description. */
+export type LscKey = KeyObject | { spki: Buffer; description: string };
+
+/** Issues the LSC for the phone's key. Not before = now, to the second, as capfd does. */
+export function issueLsc(capf: Issuer, deviceName: string, key: LscKey, now: Date, validityDays: number = LSC_VALIDITY_DAYS.default): IssuedLsc {
+  checkValidityDays(validityDays);
+  if (deviceNameProblem(deviceName)) throw new Error(deviceNameProblem(deviceName));
+  const serial = randomSerial();
+  const notBefore = toSecond(now);
+  const notAfter = toSecond(new Date(now.getTime() + validityDays * DAY));
+  const isKeyObject = key instanceof KeyObject;
+  const spki = isKeyObject ? (key.type === 'public' ? key : createPublicKey(key)).export({ format: 'der', type: 'spki' }) : key.spki;
+  const der = buildLsc(capf, { deviceName, spki, serial, notBefore, notAfter });
+  const subject = [`CN=${deviceName}`, ...copiedAttributes(capf.cert.subject).reverse().map((a) => `${a.name}=${a.value}`)].join(',');
+  return {
+    der,
+    summary: {
+      serialNumber: hexColon(serial.subarray(serial.findIndex((b) => b !== 0))), // as decoders print it: no leading zero bytes
+      subject,
+      issuer: capf.cert.subject.rfc4514,
+      notBefore: notBefore.toISOString(),
+      notAfter: notAfter.toISOString(),
+      publicKey: isKeyObject ? describeKey(key) : key.description,
+      sha1: hexColon(createHash('sha1').update(der).digest()),
+    },
+  };
+}
+
+export function describePublicKeyInfo(k: PublicKeyInfo): string {
+  return k.type === 'RSA' ? `RSA ${k.bits}` : k.type === 'EC' ? `EC ${k.curve}` : `unknown ${k.algorithmOid}`;
+}
+
+export function summarizeDecoded(c: DecodedCertificate): IssuedLscSummary {
+  return {
+    serialNumber: c.serialHex,
+    subject: c.subject.rfc4514,
+    issuer: c.issuer.rfc4514,
+    notBefore: c.notBefore?.toISOString() ?? '',
+    notAfter: c.notAfter?.toISOString() ?? '',
+    publicKey: describePublicKeyInfo(c.publicKey),
+    sha1: hexColon(c.sha1),
+  };
+}
+
+export function summarizeCertificate(der: Buffer): IssuedLscSummary {
+  const decoded = decodeCertificate(der);
+  if (!decoded.ok) throw new Error('not a certificate');
+  return summarizeDecoded(decoded.certificate);
+}

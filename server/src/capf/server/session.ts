@@ -1,0 +1,432 @@
+/**
+ * One CAPF session (one TLS connection) on the server side: a state machine driven by the phone's messages.
+ *
+ *   AUTH_REQ → AUTH_RESP → (no operation: END_SESSION 0 | unknown device: END_SESSION 9 | refused: END_SESSION 7)
+ *   Install:      KEYGEN_REQ → [REQUEST_IN_PROGRESS] → KEYGEN_RESP → STORE_CERT_REQ → STORE_CERT_RESP → END_SESSION 1
+ *   Troubleshoot: FETCH_CERT_REQ → FETCH_CERT_RESP → END_SESSION 0
+ *   Delete:       DELETE_CERT_REQ → DELETE_CERT_RESP → END_SESSION 1
+ *
+ * Anything malformed, out of order or late ends the session with a reason, a log line and (when a device
+ * operation was under way) a Certificate Operation Status. Messages are handled one at a time, in order.
+ */
+import { X509Certificate } from 'node:crypto';
+import { Clock } from '../clock';
+import { KeySpec } from '../keys';
+import { checkSpki, describeSpec, specMatches } from './spki';
+import { CodecError, CapfMessage, encodeMessage } from '../protocol/codec';
+import { AuthType, Command, PROTOCOL_VERSION, Reason, commandName } from '../protocol/constants';
+import { FramedMessage } from '../protocol/framer';
+import {
+  KeyRequest,
+  ParsedAuthResponse,
+  authRequest,
+  deleteCertRequest,
+  endSession,
+  fetchCertRequest,
+  keygenRequest,
+  parseAuthResponse,
+  parseCertificateMessage,
+  parseKeygenResponse,
+  parseReason,
+  storeCertRequest,
+} from '../protocol/messages';
+import { AuthLockout } from './authLockout';
+import { verifyExistingCertificate } from './certificateAuth';
+import { DeviceEntry, deviceNameProblem } from './deviceTable';
+import { LabState } from './labState';
+import { IssuedLsc, issueLsc, summarizeCertificate } from './lscProfile';
+import { LogEvent, OperationLogEntry } from './operationLog';
+import { CapfLogCode, FailureCause, OperationKind, STATUS_EC_UNSUPPORTED, failureStatus, logCodeFor, successStatus } from './operationStatus';
+
+export interface SessionContext {
+  state: LabState;
+  clock: Clock;
+  lockout: AuthLockout;
+  /** devices with a session under way: a second concurrent session for one device is refused */
+  busyDevices: Set<string>;
+  lscValidityDays: number;
+  log(entry: Omit<OperationLogEntry, 'time'>): void;
+}
+
+export interface SessionIo {
+  /** one whole message, one write */
+  send(bytes: Buffer, message: CapfMessage): void;
+  /** ends the connection after pending writes */
+  close(): void;
+}
+
+export type SessionOutcome = 'success' | 'no-operation' | 'unknown-device' | 'refused' | 'failed' | 'protocol-error' | 'timeout' | 'peer-closed' | 'aborted';
+
+export interface SessionSummary {
+  sessionId: number;
+  peer: string;
+  device?: string;
+  operation?: OperationKind;
+  outcome: SessionOutcome;
+  /** END_SESSION reason sent, if one was */
+  reason?: number;
+  /** the device's Certificate Operation Status set by this session, if any */
+  status?: string;
+  message: string;
+}
+
+type Phase = 'auth' | 'keygen' | 'store' | 'fetch' | 'delete' | 'ended';
+
+const KIND: Record<string, OperationKind | undefined> = { 'Install/Upgrade': 'Upgrade', Delete: 'Delete', Troubleshoot: 'Troubleshoot' };
+const CURVE_BY_BITS = { 256: 'P-256', 384: 'P-384', 521: 'P-521' } as const;
+
+export class CapfSession {
+  private phase: Phase = 'auth';
+  private chain: Promise<void> = Promise.resolve();
+  private device?: DeviceEntry;
+  private kind?: OperationKind;
+  private keyRequest?: KeyRequest;
+  private rsaFallbackUsed = false;
+  private inProgressSeen = false;
+  private issued?: IssuedLsc;
+  private holdsDevice = false;
+  private resolveDone!: (s: SessionSummary) => void;
+  readonly done: Promise<SessionSummary>;
+
+  constructor(
+    private readonly ctx: SessionContext,
+    readonly sessionId: number,
+    readonly peer: string,
+    private readonly io: SessionIo,
+  ) {
+    this.done = new Promise((r) => (this.resolveDone = r));
+  }
+
+  get ended(): boolean {
+    return this.phase === 'ended';
+  }
+
+  /** The server speaks first: AUTH_REQ with VERSION 3 and AUTH_TYPE 0, as capfd does. */
+  start(): void {
+    this.send(authRequest(this.sessionId, AuthType.NONE));
+  }
+
+  receive(framed: FramedMessage): void {
+    this.enqueue(() => this.handle(framed.message));
+  }
+
+  protocolError(error: CodecError): void {
+    this.enqueue(() => this.fail('protocol-error', `malformed message: ${error.message}`, 'Phone Communication Failure'));
+  }
+
+  timeout(idleMs: number): void {
+    const cause: FailureCause = this.phase === 'keygen' ? 'Key Generation Failed/Timeout' : 'Phone Communication Failure';
+    this.enqueue(() => this.fail('timeout', `no message from the phone for ${idleMs} ms while waiting in phase "${this.phase}"`, cause, 'timeout'));
+  }
+
+  peerClosed(detail = 'the phone closed the connection'): void {
+    this.enqueue(() => this.finish({ outcome: 'peer-closed', message: `${detail} in phase "${this.phase}"`, cause: 'Phone Communication Failure', sendEnd: false, event: 'session-end' }));
+  }
+
+  abort(why: string): void {
+    this.enqueue(() => this.finish({ outcome: 'aborted', message: why, reason: Reason.INVALID_ELEMENT, event: 'session-end' }));
+  }
+
+  // ---- dispatch ---------------------------------------------------------------------------------
+
+  private enqueue(step: () => Promise<void>): void {
+    this.chain = this.chain
+      .then(() => (this.ended ? undefined : step()))
+      .catch((e: unknown) => this.finish({ outcome: 'failed', message: `internal error: ${(e as Error)?.message ?? String(e)}`, reason: Reason.INVALID_ELEMENT, cause: undefined, event: 'protocol-error' }).catch(() => undefined));
+  }
+
+  private async handle(m: CapfMessage): Promise<void> {
+    if (m.sessionId !== this.sessionId) {
+      return this.fail('protocol-error', `${commandName(m.command)} carries session id ${m.sessionId}; this session is ${this.sessionId}`, 'Phone Communication Failure');
+    }
+    if (m.command === Command.END_SESSION) {
+      const r = parseReason(m);
+      return this.finish({ outcome: 'peer-closed', message: `the phone ended the session (reason ${r.ok ? r.value : '?'}) in phase "${this.phase}"`, cause: 'Phone Communication Failure', sendEnd: false, event: 'session-end' });
+    }
+    switch (this.phase) {
+      case 'auth':
+        return m.command === Command.AUTH_RESP ? this.onAuthResponse(m) : this.outOfOrder(m, 'AUTH_RESP');
+      case 'keygen':
+        if (m.command === Command.REQUEST_IN_PROGRESS) return this.onRequestInProgress();
+        return m.command === Command.KEYGEN_RESP ? this.onKeygenResponse(m) : this.outOfOrder(m, 'KEYGEN_RESP or REQUEST_IN_PROGRESS');
+      case 'store':
+        return m.command === Command.STORE_CERT_RESP ? this.onStoreResponse(m) : this.outOfOrder(m, 'STORE_CERT_RESP');
+      case 'fetch':
+        return m.command === Command.FETCH_CERT_RESP ? this.onFetchResponse(m) : this.outOfOrder(m, 'FETCH_CERT_RESP');
+      case 'delete':
+        return m.command === Command.DELETE_CERT_RESP ? this.onDeleteResponse(m) : this.outOfOrder(m, 'DELETE_CERT_RESP');
+      default:
+        return undefined;
+    }
+  }
+
+  private outOfOrder(m: CapfMessage, expected: string): Promise<void> {
+    return this.fail('protocol-error', `out-of-order ${commandName(m.command)} (expected ${expected})`, 'Phone Communication Failure');
+  }
+
+  // ---- authentication and operation choice ----------------------------------------------------------
+
+  private async onAuthResponse(m: CapfMessage): Promise<void> {
+    const parsed = parseAuthResponse(m);
+    if (!parsed.ok) return this.fail('protocol-error', `malformed AUTH_RESP: ${parsed.error.message}`);
+    const auth = parsed.value;
+    if (auth.version < 1 || auth.version > PROTOCOL_VERSION) {
+      return this.fail('protocol-error', `the phone speaks CAPF version ${auth.version}; this server speaks 1 to ${PROTOCOL_VERSION}`);
+    }
+    const name = auth.deviceName;
+    if (deviceNameProblem(name)) {
+      return this.finish({ outcome: 'unknown-device', message: `unknown device: ${deviceNameProblem(name)}`, reason: Reason.UNKNOWN_DEVICE, event: 'auth' });
+    }
+    let entry: DeviceEntry | undefined;
+    try {
+      entry = await this.ctx.state.devices.get(name);
+    } catch (e) {
+      return this.finish({ outcome: 'failed', message: `cannot look up ${name}: ${(e as Error).message}`, reason: Reason.INVALID_ELEMENT, event: 'auth', device: name });
+    }
+    if (!entry) return this.finish({ outcome: 'unknown-device', message: `unknown device ${name}: it is not in the device table`, reason: Reason.UNKNOWN_DEVICE, event: 'auth', device: name });
+    const kind = KIND[entry.certificateOperation];
+    if (!kind) return this.finish({ outcome: 'no-operation', message: `${name}: no certificate operation is scheduled`, reason: Reason.NO_ACTION, event: 'operation', device: name });
+    if (this.ctx.busyDevices.has(name)) {
+      return this.finish({ outcome: 'refused', message: `${name}: another session for this device is under way`, reason: Reason.INVALID_ELEMENT, event: 'auth', device: name });
+    }
+    this.ctx.busyDevices.add(name);
+    this.holdsDevice = true;
+    this.device = entry;
+    this.kind = kind;
+    if (this.isLate()) return this.fail('failed', `${name}: Operation Completes By (${entry.operationCompletesBy}) has passed`, 'User Initiated Request Late/Timedout', 'operation');
+    const refusal = this.authenticate(entry, auth);
+    if (refusal) return this.fail('refused', `${name}: ${refusal.message}`, refusal.cause, 'auth');
+    const step = `${name} authenticated (${entry.authenticationMode}); operation ${entry.certificateOperation}`;
+    if (kind === 'Upgrade') return this.requestKey(firstKeyRequest(entry), step);
+    this.log('auth', step);
+    if (kind === 'Troubleshoot') {
+      this.phase = 'fetch';
+      this.send(fetchCertRequest(this.sessionId));
+      return undefined;
+    }
+    this.phase = 'delete';
+    this.send(deleteCertRequest(this.sessionId));
+    return undefined;
+  }
+
+  /** undefined when the phone is authenticated. */
+  private authenticate(entry: DeviceEntry, auth: ParsedAuthResponse): { cause: FailureCause; message: string } | undefined {
+    const lockout = this.ctx.lockout;
+    switch (entry.authenticationMode) {
+      case 'By Null String':
+        return undefined;
+      case 'By Authentication String': {
+        const until = lockout.lockedUntil(entry.name);
+        if (until) return { cause: 'Invalid Authentication String', message: `locked after repeated wrong authentication strings until ${until.toISOString()}` };
+        if (auth.password !== undefined && auth.password === entry.authenticationString) {
+          lockout.recordSuccess(entry.name);
+          return undefined;
+        }
+        const r = lockout.recordFailure(entry.name);
+        const what = auth.password ? 'wrong authentication string' : 'no authentication string';
+        return {
+          cause: 'Invalid Authentication String',
+          message: r.lockedUntil ? `${what} (${r.failures} in a row): locked until ${r.lockedUntil.toISOString()}` : `${what} (${r.failures} in a row)`,
+        };
+      }
+      default: {
+        const r = verifyExistingCertificate({ deviceName: entry.name, auth, capf: this.ctx.state.capf, manufacturingCa: this.ctx.state.manufacturingCa, now: this.ctx.clock() });
+        if (!r.ok) return { cause: r.cause, message: r.problem };
+        this.log('auth', `${entry.name} proved its ${r.kind} (${r.subject})`);
+        return undefined;
+      }
+    }
+  }
+
+  private isLate(): boolean {
+    const by = this.device?.operationCompletesBy;
+    return !!by && this.ctx.clock().getTime() > Date.parse(by);
+  }
+
+  // ---- install ------------------------------------------------------------------------------------
+
+  /** Sends KEYGEN_REQ; `context` starts the log line (one line per step keeps the log readable and cheap). */
+  private requestKey(req: KeyRequest, context = this.device?.name ?? ''): undefined {
+    this.keyRequest = req;
+    this.inProgressSeen = false;
+    this.phase = 'keygen';
+    this.log('keygen', `${context}: asking for ${req.keyType === 'RSA' ? `an RSA ${req.keySize}` : `an EC ${req.curve}`} key`);
+    this.send(keygenRequest(this.sessionId, req));
+    return undefined;
+  }
+
+  private onRequestInProgress(): Promise<void> | undefined {
+    if (this.inProgressSeen) return this.fail('protocol-error', 'a second REQUEST_IN_PROGRESS (only one is tolerated)', 'Phone Communication Failure');
+    this.inProgressSeen = true;
+    return undefined;
+  }
+
+  private async onKeygenResponse(m: CapfMessage): Promise<void> {
+    const device = this.device as DeviceEntry;
+    const parsed = parseKeygenResponse(m);
+    if (!parsed.ok) return this.fail('protocol-error', `malformed KEYGEN_RESP: ${parsed.error.message}`, 'Key Generation Failed/Timeout');
+    const req = this.keyRequest as KeyRequest;
+    if (!parsed.value.publicKey) {
+      if (req.keyType === 'EC' && device.keyOrder === 'EC Preferred, RSA Backup' && !this.rsaFallbackUsed) {
+        this.rsaFallbackUsed = true;
+        this.requestKey({ keyType: 'RSA', keySize: device.rsaKeySize }, `${device.name} could not generate an EC key (reason ${parsed.value.reason}), RSA backup`);
+        return undefined;
+      }
+      const ecOnly = req.keyType === 'EC' && device.keyOrder === 'EC Only';
+      return this.fail('failed', `${device.name} reported key generation failure (reason ${parsed.value.reason})`, ecOnly ? 'ec-unsupported' : 'Key Generation Failed/Timeout', 'keygen');
+    }
+    const spki = checkSpki(parsed.value.publicKey);
+    if (!spki.ok) return this.fail('failed', `${device.name} sent an unusable key: ${spki.problem}`, 'Key Generation Failed/Timeout', 'keygen');
+    const spec: KeySpec = req.keyType === 'RSA' ? { type: 'rsa', bits: req.keySize } : { type: 'ec', curve: req.curve };
+    if (!specMatches(spec, spki.spec)) {
+      return this.fail('failed', `${device.name} sent an ${spki.description} key; it was asked for ${describeSpec(spec)}`, 'Key Generation Failed/Timeout', 'keygen');
+    }
+    if (this.isLate()) return this.fail('failed', `${device.name}: Operation Completes By (${device.operationCompletesBy}) passed during key generation`, 'User Initiated Request Late/Timedout', 'keygen');
+    try {
+      // the phone's SubjectPublicKeyInfo goes into the LSC as received and checked, as CAs copy a CSR's
+      this.issued = issueLsc(this.ctx.state.capf, device.name, { spki: parsed.value.publicKey, description: spki.description }, this.ctx.clock(), this.ctx.lscValidityDays);
+    } catch (e) {
+      return this.fail('failed', `could not issue the LSC: ${(e as Error).message}`, undefined, 'keygen');
+    }
+    this.phase = 'store';
+    this.send(storeCertRequest(this.sessionId, this.issued.der));
+    return undefined;
+  }
+
+  private async onStoreResponse(m: CapfMessage): Promise<void> {
+    const device = this.device as DeviceEntry;
+    const reason = parseReason(m);
+    if (!reason.ok) return this.fail('protocol-error', `malformed STORE_CERT_RESP: ${reason.error.message}`);
+    if (reason.value !== Reason.OK) return this.fail('failed', `${device.name} did not store the LSC (reason ${reason.value})`, undefined, 'issued');
+    const { der, summary } = this.issued as IssuedLsc;
+    await this.ctx.state.writeIssuedLsc(device.name, der);
+    return this.finish({
+      outcome: 'success',
+      message: `${device.name}: LSC installed, serial ${summary.serialNumber}, ${summary.publicKey}, valid to ${summary.notAfter}`,
+      reason: Reason.OK,
+      event: 'issued',
+      update: (e) => {
+        e.certificateOperation = 'No Pending Operation';
+        e.certificateOperationStatus = successStatus('Upgrade');
+        e.lsc = summary;
+      },
+      status: successStatus('Upgrade'),
+      capfCode: CapfLogCode.CAPF_OP_SUCCESS,
+    });
+  }
+
+  // ---- troubleshoot and delete ---------------------------------------------------------------------
+
+  private async onFetchResponse(m: CapfMessage): Promise<void> {
+    const device = this.device as DeviceEntry;
+    const parsed = parseCertificateMessage(m);
+    if (!parsed.ok) return this.fail('protocol-error', `malformed FETCH_CERT_RESP: ${parsed.error.message}`);
+    const status = successStatus('Troubleshoot');
+    const done = (e: DeviceEntry) => {
+      e.certificateOperation = 'No Pending Operation';
+      e.certificateOperationStatus = status;
+    };
+    if (parsed.value.reason !== Reason.OK || !parsed.value.certificate) {
+      return this.finish({ outcome: 'success', message: `${device.name}: the phone holds no LSC to fetch (reason ${parsed.value.reason})`, reason: Reason.NO_ACTION, event: 'fetched', update: done, status, capfCode: CapfLogCode.CAPF_FETCH_SUCCESS_BUT_NO_CERT });
+    }
+    const der = parsed.value.certificate.der;
+    try {
+      new X509Certificate(der);
+    } catch {
+      return this.fail('failed', `${device.name} returned a certificate that cannot be read`, undefined, 'fetched');
+    }
+    await this.ctx.state.writeFetchedCertificate(device.name, der);
+    const summary = summarizeCertificate(der);
+    return this.finish({ outcome: 'success', message: `${device.name}: fetched its certificate ${summary.subject}, serial ${summary.serialNumber}`, reason: Reason.NO_ACTION, event: 'fetched', update: done, status, capfCode: CapfLogCode.CAPF_OP_SUCCESS });
+  }
+
+  private async onDeleteResponse(m: CapfMessage): Promise<void> {
+    const device = this.device as DeviceEntry;
+    const reason = parseReason(m);
+    if (!reason.ok) return this.fail('protocol-error', `malformed DELETE_CERT_RESP: ${reason.error.message}`);
+    if (reason.value !== Reason.OK) {
+      // capfd ends a delete with reason 1 whatever the phone said [F]; the status tells the difference.
+      return this.finish({ outcome: 'failed', message: `${device.name} could not delete its LSC (reason ${reason.value})`, reason: Reason.OK, event: 'deleted', update: (e) => (e.certificateOperationStatus = failureStatus('Delete')), status: failureStatus('Delete'), capfCode: CapfLogCode.CAPF_OP_FAIL });
+    }
+    await this.ctx.state.removeIssuedLsc(device.name);
+    return this.finish({
+      outcome: 'success',
+      message: `${device.name}: LSC deleted`,
+      reason: Reason.OK,
+      event: 'deleted',
+      update: (e) => {
+        e.certificateOperation = 'No Pending Operation';
+        e.certificateOperationStatus = successStatus('Delete');
+        delete e.lsc;
+      },
+      status: successStatus('Delete'),
+      capfCode: CapfLogCode.CAPF_OP_SUCCESS,
+    });
+  }
+
+  // ---- ending ----------------------------------------------------------------------------------
+
+  /** Ends with END_SESSION 7 and, when an operation is under way, "<Op> Failed[: cause]". */
+  private fail(outcome: SessionOutcome, message: string, cause?: FailureCause | 'ec-unsupported', event: LogEvent = 'protocol-error'): Promise<void> {
+    const status = this.kind ? (cause === 'ec-unsupported' ? STATUS_EC_UNSUPPORTED : failureStatus(this.kind, cause)) : undefined;
+    return this.finish({
+      outcome,
+      message,
+      reason: Reason.INVALID_ELEMENT,
+      event,
+      status,
+      update: status ? (e) => (e.certificateOperationStatus = status) : undefined,
+      capfCode: logCodeFor(cause === 'ec-unsupported' ? undefined : cause),
+    });
+  }
+
+  private async finish(f: {
+    outcome: SessionOutcome;
+    message: string;
+    event: LogEvent;
+    reason?: number;
+    sendEnd?: boolean;
+    cause?: FailureCause;
+    status?: string;
+    update?: (e: DeviceEntry) => void;
+    device?: string;
+    capfCode?: number;
+  }): Promise<void> {
+    if (this.ended) return;
+    const previous = this.phase;
+    this.phase = 'ended';
+    let status = f.status;
+    let update = f.update;
+    // A session that breaks off after the operation started leaves the device a failure status.
+    if (!status && f.cause && this.kind && previous !== 'auth') {
+      status = failureStatus(this.kind, f.cause);
+      update = (e) => (e.certificateOperationStatus = status as string);
+    }
+    const device = this.device?.name ?? f.device;
+    if (update && this.device) {
+      try {
+        await this.ctx.state.devices.updateDevice(this.device.name, update);
+      } catch (e) {
+        this.log('protocol-error', `could not record the result for ${this.device.name}: ${(e as Error).message}`);
+      }
+    }
+    const sendEnd = f.sendEnd ?? f.reason !== undefined;
+    if (sendEnd && f.reason !== undefined) this.send(endSession(this.sessionId, f.reason));
+    this.io.close();
+    if (this.holdsDevice && this.device) this.ctx.busyDevices.delete(this.device.name);
+    this.ctx.log({ event: f.event, message: f.message, session: this.sessionId, peer: this.peer, device, reason: sendEnd ? f.reason : undefined, status, capfCode: f.capfCode });
+    this.resolveDone({ sessionId: this.sessionId, peer: this.peer, device, operation: this.kind, outcome: f.outcome, reason: sendEnd ? f.reason : undefined, status, message: f.message });
+  }
+
+  private send(m: CapfMessage): void {
+    this.io.send(encodeMessage(m), m);
+  }
+
+  private log(event: LogEvent, message: string): void {
+    this.ctx.log({ event, message, session: this.sessionId, peer: this.peer, device: this.device?.name });
+  }
+}
+
+function firstKeyRequest(e: DeviceEntry): KeyRequest {
+  return e.keyOrder === 'RSA Only' ? { keyType: 'RSA', keySize: e.rsaKeySize } : { keyType: 'EC', curve: CURVE_BY_BITS[e.ecKeySize] };
+}

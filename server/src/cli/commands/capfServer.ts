@@ -1,0 +1,88 @@
+/** `itl-lens capf-server --state DIR [--host H] [--port N]`: runs the lab CAPF server until SIGINT/SIGTERM. */
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import { CapfServer } from '../../capf/server/capfServer';
+import { LabState } from '../../capf/server/labState';
+import { OperationLogEntry } from '../../capf/server/operationLog';
+import { CAPF_PORT } from '../../capf/protocol/constants';
+import { CliCommand, CliIo, EXIT_OK, ParsedArgs, UsageError, parseArgs, single } from '../io';
+
+const USAGE = `Usage: itl-lens capf-server --state DIR [--host H] [--port N] [--idle-timeout SECONDS] [--lsc-days N]
+                            [--capf-cert FILE --capf-key FILE]
+  Serves the CAPF protocol over TLS from the lab folder DIR (created on first use: CAPF certificate,
+  lab manufacturing CA, capf-devices.json). Default address 127.0.0.1:${CAPF_PORT}; --port 0 picks a free port.
+  --capf-cert/--capf-key  use your own CAPF certificate and key (PEM) instead of the generated one
+  Stops cleanly on Ctrl+C (SIGINT) or SIGTERM.`;
+
+export function parsePort(s: string | undefined, fallback: number): number {
+  if (s === undefined) return fallback;
+  const n = Number(s);
+  if (!/^\d+$/.test(s) || n > 65535) throw new UsageError(`--port: '${s}' is not a port number (0-65535)`);
+  return n;
+}
+
+function formatLog(e: OperationLogEntry): string {
+  const device = e.device && !e.message.includes(e.device) ? `${e.device}: ` : '';
+  const session = e.session !== undefined ? `#${e.session} ` : '';
+  return `${e.time}  ${e.event.padEnd(18)} ${session}${device}${e.message}${e.status ? ` [${e.status}]` : ''}\n`;
+}
+
+/** Runs the server until `stop` aborts. Exported so that tests need no process signals. */
+export async function serveCapf(p: ParsedArgs, io: CliIo, stop: AbortSignal): Promise<number> {
+  const stateArg = single(p, '--state');
+  if (!stateArg) throw new UsageError('--state DIR is required (the lab folder, e.g. .itl-lens-lab)');
+  const host = single(p, '--host') ?? '127.0.0.1';
+  const port = parsePort(single(p, '--port'), CAPF_PORT);
+  const idle = single(p, '--idle-timeout');
+  const days = single(p, '--lsc-days');
+  if (idle !== undefined && !(Number(idle) > 0)) throw new UsageError(`--idle-timeout: '${idle}' is not a positive number of seconds`);
+  if (days !== undefined && !/^\d+$/.test(days)) throw new UsageError(`--lsc-days: '${days}' is not a whole number of days (1-3560)`);
+  const certFile = single(p, '--capf-cert');
+  const keyFile = single(p, '--capf-key');
+  if (!!certFile !== !!keyFile) throw new UsageError('--capf-cert and --capf-key go together');
+
+  const state = await LabState.open(path.resolve(io.cwd, stateArg));
+  if (certFile && keyFile) {
+    const { warnings } = await state.importCapf(fs.readFileSync(path.resolve(io.cwd, certFile)), fs.readFileSync(path.resolve(io.cwd, keyFile)));
+    for (const w of warnings) io.err(`warning: ${w}\n`);
+  }
+  const server = await CapfServer.start({ state, host, port, idleTimeoutMs: idle ? Number(idle) * 1000 : undefined, lscValidityDays: days ? Number(days) : undefined });
+  const unsubscribe = server.onLog((e) => io.out(formatLog(e)));
+  const a = server.address;
+  io.out(
+    [
+      `CAPF server listening on ${a.host}:${a.port}`,
+      `  lab folder:       ${state.dir}`,
+      `  CAPF certificate: ${state.capf.cert.subject.rfc4514} (SHA-1 ${state.capf.cert.sha1.toString('hex').toUpperCase()})`,
+      `  device table:     ${state.paths.devices}`,
+      `  phones must trust this certificate through their ITL (the lab's own ITL: \`itl-lens lab\`)`,
+      'Press Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+  if (!['127.0.0.1', '::1', 'localhost'].includes(host)) io.err(`warning: listening on ${host}, not loopback: other machines can reach this lab CAPF\n`);
+  await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
+  await server.stop();
+  unsubscribe();
+  io.out('CAPF server stopped.\n');
+  return EXIT_OK;
+}
+
+export const capfServerCommand: CliCommand = {
+  name: 'capf-server',
+  summary: 'run the lab CAPF server (TLS, default 127.0.0.1:3804) from a lab folder',
+  usage: USAGE,
+  async run(args, io) {
+    const p = parseArgs(args, { values: ['--state', '--host', '--port', '--idle-timeout', '--lsc-days', '--capf-cert', '--capf-key'] });
+    const controller = new AbortController();
+    const onSignal = () => controller.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      return await serveCapf(p, io, controller.signal);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  },
+};

@@ -1,0 +1,82 @@
+/** `itl-lens check`: the editor's diagnostics over files and folders, for terminals and CI. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CliCommand, EXIT_OK, EXIT_PROBLEMS, parseArgs, single, UsageError } from '../io';
+import { parseNow } from '../clock';
+import { loadPaths } from '../../workspace/loadPaths';
+import { diagnoseFile } from '../../rules/runRules';
+import { DEFAULT_NEAR_EXPIRY_DAYS } from '../../rules/ruleContext';
+import { sourceLocation, SourceLocation } from '../../rules/sourceLocation';
+import { IndexedFile } from '../../workspace/indexedFile';
+
+const USAGE = `Usage: itl-lens check [--json] [--near-expiry-days N] [--now ISO-8601] PATH...
+  PATH                 .tlv trust lists, certificate files (PEM/DER) and folders holding them;
+                       all paths form one workspace (a CAPF.pem beside an ITL is checked against it)
+  --json               print an array of {"file","code","severity","message","range"?,"offset"?}
+  --near-expiry-days   warn this many days before a certificate expires (default ${DEFAULT_NEAR_EXPIRY_DAYS})
+Exit codes: 0 no errors, 1 at least one error-severity diagnostic, 2 usage error or unreadable path.`;
+
+export interface CheckFinding {
+  file: string;
+  code: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  /** 0-based lines and characters, for text (PEM) files */
+  range?: SourceLocation['range'];
+  /** byte offset, for binary files (.tlv, DER) */
+  offset?: number;
+}
+
+function parseDays(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_NEAR_EXPIRY_DAYS;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--near-expiry-days: '${value}' is not a whole number of days`);
+  return Number(value);
+}
+
+function shownPath(file: IndexedFile, cwd: string): string {
+  const p = file.path ?? file.uri;
+  const rel = path.relative(cwd, p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}
+
+function humanLine(f: CheckFinding): string {
+  const where = f.range ? `:${f.range.start.line + 1}:${f.range.start.character + 1}` : f.offset !== undefined ? ` (byte ${f.offset})` : '';
+  return `${f.file}${where}: ${f.severity} ${f.code}: ${f.message}`;
+}
+
+export const checkCommand: CliCommand = {
+  name: 'check',
+  summary: 'check trust lists and certificates (files and folders) with the editor rules',
+  usage: USAGE,
+  async run(args, io) {
+    const p = parseArgs(args, { booleans: ['--json'], values: ['--near-expiry-days', '--now'] });
+    if (!p.positionals.length) throw new UsageError('give at least one PATH');
+    const nearExpiryDays = parseDays(single(p, '--near-expiry-days'));
+    const now = parseNow(single(p, '--now'));
+    const paths = p.positionals.map((x) => path.resolve(io.cwd, x));
+    for (const [i, full] of paths.entries()) if (!fs.existsSync(full)) throw new UsageError(`${p.positionals[i]}: no such file or folder`);
+    const { index, skipped } = await loadPaths(paths);
+    for (const s of skipped) io.err(`itl-lens check: skipped ${path.relative(io.cwd, s) || s}: not a readable trust list or certificate file\n`);
+    const findings: CheckFinding[] = [];
+    const files = index.all().sort((a, b) => (a.path ?? a.uri).localeCompare(b.path ?? b.uri));
+    for (const file of files) {
+      for (const d of diagnoseFile(file, { now, nearExpiryDays, index })) {
+        const loc = sourceLocation(file, d.target);
+        findings.push({
+          file: shownPath(file, io.cwd),
+          code: d.code,
+          severity: d.severity === 'hint' ? 'info' : d.severity,
+          message: d.message,
+          ...(loc.textual ? { range: loc.range } : { offset: loc.bytes?.start ?? 0 }),
+        });
+      }
+    }
+    if (p.flags.has('--json')) io.out(JSON.stringify(findings, null, 2) + '\n');
+    else {
+      for (const f of findings) io.out(humanLine(f) + '\n');
+      const count = (s: string) => findings.filter((f) => f.severity === s).length;
+      io.out(`${files.length} file(s) checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} note(s)\n`);
+    }
+    return findings.some((f) => f.severity === 'error') ? EXIT_PROBLEMS : EXIT_OK;
+  },
+};

@@ -1,0 +1,159 @@
+/**
+ * The CAPF lab as the language server runs it for the editor: one optional long-running lab server, the
+ * install test (against the running server, or a lab started for the test) and the scenarios. No LSP types:
+ * labHandlers.ts translates requests, progress and cancellation.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { LabInstallTestResult, LabScenariosResult, LabServerInfo, LabStartParams } from '../protocol/customMessages';
+import { LabEnvironment } from '../capf/lab/labEnvironment';
+import { DEFAULT_TEST_DEVICE, renderInstallReport, runLscInstallTest } from '../capf/lab/installTest';
+import { PhoneResult, TimelineEntry } from '../capf/phone/phoneEmulator';
+import { DEFAULT_LAB_DIR, labPaths, LabState } from '../capf/server/labState';
+import { newDeviceEntry } from '../capf/server/deviceTable';
+import { renderScenarioReportMarkdown, runScenarios, ScenarioProgress } from '../capf/scenarios';
+
+export interface LabProgress {
+  report(message: string, percentage?: number): void;
+}
+
+export interface InstallTestRequestOptions {
+  /** trust list file to load into the phone; default the lab's own ITL */
+  itlPath?: string;
+  device?: string;
+  stateDir?: string;
+  signal?: AbortSignal;
+  progress?: LabProgress;
+}
+
+export class LabController {
+  private env: LabEnvironment | undefined;
+  private starting: Promise<LabServerInfo> | undefined;
+
+  constructor(private readonly defaultStateDir: () => string) {}
+
+  /** <first workspace folder>/.itl-lens-lab, or a folder under the temp dir without a workspace. */
+  static defaultStateDirFor(folders: string[]): string {
+    return folders.length ? path.join(folders[0], DEFAULT_LAB_DIR) : path.join(os.tmpdir(), 'itl-lens-lab');
+  }
+
+  info(): LabServerInfo {
+    const s = this.env?.server;
+    if (!this.env || !s) return { running: false };
+    return { running: true, host: s.address.host, port: s.address.port, stateDir: this.env.state.dir, capfCertificatePath: labPaths(this.env.state.dir).capfCert };
+  }
+
+  async start(p: LabStartParams = {}): Promise<LabServerInfo> {
+    if (this.env?.server) return this.info();
+    this.starting ??= (async () => {
+      const env = await LabEnvironment.open({ stateDir: p.stateDir || this.defaultStateDir() });
+      try {
+        await env.rebuildItl();
+        await env.startServer({ host: p.host || '127.0.0.1', port: p.port ?? 3804 });
+      } catch (e) {
+        await env.close().catch(() => undefined);
+        throw e;
+      }
+      this.env = env;
+      return this.info();
+    })().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  async stop(): Promise<LabServerInfo> {
+    const env = this.env;
+    this.env = undefined;
+    await env?.close();
+    return this.info();
+  }
+
+  /** Ensures the lab folder exists and returns the device table's path. */
+  async deviceTable(p: LabStartParams = {}): Promise<string> {
+    const dir = this.env?.state.dir ?? (p.stateDir || this.defaultStateDir());
+    const state = this.env?.state ?? (await LabState.open(dir));
+    await state.devices.flush();
+    const file = labPaths(dir).devices;
+    if (!fs.existsSync(file)) await state.devices.upsert(newDeviceEntry(DEFAULT_TEST_DEVICE));
+    await state.devices.flush();
+    return file;
+  }
+
+  async installTest(o: InstallTestRequestOptions): Promise<LabInstallTestResult> {
+    const onTimeline = (e: TimelineEntry) => o.progress?.report(e.text);
+    const device = o.device ?? DEFAULT_TEST_DEVICE;
+    if (!this.env?.server) {
+      // No server running: the one-shot lab (start, install, stop), as `itl-lens lab` does.
+      if (o.itlPath) return this.installWithItl(o, device, onTimeline);
+      o.progress?.report('Starting a lab CAPF server for the test…');
+      const r = await runLscInstallTest({ stateDir: o.stateDir || this.defaultStateDir(), device, signal: o.signal, onTimeline });
+      return toResult(r.phone, renderInstallReport(r), r.phoneLscPath ?? r.issuedLscPath);
+    }
+    return this.runAgainst(this.env, o, device, onTimeline);
+  }
+
+  /** A trust list of the user's against a lab server started for this test (and stopped after it). */
+  private async installWithItl(o: InstallTestRequestOptions, device: string, onTimeline: (e: TimelineEntry) => void): Promise<LabInstallTestResult> {
+    o.progress?.report('Starting a lab CAPF server for the test…');
+    const env = await LabEnvironment.open({ stateDir: o.stateDir || this.defaultStateDir() });
+    try {
+      await env.startServer();
+      return await this.runAgainst(env, o, device, onTimeline);
+    } finally {
+      await env.close();
+    }
+  }
+
+  private async runAgainst(env: LabEnvironment, o: InstallTestRequestOptions, device: string, onTimeline: (e: TimelineEntry) => void): Promise<LabInstallTestResult> {
+    const itl = o.itlPath ? fs.readFileSync(o.itlPath) : await env.itl();
+    await env.schedule(device, {
+      certificateOperation: 'Install/Upgrade',
+      authenticationMode: 'By Null String',
+      keyOrder: 'RSA Only',
+      rsaKeySize: 2048,
+      operationCompletesBy: new Date(env.clock().getTime() + 3_600_000).toISOString(),
+      certificateOperationStatus: undefined,
+    });
+    const phone = await env.runPhone(device, { itl, extra: { signal: o.signal, onTimeline } });
+    const lscPath = phone.outcome === 'installed' ? path.join(env.state.phoneDir(device), 'lsc.pem') : undefined;
+    const server = env.address;
+    const lines = [
+      'ITL Lens local LSC install test',
+      '',
+      `CAPF server: ${server.host}:${server.port}, lab folder ${env.state.dir}`,
+      `ITL:         ${o.itlPath ?? labPaths(env.state.dir).itl}`,
+      '',
+      `Phone ${phone.device}:`,
+      ...phone.timeline.map((t) => `  ${t.at.slice(11, 23)}  ${t.text}`),
+      '',
+      `Result: phone shows "${phone.status}", Certificate Operation Status "${phone.serverStatus ?? '(none)'}"`,
+      ...(phone.problem ? [`Why: ${phone.problem}`] : []),
+      ...(lscPath ? [`LSC: ${lscPath}`] : []),
+    ];
+    return toResult(phone, `${lines.join('\n')}\n`, lscPath);
+  }
+
+  async scenarios(o: { signal?: AbortSignal; progress?: LabProgress }): Promise<LabScenariosResult> {
+    const report = await runScenarios({
+      signal: o.signal,
+      onProgress: (p: ScenarioProgress) => {
+        if (p.phase === 'start') o.progress?.report(`${p.index + 1}/${p.total}: ${p.title}`, Math.round((p.index / p.total) * 100));
+      },
+    });
+    return { passed: report.passed, failed: report.failed, report: renderScenarioReportMarkdown(report) };
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop().catch(() => undefined);
+  }
+}
+
+function toResult(phone: PhoneResult, report: string, lscPath: string | undefined): LabInstallTestResult {
+  return {
+    success: phone.ok,
+    timeline: phone.timeline.map((t) => ({ at: t.at, message: t.text })),
+    operationStatus: phone.serverStatus,
+    lscPath: lscPath && fs.existsSync(lscPath) ? lscPath : undefined,
+    report,
+  };
+}

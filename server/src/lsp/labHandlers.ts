@@ -1,0 +1,64 @@
+/** LSP wiring of the CAPF lab requests: work-done progress, cancellation, and errors as messages. */
+import { CancellationToken, Connection, ResponseError, ErrorCodes } from 'vscode-languageserver/node';
+import {
+  LabDeviceTableRequest,
+  LabInstallTestRequest,
+  LabScenariosRequest,
+  LabServerInfoRequest,
+  LabStartServerRequest,
+  LabStopServerRequest,
+} from '../protocol/customMessages';
+import { uriToPath } from '../workspace/uris';
+import { LabController, LabProgress } from './labController';
+
+type WithToken = { workDoneToken?: string | number };
+
+function signalFor(token: CancellationToken | undefined): AbortSignal {
+  const controller = new AbortController();
+  if (token?.isCancellationRequested) controller.abort();
+  token?.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}
+
+/** Runs `work` with a progress reporter on the client's token; failures become ResponseErrors with the reason. */
+async function withProgress<T>(connection: Connection, params: unknown, title: string, log: (m: string) => void, work: (p: LabProgress) => Promise<T>): Promise<T> {
+  const reporter = connection.window.attachWorkDoneProgress((params as WithToken | undefined)?.workDoneToken);
+  reporter.begin(title, 0, undefined, true);
+  try {
+    return await work({ report: (message, percentage) => (percentage === undefined ? reporter.report(message) : reporter.report(percentage, message)) });
+  } catch (e) {
+    const message = (e as Error)?.name === 'AbortError' ? `${title}: cancelled.` : `${title} failed: ${(e as Error)?.message ?? String(e)}`;
+    log(message);
+    throw new ResponseError(ErrorCodes.InternalError, message);
+  } finally {
+    reporter.done();
+  }
+}
+
+export function registerLabHandlers(connection: Connection, lab: LabController, log: (m: string) => void): void {
+  connection.onRequest(LabServerInfoRequest, () => lab.info());
+  connection.onRequest(LabStartServerRequest, (p) =>
+    withProgress(connection, p, 'Starting the local CAPF server', log, async (progress) => {
+      progress.report('Preparing the lab folder and its CAPF certificate…');
+      return lab.start(p ?? {});
+    }),
+  );
+  connection.onRequest(LabStopServerRequest, () => lab.stop());
+  connection.onRequest(LabDeviceTableRequest, async (p) => {
+    try {
+      return { path: await lab.deviceTable(p ?? {}) };
+    } catch (e) {
+      throw new ResponseError(ErrorCodes.InternalError, `Cannot open the CAPF device table: ${(e as Error).message}`);
+    }
+  });
+  connection.onRequest(LabInstallTestRequest, (p, token) =>
+    withProgress(connection, p, 'LSC install test', log, (progress) => {
+      const itlPath = p?.itlUri ? uriToPath(p.itlUri) : undefined;
+      if (p?.itlUri && !itlPath) throw new Error(`the trust list ${p.itlUri} is not a file on disk`);
+      return lab.installTest({ itlPath, device: p?.device, stateDir: p?.stateDir, signal: signalFor(token), progress });
+    }),
+  );
+  connection.onRequest(LabScenariosRequest, (p, token) =>
+    withProgress(connection, p, 'LSC troubleshooting scenarios', log, (progress) => lab.scenarios({ signal: signalFor(token), progress })),
+  );
+}

@@ -1,0 +1,354 @@
+/**
+ * The language server's state: the workspace index, the open PEM documents, the decoded views and the
+ * diagnostics already published. It has no LSP connection: it reports through a SessionSink, and the handlers
+ * in languageServer.ts only translate messages to and from it.
+ */
+import * as path from 'node:path';
+import { Diagnostic } from 'vscode-languageserver-protocol';
+import { sourceUriForView, VIEW_SCHEME, ViewChangedParams, WorkspaceStatus, DecodedViewResult } from '../protocol/customMessages';
+import { diagnoseFile } from '../rules/runRules';
+import { dependentsOf } from '../rules/dependencies';
+import { RuleContext } from '../rules/ruleContext';
+import { RenderedView } from '../views/viewModel';
+import { decodeWorkspaceFile } from '../workspace/decodeFile';
+import { IndexedCertificateFile, IndexedFile } from '../workspace/indexedFile';
+import { findIndexedFiles, isInSkippedFolder, isIndexedPath, readIndexedFileSync } from '../workspace/scanFolders';
+import { canonicalUri, fileUri, uriToPath } from '../workspace/uris';
+import { WorkspaceIndex } from '../workspace/workspaceIndex';
+import { DiagnosticPublisher } from './diagnosticPublisher';
+import { DiagnosticMapping, toLspDiagnostics } from './lspDiagnostics';
+import { DEFAULT_SETTINGS, ServerSettings } from './settings';
+import { viewKindOf, ViewStore } from './viewStore';
+
+export interface SessionSink {
+  publishDiagnostics(uri: string, diagnostics: Diagnostic[]): void;
+  viewChanged(params: ViewChangedParams): void;
+  status(status: WorkspaceStatus): void;
+}
+
+export interface SessionOptions {
+  now: () => Date;
+  /** link for diagnostic codes (docs/diagnostics.md) */
+  docsUri?: string;
+}
+
+export type FileChangeKind = 'created' | 'changed' | 'deleted';
+
+/** A document the navigation features can work on. */
+export type ResolvedDocument =
+  | { kind: 'view'; uri: string; file: IndexedFile; view: RenderedView }
+  | { kind: 'pem'; uri: string; file: IndexedCertificateFile };
+
+/** A request the session cannot serve, with a message for the user. */
+export class SessionError extends Error {}
+
+const FLUSH_SLICE = 200;
+
+export class Session {
+  readonly index = new WorkspaceIndex();
+  readonly views: ViewStore;
+  private folders: string[] = [];
+  private settings: ServerSettings = DEFAULT_SETTINGS;
+  private readonly textBacked = new Set<string>();
+  /** sources whose decoded view is open in the editor: only those get view-URI diagnostics (else Problems lists each twice) */
+  private readonly openViews = new Set<string>();
+  private readonly publisher: DiagnosticPublisher;
+  private indexing = false;
+  private readonly pending = new Set<string>();
+  private pendingAll = false;
+  private flushScheduled = false;
+  private flushing: Promise<void> | undefined;
+  private work: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly sink: SessionSink,
+    private readonly options: SessionOptions,
+  ) {
+    this.views = new ViewStore(options.now, () => this.folders);
+    this.publisher = new DiagnosticPublisher((uri, d) => sink.publishDiagnostics(uri, d));
+  }
+
+  now(): Date {
+    return this.options.now();
+  }
+
+  setSettings(settings: ServerSettings): void {
+    this.settings = settings;
+    this.schedule('all');
+  }
+
+  /** Re-renders views and re-runs every rule (the clock moved on). */
+  refreshAll(): void {
+    this.views.forgetAll();
+    this.schedule('all');
+  }
+
+  // ---- workspace folders and files on disk ----
+
+  /** Records the workspace folders at once (views render paths relative to them), before indexing them. */
+  setFolders(folders: string[]): void {
+    this.folders = [...new Set([...this.folders, ...folders])];
+  }
+
+  /** Indexes every trust list and certificate file under the folders, then publishes all diagnostics. */
+  indexFolders(folders: string[]): Promise<void> {
+    return this.enqueue(async () => {
+      this.folders = [...new Set([...this.folders, ...folders])];
+      this.indexing = true;
+      this.sendStatus();
+      try {
+        for (const folder of folders) {
+          const files = await findIndexedFiles(folder);
+          for (let i = 0; i < files.length; i++) {
+            this.loadPath(files[i]);
+            if (i % 50 === 49) await yieldToEventLoop();
+          }
+        }
+      } finally {
+        this.indexing = false;
+      }
+      this.schedule('all');
+    });
+  }
+
+  removeFolders(folders: string[]): Promise<void> {
+    return this.enqueue(async () => {
+      this.folders = this.folders.filter((f) => !folders.includes(f));
+      for (const folder of folders) for (const uri of this.index.urisUnder(folder)) if (!this.isInFolders(uri)) this.remove(uri);
+    });
+  }
+
+  /** A file or folder was created, changed or deleted on disk (workspace/didChangeWatchedFiles). */
+  fileChanged(uri: string, change: FileChangeKind): Promise<void> {
+    return this.enqueue(async () => {
+      const canonical = canonicalUri(uri);
+      const p = uriToPath(canonical);
+      if (!p || this.textBacked.has(canonical)) return;
+      if (this.index.has(canonical)) {
+        if (change === 'deleted') this.remove(canonical);
+        else this.reload(canonical, p);
+        return;
+      }
+      if (isInSkippedFolder(p, this.folderOf(p))) return; // e.g. a node_modules or .git being rewritten
+      if (change === 'deleted') for (const u of this.index.urisUnder(p)) this.remove(u); // a folder
+      else if (isIndexedPath(p)) this.reload(canonical, p);
+    });
+  }
+
+  /** Re-reads a changed file; drops it when it is gone or no longer decodable; tells the client its view changed. */
+  private reload(canonical: string, p: string): void {
+    const file = this.loadPath(p);
+    if (file) this.notifyViewChanged(file);
+    else if (this.index.has(canonical)) this.remove(canonical);
+  }
+
+  // ---- documents open in the editor ----
+
+  /** didOpen / didChange: a PEM document's text is the source of truth while it is open. */
+  textChanged(uri: string, text: string): void {
+    if (uri.startsWith(`${VIEW_SCHEME}:`)) {
+      this.viewOpened(uri);
+      return;
+    }
+    const canonical = canonicalUri(uri);
+    const p = uriToPath(canonical);
+    const file = decodeWorkspaceFile({ uri: canonical, path: p, name: p ?? uri, bytes: Buffer.from(text, 'utf8') });
+    if (file?.kind !== 'certificate' || file.file.format !== 'pem') return; // binary files are read from disk
+    this.views.remember(canonical, { sourceUri: uri });
+    this.textBacked.add(canonical);
+    this.store(file);
+    this.notifyViewChanged(file);
+  }
+
+  textClosed(uri: string): Promise<void> {
+    if (uri.startsWith(`${VIEW_SCHEME}:`)) {
+      const source = sourceUriForView(uri);
+      if (source && this.openViews.delete(canonicalUri(source))) this.schedule([canonicalUri(source)]);
+      return Promise.resolve();
+    }
+    const canonical = canonicalUri(uri);
+    if (!this.textBacked.delete(canonical)) return Promise.resolve();
+    return this.enqueue(async () => {
+      const p = uriToPath(canonical);
+      const file = p ? this.loadPath(p) : undefined;
+      if (!file) this.remove(canonical);
+    });
+  }
+
+  private viewOpened(viewUri: string): void {
+    const source = sourceUriForView(viewUri);
+    if (!source) return;
+    const canonical = canonicalUri(source);
+    this.views.remember(canonical, { sourceUri: source, viewUri });
+    this.openViews.add(canonical);
+    if (this.index.has(canonical)) this.schedule([canonical]);
+    else void this.load(canonical).catch(() => undefined);
+  }
+
+  // ---- requests ----
+
+  /** The decoded view of a source file (itlLens/decodedView). */
+  async decodedView(sourceUri: unknown): Promise<DecodedViewResult> {
+    if (typeof sourceUri !== 'string' || !sourceUri) throw new SessionError('itlLens/decodedView needs the sourceUri of a trust list or certificate file.');
+    const source = sourceUri.startsWith(`${VIEW_SCHEME}:`) ? sourceUriForView(sourceUri) : sourceUri;
+    if (!source) throw new SessionError(`${sourceUri} is not a file ITL Lens can decode.`);
+    const canonical = canonicalUri(source);
+    const file = await this.load(canonical);
+    this.views.remember(canonical, { sourceUri: source });
+    const view = this.views.render(file);
+    return { viewUri: this.views.viewUriOf(file), kind: viewKindOf(file), text: view.text };
+  }
+
+  /** The document a navigation request is about: a decoded view, or an open PEM file. */
+  async resolve(uri: string): Promise<ResolvedDocument | undefined> {
+    if (typeof uri !== 'string') return undefined;
+    if (uri.startsWith(`${VIEW_SCHEME}:`)) {
+      const source = sourceUriForView(uri);
+      if (!source) return undefined;
+      const file = await this.load(canonicalUri(source)).catch(() => undefined);
+      return file && { kind: 'view', uri, file, view: this.views.viewOf(file) };
+    }
+    const file = this.index.get(canonicalUri(uri));
+    return file?.kind === 'certificate' && file.text !== undefined ? { kind: 'pem', uri, file } : undefined;
+  }
+
+  mapping(): DiagnosticMapping {
+    return {
+      index: this.index,
+      viewOf: (f) => this.views.viewOf(f),
+      viewUriOf: (f) => this.views.viewUriOf(f),
+      sourceUriOf: (f) => this.views.sourceUriOf(f),
+      docsUri: this.options.docsUri,
+    };
+  }
+
+  // ---- internals ----
+
+  /** The indexed file, read from disk first when it is not indexed or lies outside the watched folders. */
+  private async load(canonical: string): Promise<IndexedFile> {
+    const known = this.index.get(canonical);
+    const p = uriToPath(canonical);
+    if (known && (this.textBacked.has(canonical) || !p || this.isInFolders(canonical))) return known;
+    if (!p) throw new SessionError(`ITL Lens reads trust lists and certificates from files on disk; ${canonical} is not a file: URI.`);
+    const file = this.loadPath(p);
+    if (!file) throw new SessionError(`Cannot decode ${p}: the file is missing, unreadable, larger than 4 MB, or neither a trust list nor a certificate file.`);
+    return file;
+  }
+
+  /**
+   * Reads and indexes one file. Reads are synchronous: trust lists and certificates are small, and a sync read
+   * costs far less than an asynchronous round trip per file; the folder scan yields to the event loop every 50.
+   */
+  private loadPath(p: string): IndexedFile | undefined {
+    const uri = fileUri(p);
+    if (this.textBacked.has(uri)) return this.index.get(uri);
+    const bytes = readIndexedFileSync(p);
+    if (!bytes) return undefined;
+    const known = this.index.get(uri);
+    if (known && known.bytes.equals(bytes)) return known;
+    const file = decodeWorkspaceFile({ uri, path: p, name: p, bytes });
+    if (!file) return undefined;
+    this.store(file);
+    return file;
+  }
+
+  /** Indexes a file and schedules diagnostics for it and for the files whose rules read it (before and after). */
+  private store(file: IndexedFile): void {
+    const affected = new Set<string>([file.uri]);
+    const old = this.index.get(file.uri);
+    // While the first index runs, every file is diagnosed at the end anyway.
+    if (old && !this.indexing) for (const u of dependentsOf(old, this.index)) affected.add(u);
+    this.index.set(file);
+    if (!this.indexing) for (const u of dependentsOf(file, this.index)) affected.add(u);
+    this.views.forget(file.uri);
+    this.schedule(affected);
+  }
+
+  private remove(uri: string): void {
+    const old = this.index.get(uri);
+    const affected = old ? dependentsOf(old, this.index) : new Set<string>();
+    this.index.delete(uri);
+    this.views.forget(uri);
+    this.publisher.clear(uri);
+    this.schedule(affected);
+  }
+
+  private notifyViewChanged(file: IndexedFile): void {
+    this.sink.viewChanged({ sourceUri: this.views.sourceUriOf(file), viewUri: this.views.viewUriOf(file) });
+  }
+
+  private folderOf(p: string): string | undefined {
+    return this.folders.find((f) => p === f || p.startsWith(f.endsWith(path.sep) ? f : f + path.sep));
+  }
+
+  private isInFolders(uri: string): boolean {
+    const p = uriToPath(uri);
+    return !!p && this.folderOf(p) !== undefined && !isInSkippedFolder(p, this.folderOf(p));
+  }
+
+  private enqueue(op: () => Promise<void>): Promise<void> {
+    const run = this.work.then(op, op);
+    this.work = run.catch(() => undefined);
+    return run;
+  }
+
+  private schedule(uris: Iterable<string> | 'all'): void {
+    if (uris === 'all') this.pendingAll = true;
+    else for (const u of uris) this.pending.add(u);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      if (this.indexing || this.flushing) return; // indexing ends with schedule('all'); a running flush re-checks
+      this.flushing = this.flush().finally(() => {
+        this.flushing = undefined;
+        if (this.pending.size || this.pendingAll) this.schedule([]);
+      });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const uris = this.pendingAll ? [...new Set([...this.index.all().map((f) => f.uri), ...this.pending])] : [...this.pending];
+    // Trust lists first: the views they render stay cached for the certificate diagnostics that point into them.
+    uris.sort((a, b) => kindRank(this.index.get(a)) - kindRank(this.index.get(b)));
+    this.pending.clear();
+    this.pendingAll = false;
+    const ctx: RuleContext = { now: this.now(), nearExpiryDays: this.settings.nearExpiryDays, index: this.index };
+    const m = this.mapping();
+    for (let i = 0; i < uris.length; i++) {
+      const file = this.index.get(uris[i]);
+      if (file) this.publishFile(file, ctx, m);
+      else this.publisher.clear(uris[i]);
+      if (i % FLUSH_SLICE === FLUSH_SLICE - 1) await yieldToEventLoop();
+    }
+    this.sendStatus();
+  }
+
+  private publishFile(file: IndexedFile, ctx: RuleContext, m: DiagnosticMapping): void {
+    const found = diagnoseFile(file, ctx, this.settings.severity);
+    const view = found.length ? this.views.viewOf(file) : undefined;
+    const lsp = toLspDiagnostics(file, view, found, m);
+    this.publisher.publish(file.uri, 'source', this.views.sourceUriOf(file), lsp.source);
+    this.publisher.publish(file.uri, 'view', this.views.viewUriOf(file), this.openViews.has(file.uri) ? lsp.view : []);
+  }
+
+  private sendStatus(): void {
+    const totals = this.publisher.totals();
+    this.sink.status({
+      trustLists: this.index.trustLists().length,
+      certificates: this.index.certificateFiles().filter((f) => f.certificates.length > 0).length,
+      errors: totals.errors,
+      warnings: totals.warnings,
+      filesWithErrors: totals.filesWithErrors,
+      indexing: this.indexing,
+    });
+  }
+}
+
+function kindRank(file: IndexedFile | undefined): number {
+  return file?.kind === 'trust-list' ? 0 : 1;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

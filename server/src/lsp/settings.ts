@@ -1,0 +1,32 @@
+/** The server's settings (the client's `itlLens` configuration section), validated. */
+import { DEFAULT_NEAR_EXPIRY_DAYS } from '../rules/ruleContext';
+import { isSeveritySetting, SeverityOverrides, SeveritySetting } from '../rules/severity';
+
+export interface ServerSettings {
+  /** itlLens.capf.nearExpiryDays */
+  nearExpiryDays: number;
+  /** itlLens.diagnostics.severity */
+  severity: SeverityOverrides;
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = { nearExpiryDays: DEFAULT_NEAR_EXPIRY_DAYS, severity: {} };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Reads the `itlLens` section as VS Code returns it (`{ capf: { nearExpiryDays }, diagnostics: { severity } }`);
+ * dotted keys (`"capf.nearExpiryDays"`) are accepted too. Invalid values fall back to the defaults.
+ */
+export function parseSettings(raw: unknown): ServerSettings {
+  if (!isObject(raw)) return DEFAULT_SETTINGS;
+  const capf = isObject(raw.capf) ? raw.capf : {};
+  const diagnostics = isObject(raw.diagnostics) ? raw.diagnostics : {};
+  const days = capf.nearExpiryDays ?? raw['capf.nearExpiryDays'];
+  const severity = diagnostics.severity ?? raw['diagnostics.severity'];
+  const overrides: Record<string, SeveritySetting> = {};
+  if (isObject(severity)) for (const [code, level] of Object.entries(severity)) if (isSeveritySetting(level)) overrides[code] = level;
+  return {
+    nearExpiryDays: typeof days === 'number' && Number.isFinite(days) && days >= 0 ? Math.floor(days) : DEFAULT_NEAR_EXPIRY_DAYS,
+    severity: overrides,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Decoded views of indexed files: rendered on demand, kept for the most recently used files, and named with
+ * the URIs the client uses (its spelling of the view and source URIs wins once it has sent one).
+ */
+import * as path from 'node:path';
+import { viewUriForSource, ViewKind } from '../protocol/customMessages';
+import { renderFileView } from '../views/renderFile';
+import { RenderedView } from '../views/viewModel';
+import { IndexedFile } from '../workspace/indexedFile';
+
+const MAX_CACHED_VIEWS = 256;
+
+export function viewKindOf(file: IndexedFile): ViewKind {
+  return file.kind === 'trust-list' ? 'trust-list' : 'certificate';
+}
+
+export class ViewStore {
+  private readonly cache = new Map<string, RenderedView>();
+  private readonly clientViewUris = new Map<string, string>();
+  private readonly clientSourceUris = new Map<string, string>();
+
+  constructor(
+    private readonly now: () => Date,
+    private readonly folders: () => readonly string[],
+  ) {}
+
+  /** The view of a file, from the cache when it is there (line layout does not depend on the clock). */
+  viewOf(file: IndexedFile): RenderedView {
+    const cached = this.cache.get(file.uri);
+    if (cached) {
+      this.cache.delete(file.uri);
+      this.cache.set(file.uri, cached);
+      return cached;
+    }
+    return this.render(file);
+  }
+
+  /** A freshly rendered view (relative times are those of now), which replaces the cached one. */
+  render(file: IndexedFile): RenderedView {
+    const view = renderFileView(file, { fileName: this.displayName(file), now: this.now() });
+    this.cache.delete(file.uri);
+    this.cache.set(file.uri, view);
+    if (this.cache.size > MAX_CACHED_VIEWS) this.cache.delete(this.cache.keys().next().value!);
+    return view;
+  }
+
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+
+  forgetAll(): void {
+    this.cache.clear();
+  }
+
+  /** Records the client's spelling of a file's URIs. */
+  remember(canonicalUri: string, spellings: { sourceUri?: string; viewUri?: string }): void {
+    if (spellings.sourceUri) this.clientSourceUris.set(canonicalUri, spellings.sourceUri);
+    if (spellings.viewUri) this.clientViewUris.set(canonicalUri, spellings.viewUri);
+  }
+
+  viewUriOf(file: IndexedFile): string {
+    return this.clientViewUris.get(file.uri) ?? viewUriForSource(this.sourceUriOf(file), viewKindOf(file));
+  }
+
+  sourceUriOf(file: IndexedFile): string {
+    return this.clientSourceUris.get(file.uri) ?? file.uri;
+  }
+
+  /** The name views show: relative to the workspace folder that holds the file, else the full path. */
+  displayName(file: IndexedFile): string {
+    if (!file.path) return file.uri;
+    for (const folder of this.folders()) {
+      const rel = path.relative(folder, file.path);
+      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
+    }
+    return file.path;
+  }
+}

@@ -1,0 +1,35 @@
+/** Builds diagnostic targets that point at elements of a decoded trust list. */
+import { findElement, TrustList, TrustRecord } from '../core/tlv/model';
+import { DiagnosticTarget } from './ruleDiagnostic';
+
+/** The header element with `tag`, else the whole header. */
+export function headerTarget(list: TrustList, tag: number): DiagnosticTarget {
+  const e = findElement(list.header.elements, tag);
+  return e ? { in: 'trust-list', range: e.range, section: 0, tag } : { in: 'trust-list', range: list.header.range, section: 0 };
+}
+
+/** The first of `tags` the record holds, else the record itself. */
+export function recordTarget(record: TrustRecord, ...tags: number[]): DiagnosticTarget {
+  for (const tag of tags) {
+    const e = record.elements.find((x) => x.tag === tag);
+    if (e) return { in: 'trust-list', range: e.range, section: record.index, tag };
+  }
+  return { in: 'trust-list', range: record.range, section: record.index };
+}
+
+/** The view's summary line ("Length of ITL file: … bytes, … records"). */
+export function summaryTarget(list: TrustList): DiagnosticTarget {
+  return { in: 'trust-list', range: { start: 0, end: list.size }, line: 'summary' };
+}
+
+/** "record #3 (TFTP ao115sub)": how messages name a record. */
+export function recordLabel(record: TrustRecord): string {
+  const role = record.roleName === 'System Administrator Security Token' ? 'SAST' : record.roleName ?? 'no FUNCTION';
+  const cn = record.subject?.match(/CN=([^;,]*)/)?.[1];
+  return `record #${record.index} (${role}${cn ? ` ${cn}` : ''})`;
+}
+
+/** The kind word messages use: "ITL", "CTL" or "trust list". */
+export function listWord(list: TrustList): string {
+  return list.kind === 'TLV' ? 'trust list' : list.kind;
+}

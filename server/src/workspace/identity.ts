@@ -1,0 +1,84 @@
+/**
+ * How certificates are recognised across files: by SHA-1 of the DER (a record's CERTIFICATE or CERTHASH),
+ * by issuer + serial number, and by subject. Keys are normalised strings so that CUCM's `;`-separated DNs and
+ * RFC 4514 `,`-separated DNs compare equal.
+ */
+import { createHash } from 'node:crypto';
+import { normalizeDn } from '../core/cert/decodeCertificate';
+import { DecodedCertificate } from '../core/cert/model';
+import { TrustRecord } from '../core/tlv/model';
+
+export interface CertificateIdentity {
+  /** lower-case hex SHA-1 of the DER, when known */
+  sha1?: string;
+  /** normalised issuer DN + serial, when both are known */
+  issuerSerial?: string;
+  /** normalised subject DN */
+  subject?: string;
+}
+
+const dnKeys = new Map<string, string>();
+const MAX_DN_KEYS = 10_000;
+
+/** A DN in a comparable form: CUCM (`;`) and RFC 4514 (`,`) spellings give the same key. Memoised: DNs recur. */
+export function dnKey(dn: string): string {
+  let key = dnKeys.get(dn);
+  if (key === undefined) {
+    key = normalizeDn(dn).toLowerCase();
+    if (dnKeys.size >= MAX_DN_KEYS) dnKeys.clear();
+    dnKeys.set(dn, key);
+  }
+  return key;
+}
+
+/** Serial numbers compare without leading zero bytes (DER INTEGERs may carry one). */
+export function serialKey(serial: Buffer): string {
+  let i = 0;
+  while (i < serial.length - 1 && serial[i] === 0) i++;
+  return serial.subarray(i).toString('hex');
+}
+
+export function issuerSerialKey(issuer: string, serial: Buffer): string {
+  return `${dnKey(issuer)}#${serialKey(serial)}`;
+}
+
+export function certificateIdentity(cert: DecodedCertificate): CertificateIdentity {
+  return {
+    sha1: cert.sha1.toString('hex'),
+    issuerSerial: issuerSerialKey(cert.issuer.cucm, cert.serial),
+    subject: dnKey(cert.subject.cucm),
+  };
+}
+
+/**
+ * The identity of the certificate a trust-list record carries (whole) or names (by hash, issuer and serial).
+ * `certificateSha1` is the SHA-1 of the record's CERTIFICATE when the caller already has it.
+ */
+export function recordIdentity(record: TrustRecord, certificateSha1?: string): CertificateIdentity {
+  let sha1: string | undefined;
+  if (record.certificate) sha1 = certificateSha1 ?? createHash('sha1').update(record.certificate).digest('hex');
+  else if (record.certHash && record.certHash.length === 20) sha1 = record.certHash.toString('hex');
+  return {
+    sha1,
+    issuerSerial: record.issuer && record.serial ? issuerSerialKey(record.issuer, record.serial) : undefined,
+    subject: record.subject ? dnKey(record.subject) : undefined,
+  };
+}
+
+/**
+ * True when a record and a certificate are the same certificate: by SHA-1 when the record has a hash or the
+ * whole certificate, else by issuer + serial.
+ */
+export function sameCertificate(record: CertificateIdentity, cert: CertificateIdentity): boolean {
+  if (record.sha1 && cert.sha1) return record.sha1 === cert.sha1;
+  return !!record.issuerSerial && record.issuerSerial === cert.issuerSerial;
+}
+
+/** The index keys an identity is filed under (typed prefixes keep the three key spaces apart). */
+export function identityKeys(id: CertificateIdentity): string[] {
+  const keys: string[] = [];
+  if (id.sha1) keys.push(`sha1:${id.sha1}`);
+  if (id.issuerSerial) keys.push(`is:${id.issuerSerial}`);
+  if (id.subject) keys.push(`subject:${id.subject}`);
+  return keys;
+}

@@ -1,0 +1,92 @@
+/** Finds the trust lists and certificate files under workspace folders (the only file-system walk). */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** Extensions the index looks at. */
+export const INDEXED_EXTENSIONS = ['tlv', 'pem', 'crt', 'cer', 'der'] as const;
+
+/** The glob a client file watcher should use for the same set of files. */
+export const INDEXED_GLOB = `**/*.{${INDEXED_EXTENSIONS.join(',')}}`;
+
+/** Files larger than this are not trust lists or certificates (an ITL over 64 KB is already broken). */
+export const MAX_INDEXED_FILE_BYTES = 4 * 1024 * 1024;
+
+/** Folders never walked: dependencies, VCS data, and dot-folders such as the CAPF lab's state. */
+export function isSkippedFolder(name: string): boolean {
+  return name === 'node_modules' || name.startsWith('.');
+}
+
+export function isIndexedPath(p: string): boolean {
+  const ext = path.extname(p).slice(1).toLowerCase();
+  return (INDEXED_EXTENSIONS as readonly string[]).includes(ext);
+}
+
+/** True when some folder between `root` and `file` would be skipped by the walk. */
+export function isInSkippedFolder(file: string, root?: string): boolean {
+  const rel = root ? path.relative(root, path.dirname(file)) : path.dirname(file);
+  return rel.split(path.sep).some((part) => part !== '' && part !== '..' && isSkippedFolder(part));
+}
+
+export interface ScanOptions {
+  /** stop after this many files (a guard against scanning a home folder) */
+  maxFiles?: number;
+}
+
+/** Every indexed file under `root`, depth-first, without following symbolic links to folders. */
+export async function findIndexedFiles(root: string, options: ScanOptions = {}): Promise<string[]> {
+  const max = options.maxFiles ?? 50_000;
+  const found: string[] = [];
+  const pending = [root];
+  while (pending.length && found.length < max) {
+    const dir = pending.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(dir, { withFileTypes: true });
+    } catch {
+      continue; // unreadable or vanished folder
+    }
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!isSkippedFolder(e.name)) pending.push(full);
+      } else if ((e.isFile() || e.isSymbolicLink()) && isIndexedPath(e.name)) {
+        found.push(full);
+        if (found.length >= max) break;
+      }
+    }
+  }
+  return found.sort();
+}
+
+/** Reads a file for the index; undefined when it is missing, not a regular file, or too large. */
+export async function readIndexedFile(file: string): Promise<Buffer | undefined> {
+  try {
+    const st = await fs.promises.stat(file);
+    if (!st.isFile() || st.size > MAX_INDEXED_FILE_BYTES) return undefined;
+    return await fs.promises.readFile(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Synchronous variant (one open, fstat, read and close): far cheaper per small file than the asynchronous one. */
+export function readIndexedFileSync(file: string): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.size > MAX_INDEXED_FILE_BYTES) return undefined;
+    const buf = Buffer.allocUnsafe(st.size);
+    let read = 0;
+    while (read < st.size) {
+      const n = fs.readSync(fd, buf, read, st.size - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    return read === st.size ? buf : buf.subarray(0, read);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The workspace index: every trust list and certificate file by URI, and the correlation between them
+ * (which certificate file a record carries or names, which records carry a certificate). Pure: files come
+ * in already decoded; no I/O here. Trust lists and certificate files are filed under their identity keys
+ * (SHA-1, issuer + serial, subject) in two maps, so that a lookup of one kind never walks the other.
+ */
+import * as path from 'node:path';
+import { CertificateIdentity, identityKeys, sameCertificate } from './identity';
+import { CertificateRef, IndexedCertificateFile, IndexedFile, IndexedTrustList, RecordRef } from './indexedFile';
+
+type KeyMap = Map<string, Set<string>>;
+
+export class WorkspaceIndex {
+  private readonly files = new Map<string, IndexedFile>();
+  private readonly keysOfFile = new Map<string, string[]>();
+  private readonly trustListsByKey: KeyMap = new Map();
+  private readonly certificateFilesByKey: KeyMap = new Map();
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  get(uri: string): IndexedFile | undefined {
+    return this.files.get(uri);
+  }
+
+  has(uri: string): boolean {
+    return this.files.has(uri);
+  }
+
+  all(): IndexedFile[] {
+    return [...this.files.values()];
+  }
+
+  trustLists(): IndexedTrustList[] {
+    return this.all().filter((f): f is IndexedTrustList => f.kind === 'trust-list');
+  }
+
+  certificateFiles(): IndexedCertificateFile[] {
+    return this.all().filter((f): f is IndexedCertificateFile => f.kind === 'certificate');
+  }
+
+  /** Adds or replaces a file. */
+  set(file: IndexedFile): void {
+    this.unfile(file.uri);
+    this.files.set(file.uri, file);
+    const identities = file.kind === 'trust-list' ? file.records.map((r) => r.identity) : file.certificates.map((c) => c.identity);
+    const keys = [...new Set(identities.flatMap(identityKeys))];
+    this.keysOfFile.set(file.uri, keys);
+    const map = this.mapFor(file);
+    for (const k of keys) {
+      let set = map.get(k);
+      if (!set) map.set(k, (set = new Set()));
+      set.add(file.uri);
+    }
+  }
+
+  delete(uri: string): void {
+    this.unfile(uri);
+    this.files.delete(uri);
+  }
+
+  /** URIs of files whose path lies under `dir` (for a deleted folder or a removed workspace folder). */
+  urisUnder(dir: string): string[] {
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+    return this.all()
+      .filter((f) => f.path !== undefined && (f.path === dir || f.path.startsWith(prefix)))
+      .map((f) => f.uri);
+  }
+
+  /** Certificate files that hold the certificate a record carries or names (by SHA-1, else issuer + serial). */
+  certificatesMatching(id: CertificateIdentity): CertificateRef[] {
+    const key = id.sha1 ? `sha1:${id.sha1}` : id.issuerSerial ? `is:${id.issuerSerial}` : undefined;
+    if (!key) return [];
+    return this.certificatesUnder(key).filter((ref) => sameCertificate(id, ref.cert.identity));
+  }
+
+  /** Certificate files holding a certificate with this subject (normalised DN key). */
+  certificatesWithSubject(subjectKey: string): CertificateRef[] {
+    return this.certificatesUnder(`subject:${subjectKey}`).filter((ref) => ref.cert.identity.subject === subjectKey);
+  }
+
+  /** Trust-list records that carry or name a certificate. */
+  recordsCarrying(id: CertificateIdentity): RecordRef[] {
+    const keys = [id.sha1 && `sha1:${id.sha1}`, id.issuerSerial && `is:${id.issuerSerial}`].filter((k): k is string => !!k);
+    const out: RecordRef[] = [];
+    const seen = new Set<string>();
+    for (const k of keys) {
+      for (const ref of this.recordsUnder(k)) {
+        const tag = `${ref.file.uri}#${ref.record.record.index}`;
+        if (seen.has(tag) || !sameCertificate(ref.record.identity, id)) continue;
+        seen.add(tag);
+        out.push(ref);
+      }
+    }
+    return out;
+  }
+
+  /** Trust-list records whose subject is this (normalised DN key). */
+  recordsWithSubject(subjectKey: string): RecordRef[] {
+    return this.recordsUnder(`subject:${subjectKey}`).filter((ref) => ref.record.identity.subject === subjectKey);
+  }
+
+  private recordsUnder(key: string): RecordRef[] {
+    const out: RecordRef[] = [];
+    for (const uri of this.trustListsByKey.get(key) ?? []) {
+      const f = this.files.get(uri) as IndexedTrustList;
+      for (const record of f.records) out.push({ file: f, record });
+    }
+    return out;
+  }
+
+  private certificatesUnder(key: string): CertificateRef[] {
+    const out: CertificateRef[] = [];
+    for (const uri of this.certificateFilesByKey.get(key) ?? []) {
+      const f = this.files.get(uri) as IndexedCertificateFile;
+      for (const cert of f.certificates) if (cert.certificate) out.push({ file: f, cert: cert as CertificateRef['cert'] });
+    }
+    return out;
+  }
+
+  private mapFor(file: IndexedFile): KeyMap {
+    return file.kind === 'trust-list' ? this.trustListsByKey : this.certificateFilesByKey;
+  }
+
+  private unfile(uri: string): void {
+    const old = this.files.get(uri);
+    if (!old) return;
+    const map = this.mapFor(old);
+    for (const k of this.keysOfFile.get(uri) ?? []) {
+      const set = map.get(k);
+      set?.delete(uri);
+      if (set && set.size === 0) map.delete(k);
+    }
+    this.keysOfFile.delete(uri);
+  }
+}

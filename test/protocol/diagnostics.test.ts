@@ -1,0 +1,173 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { Diagnostic, DiagnosticSeverity, FileChangeType } from 'vscode-languageserver-protocol';
+import { DecodedViewResult, ViewChangedNotification, ViewChangedParams, viewUriForSource } from '../../server/src/protocol/customMessages';
+import { TEST_NOW } from '../helpers/fixtures';
+import { fileUri, LspTestClient } from './lspTestClient';
+import { TestWorkspace } from './testWorkspace';
+
+const codes = (d: Diagnostic[]) => d.map((x) => String(x.code)).sort();
+
+describe('protocol: diagnostics over the whole workspace', function () {
+  let ws: TestWorkspace;
+  let client: LspTestClient;
+  const uri = (rel: string) => fileUri(ws.path(rel));
+
+  before(async () => {
+    ws = new TestWorkspace([
+      'cluster/ITLFile.tlv',
+      'cluster/CAPF.pem',
+      'cluster/CallManager.pem',
+      'capf-expired/ITLFile.tlv',
+      'capf-expired/CAPF.pem',
+      'tampered/ITLFile.tlv',
+      'no-capf/ITLFile.tlv',
+      'certs/expired.pem',
+      'certs/bundle.pem',
+      ['cluster/ITLFile.tlv', 'regen/ITLFile.tlv'],
+    ]);
+    client = await LspTestClient.start({ folders: [ws.root], initializationOptions: { now: TEST_NOW.toISOString() } });
+  });
+  after(async () => {
+    await client?.stop();
+    ws?.dispose();
+  });
+
+  it('indexes every trust list and certificate file and reports the workspace status', async () => {
+    const status = await client.indexed();
+    assert.equal(status.trustLists, 5);
+    assert.equal(status.certificates, 5);
+    assert.ok(status.errors >= 3, JSON.stringify(status));
+    assert.ok(status.filesWithErrors.includes(uri('tampered/ITLFile.tlv')));
+    assert.ok(!status.filesWithErrors.includes(uri('cluster/ITLFile.tlv')));
+  });
+
+  it('publishes on source URIs of files nobody opened', async () => {
+    assert.deepEqual(codes(await client.diagnostics(uri('tampered/ITLFile.tlv'))), ['signature-invalid']);
+    assert.deepEqual(codes(await client.diagnostics(uri('no-capf/ITLFile.tlv'))), ['capf-missing']);
+    const capf = await client.diagnostics(uri('capf-expired/ITLFile.tlv'));
+    assert.deepEqual(codes(capf), ['capf-expired']);
+    assert.equal(capf[0].severity, DiagnosticSeverity.Error);
+    assert.equal(capf[0].source, 'itl-lens');
+    assert.equal((capf[0].data as { byteOffset: number }).byteOffset, 1160);
+    assert.equal(capf[0].relatedInformation?.[0].location.uri, uri('capf-expired/CAPF.pem'));
+    const pem = await client.diagnostics(uri('certs/expired.pem'));
+    assert.deepEqual(codes(pem), ['cert-expired']);
+    assert.deepEqual(pem[0].range, { start: { line: 0, character: 0 }, end: { line: 22, character: 25 } });
+  });
+
+  const openView = (view: string, languageId = 'itl-view') =>
+    client.notify('textDocument/didOpen', { textDocument: { uri: view, languageId, version: 1, text: '' } });
+
+  it('publishes nothing on the view URI of a view nobody opened (the Problems panel lists each problem once)', async () => {
+    await client.diagnostics(uri('capf-expired/ITLFile.tlv'), (x) => x.length > 0);
+    assert.deepEqual(client.publishedDiagnostics(viewUriForSource(uri('capf-expired/ITLFile.tlv'), 'trust-list')), []);
+  });
+
+  it('publishes on view URIs too once the view is open, on the exact view line; clears them when it closes', async () => {
+    const view = viewUriForSource(uri('capf-expired/ITLFile.tlv'), 'trust-list');
+    const since = client.notifications.length;
+    await openView(view);
+    const d = await client.diagnostics(view, (x) => x.length > 0, since);
+    assert.deepEqual(codes(d), ['capf-expired']);
+    const result = await client.request<DecodedViewResult>('itlLens/decodedView', { sourceUri: uri('capf-expired/ITLFile.tlv') });
+    assert.equal(result.viewUri, view);
+    const line = result.text.split('\n')[d[0].range.start.line];
+    assert.match(line, /^1160\s+11\s+CERTHASH\s+20\s+/);
+    assert.equal(d[0].range.start.character, 0);
+    assert.equal(d[0].range.end.character, line.length);
+    const closing = client.notifications.length;
+    await client.notify('textDocument/didClose', { textDocument: { uri: view } });
+    assert.deepEqual(await client.diagnostics(view, (x) => x.length === 0, closing), []);
+  });
+
+  it('republishes when a CAPF.pem appears next to an ITL, and when it goes away', async () => {
+    assert.deepEqual(client.publishedDiagnostics(uri('regen/ITLFile.tlv')), []);
+    await openView(viewUriForSource(uri('regen/ITLFile.tlv'), 'trust-list'));
+    const since = client.notifications.length;
+    const pem = ws.copy('capf-regenerated/CAPF.pem', 'regen/CAPF.pem');
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(pem), type: FileChangeType.Created }] });
+    const d = await client.diagnostics(uri('regen/ITLFile.tlv'), (x) => x.length > 0, since);
+    assert.deepEqual(codes(d), ['capf-mismatch']);
+    assert.match(String(d[0].message), /LSC: Connection Failed/);
+    const view = await client.diagnostics(viewUriForSource(uri('regen/ITLFile.tlv'), 'trust-list'), (x) => x.length > 0, since);
+    assert.deepEqual(codes(view), ['capf-mismatch']);
+    const before = client.notifications.length;
+    ws.remove('regen/CAPF.pem');
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(pem), type: FileChangeType.Deleted }] });
+    assert.deepEqual(await client.diagnostics(uri('regen/ITLFile.tlv'), (x) => x.length === 0, before), []);
+  });
+
+  it('sends ViewChangedNotification and new diagnostics when a trust list changes on disk', async () => {
+    const since = client.notifications.length;
+    fs.copyFileSync(ws.path('tampered/ITLFile.tlv'), ws.path('regen/ITLFile.tlv'));
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('regen/ITLFile.tlv'), type: FileChangeType.Changed }] });
+    const changed = await client.waitFor<ViewChangedParams>(ViewChangedNotification.method, (p) => p.sourceUri === uri('regen/ITLFile.tlv'), since);
+    assert.equal(changed.viewUri, viewUriForSource(uri('regen/ITLFile.tlv'), 'trust-list'));
+    assert.deepEqual(codes(await client.diagnostics(uri('regen/ITLFile.tlv'), (x) => x.length > 0, since)), ['signature-invalid']);
+    const view = await client.request<DecodedViewResult>('itlLens/decodedView', { sourceUri: uri('regen/ITLFile.tlv') });
+    assert.match(view.text, /^Verdict: The signature does not verify/m);
+  });
+
+  it('clears diagnostics of a deleted folder', async () => {
+    const since = client.notifications.length;
+    ws.remove('no-capf');
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('no-capf'), type: FileChangeType.Deleted }] });
+    assert.deepEqual(await client.diagnostics(uri('no-capf/ITLFile.tlv'), (x) => x.length === 0, since), []);
+    const status = await client.waitFor<{ trustLists: number }>('itlLens/workspaceStatus', (s) => s.trustLists === 4, since);
+    assert.equal(status.trustLists, 4);
+  });
+
+  it('checks the text of an open PEM document, not the file on disk', async () => {
+    const since = client.notifications.length;
+    const valid = fs.readFileSync(ws.path('cluster/CAPF.pem'), 'utf8');
+    await client.notify('textDocument/didOpen', { textDocument: { uri: uri('certs/expired.pem'), languageId: 'pem', version: 1, text: valid } });
+    assert.deepEqual(await client.diagnostics(uri('certs/expired.pem'), (x) => x.length === 0, since), []);
+    const later = client.notifications.length;
+    await client.notify('textDocument/didClose', { textDocument: { uri: uri('certs/expired.pem') } });
+    assert.deepEqual(codes(await client.diagnostics(uri('certs/expired.pem'), (x) => x.length > 0, later)), ['cert-expired']);
+  });
+});
+
+describe('protocol: settings', function () {
+  let ws: TestWorkspace;
+  let client: LspTestClient;
+  const uri = (rel: string) => fileUri(ws.path(rel));
+
+  before(async () => {
+    ws = new TestWorkspace(['cluster/CAPF.pem', 'tampered/ITLFile.tlv', 'capf-near-expiry/ITLFile.tlv', 'capf-near-expiry/CAPF.pem', 'no-capf/ITLFile.tlv']);
+    client = await LspTestClient.start({
+      folders: [ws.root],
+      env: { ITL_LENS_NOW: TEST_NOW.toISOString() },
+      configuration: { capf: { nearExpiryDays: 5 }, diagnostics: { severity: { 'signature-invalid': 'warning', 'capf-missing': 'off' } } },
+    });
+  });
+  after(async () => {
+    await client?.stop();
+    ws?.dispose();
+  });
+
+  it('applies itlLens.diagnostics.severity and itlLens.capf.nearExpiryDays from workspace/configuration', async () => {
+    await client.indexed();
+    const tampered = await client.diagnostics(uri('tampered/ITLFile.tlv'));
+    assert.deepEqual(tampered.map((d) => [d.code, d.severity]), [['signature-invalid', DiagnosticSeverity.Warning]]);
+    assert.ok(!client.notifications.some((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as { diagnostics: Diagnostic[] }).diagnostics.some((d) => d.code === 'capf-missing')));
+    assert.ok(!client.notifications.some((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as { diagnostics: Diagnostic[] }).diagnostics.some((d) => d.code === 'capf-near-expiry')));
+  });
+
+  it('registers file watchers for trust lists and certificates', () => {
+    const watchers = JSON.stringify(client.registrations);
+    assert.match(watchers, /workspace\/didChangeWatchedFiles/);
+    assert.match(watchers, /\*\*\/\*\.\{tlv,pem,crt,cer,der\}/);
+  });
+
+  it('re-reads the settings on didChangeConfiguration', async () => {
+    const since = client.notifications.length;
+    client.configuration = { capf: { nearExpiryDays: 30 }, diagnostics: { severity: {} } };
+    await client.notify('workspace/didChangeConfiguration', { settings: null });
+    assert.deepEqual(codes(await client.diagnostics(uri('no-capf/ITLFile.tlv'), (d) => d.length > 0, since)), ['capf-missing']);
+    assert.deepEqual(codes(await client.diagnostics(uri('capf-near-expiry/ITLFile.tlv'), (d) => d.length > 0, since)), ['capf-near-expiry']);
+    const tampered = await client.diagnostics(uri('tampered/ITLFile.tlv'), (d) => d[0]?.severity === DiagnosticSeverity.Error, since);
+    assert.equal(tampered[0].code, 'signature-invalid');
+  });
+});

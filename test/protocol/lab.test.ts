@@ -1,0 +1,95 @@
+/** The CAPF lab through the language server: start/stop, the install test, the code lens, the device table. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CodeLens } from 'vscode-languageserver-protocol';
+import {
+  Commands,
+  LabInstallTestResult,
+  LabServerInfo,
+  viewUriForSource,
+} from '../../server/src/protocol/customMessages';
+import { TEST_NOW } from '../helpers/fixtures';
+import { fileUri, LspTestClient } from './lspTestClient';
+import { TestWorkspace } from './testWorkspace';
+
+describe('protocol: the CAPF lab in the server process', function () {
+  this.timeout(120_000);
+  let ws: TestWorkspace;
+  let client: LspTestClient;
+  const stateDir = () => ws.path('.itl-lens-lab');
+
+  before(async () => {
+    ws = new TestWorkspace(['cluster/ITLFile.tlv', 'no-capf/ITLFile.tlv']);
+    client = await LspTestClient.start({ folders: [ws.root], initializationOptions: { now: TEST_NOW.toISOString() } });
+    await client.indexed();
+  });
+  after(async () => {
+    await client?.stop();
+    ws?.dispose();
+  });
+
+  it('runs the one-shot install test when no server runs: the phone installs an LSC (RSA 2048, null string)', async () => {
+    const r = await client.request<LabInstallTestResult>('itlLens/lab/installTest', { stateDir: stateDir() });
+    assert.equal(r.success, true, r.report);
+    const messages = r.timeline.map((t) => t.message);
+    assert.ok(messages.includes('LSC: Pending'), messages.join(' | '));
+    assert.equal(messages.at(-1), 'LSC: Installed');
+    assert.match(r.operationStatus ?? '', /Upgrade Success/);
+    assert.ok(r.lscPath && fs.existsSync(r.lscPath), 'the LSC is written where the client can open it');
+    assert.match(fs.readFileSync(r.lscPath!, 'utf8'), /BEGIN CERTIFICATE/);
+    assert.equal((await client.request<LabServerInfo>('itlLens/lab/serverInfo', undefined)).running, false, 'the one-shot lab leaves nothing running');
+  });
+
+  it('starts a lab server on loopback, installs against it, and stops it', async () => {
+    const info = await client.request<LabServerInfo>('itlLens/lab/startServer', { stateDir: stateDir(), host: '127.0.0.1', port: 0 });
+    assert.equal(info.running, true);
+    assert.equal(info.host, '127.0.0.1');
+    assert.ok(info.port! > 0);
+    assert.ok(fs.existsSync(info.capfCertificatePath!));
+    const again = await client.request<LabServerInfo>('itlLens/lab/startServer', { stateDir: stateDir(), port: 0 });
+    assert.equal(again.port, info.port, 'starting twice keeps the running server');
+    const r = await client.request<LabInstallTestResult>('itlLens/lab/installTest', { stateDir: stateDir(), device: 'SEP00AABBCCDDEE' });
+    assert.equal(r.success, true, r.report);
+    const stopped = await client.request<LabServerInfo>('itlLens/lab/stopServer', undefined);
+    assert.equal(stopped.running, false);
+  });
+
+  it("reproduces 'LSC: Connection Failed' with an ITL whose CAPF record is not the lab's CAPF certificate", async () => {
+    const r = await client.request<LabInstallTestResult>('itlLens/lab/installTest', { stateDir: stateDir(), itlUri: fileUri(ws.path('cluster/ITLFile.tlv')) });
+    assert.equal(r.success, false);
+    assert.match(r.timeline.at(-1)!.message, /LSC: Connection Failed/);
+    assert.equal(r.lscPath, undefined);
+  });
+
+  it("reproduces 'No valid CAPF server' with an ITL without a CAPF record", async () => {
+    const r = await client.request<LabInstallTestResult>('itlLens/lab/installTest', { stateDir: stateDir(), itlUri: fileUri(ws.path('no-capf/ITLFile.tlv')) });
+    assert.equal(r.success, false);
+    assert.ok(r.timeline.some((t) => /No valid CAPF server/.test(t.message)), r.report);
+  });
+
+  it('offers a code lens on the CAPF record of an ITL view', async () => {
+    const source = fileUri(ws.path('cluster/ITLFile.tlv'));
+    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: viewUriForSource(source, 'trust-list') } });
+    assert.equal(lenses.length, 1);
+    assert.equal(lenses[0].command?.command, Commands.runLscInstallTest);
+    assert.deepEqual(lenses[0].command?.arguments, [source]);
+    const view = await client.request<{ text: string }>('itlLens/decodedView', { sourceUri: source });
+    assert.match(view.text.split('\n')[lenses[0].range.start.line], /^ITL Record #:1 {2}CAPF/);
+    const none = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: viewUriForSource(fileUri(ws.path('no-capf/ITLFile.tlv')), 'trust-list') } });
+    assert.deepEqual(none, []);
+  });
+
+  it('returns the device table path, creating the lab folder and a first device', async () => {
+    const r = await client.request<{ path: string }>('itlLens/lab/deviceTable', { stateDir: stateDir() });
+    assert.ok(r.path.startsWith(stateDir()));
+    const table = JSON.parse(fs.readFileSync(r.path, 'utf8'));
+    assert.ok(JSON.stringify(table).includes('SEP'));
+    assert.equal(path.basename(r.path).endsWith('.json'), true);
+  });
+
+  it('answers a bad install request with an error and keeps serving', async () => {
+    await assert.rejects(client.request('itlLens/lab/installTest', { stateDir: stateDir(), itlUri: 'untitled:nothing' }), /not a file on disk/);
+    assert.equal((await client.request<LabServerInfo>('itlLens/lab/serverInfo', undefined)).running, false);
+  });
+});

@@ -1,0 +1,174 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import schema = require('../../../server/src/capf/deviceTable.schema.json');
+import {
+  AUTHENTICATION_MODES,
+  CERTIFICATE_OPERATIONS,
+  EC_KEY_SIZES,
+  KEY_ORDERS,
+  RSA_KEY_SIZES,
+  deviceNameProblem,
+  newDeviceEntry,
+  parseDeviceTable,
+  serializeDeviceTable,
+} from '../../../server/src/capf/server/deviceTable';
+import { ALL_STATUSES } from '../../../server/src/capf/server/operationStatus';
+import { DeviceTableStore } from '../../../server/src/capf/server/deviceTableStore';
+import { normalizeDeviceName, parseAuth, parseDeadline, parseKey, parseOperation, scheduleOperation } from '../../../server/src/capf/server/deviceSchedule';
+import { removeTempDirs, tempDir, within } from './helpers';
+
+const entry = (fields: Record<string, unknown>) => JSON.stringify({ devices: [{ name: 'SEP001122334455', certificateOperation: 'Install/Upgrade', ...fields }] });
+
+describe('capf: device table', () => {
+  after(removeTempDirs);
+
+  it('device names are SEP + 12 hex digits, with a message that says so', () => {
+    assert.equal(deviceNameProblem('SEP001122334455'), undefined);
+    assert.match(deviceNameProblem('SEP00112233445') ?? '', /SEP followed by exactly 12 hex digits/);
+    assert.match(deviceNameProblem('SEP00112233445G') ?? '', /not a phone device name/);
+    assert.match(deviceNameProblem('CIPCjdoe') ?? '', /e\.g\. SEP001122334455/);
+    assert.match(deviceNameProblem('sep00112233aabb') ?? '', /must be upper case: SEP00112233AABB/);
+    assert.match(deviceNameProblem('../../etc/passwd') ?? '', /not a phone device name/);
+    assert.match(deviceNameProblem(undefined) ?? '', /is required/);
+  });
+
+  it('fills CUCM defaults and accepts a minimal entry', () => {
+    const r = parseDeviceTable(entry({}));
+    assert.ok(r.ok);
+    assert.deepEqual(r.table.devices[0], newDeviceEntry('SEP001122334455', { certificateOperation: 'Install/Upgrade' }));
+    assert.equal(r.table.devices[0].authenticationMode, 'By Null String');
+    assert.equal(r.table.devices[0].rsaKeySize, 2048);
+  });
+
+  const bad: Array<[string, string, RegExp]> = [
+    ['not JSON', '{ devices: ', /^\$: not valid JSON/],
+    ['not an object', '[]', /must be an object/],
+    ['no devices array', '{"devices": {}}', /"devices" must be an array/],
+    ['an unknown top-level field', '{"devices": [], "device": []}', /unknown field "device"/],
+    ['a typo in a field name', entry({ keyorder: 'RSA Only' }), /devices\[0\]\.keyorder: unknown field/],
+    ['a bad operation', entry({ certificateOperation: 'Install' }), /certificateOperation: must be one of "Install\/Upgrade"/],
+    ['a bad mode', entry({ authenticationMode: 'Null' }), /authenticationMode: must be one of/],
+    ['a string mode without a string', entry({ authenticationMode: 'By Authentication String' }), /needs an authenticationString of 4 to 10 digits/],
+    ['a short string', entry({ authenticationMode: 'By Authentication String', authenticationString: '123' }), /4 to 10 digits/],
+    ['letters in the string', entry({ authenticationMode: 'By Authentication String', authenticationString: '12ab56' }), /4 to 10 digits/],
+    ['an RSA size CUCM does not offer', entry({ rsaKeySize: 1536 }), /rsaKeySize: must be one of 512, 1024, 2048, 3072, 4096/],
+    ['an EC size CUCM does not offer', entry({ ecKeySize: 512 }), /ecKeySize: must be one of 256, 384, 521/],
+    ['a deadline without a zone', entry({ operationCompletesBy: '2030-01-01T10:00:00' }), /ISO-8601 date and time with a zone/],
+    ['a deadline that is no date', entry({ operationCompletesBy: 'tomorrow' }), /ISO-8601/],
+    ['a made-up status', entry({ certificateOperationStatus: 'Done' }), /not a Certificate Operation Status CUCM uses/],
+    ['a broken lsc record', entry({ lsc: { serialNumber: 1 } }), /lsc: kept by the server/],
+  ];
+  for (const [name, text, message] of bad) {
+    it(`rejects ${name} with a path and a reason`, () => {
+      const r = parseDeviceTable(text);
+      assert.equal(r.ok, false);
+      if (!r.ok) assert.ok(r.problems.some((p) => message.test(`${p.path}: ${p.message}`)), JSON.stringify(r.problems));
+    });
+  }
+
+  it('rejects duplicate names and bad names', () => {
+    const r = parseDeviceTable(JSON.stringify({ devices: [{ name: 'SEP001122334455', certificateOperation: 'Delete' }, { name: 'SEP001122334455', certificateOperation: 'Delete' }, { name: 'phone1', certificateOperation: 'Delete' }] }));
+    assert.ok(!r.ok);
+    assert.ok(r.problems.some((p) => p.path === 'devices[1].name' && /already listed at devices\[0\]/.test(p.message)));
+    assert.ok(r.problems.some((p) => p.path === 'devices[2].name'));
+  });
+
+  it('writes what it reads, fields in page order', () => {
+    const text = entry({ operationCompletesBy: '2030-01-01T10:00:00Z', rsaKeySize: 4096, authenticationMode: 'By Authentication String', authenticationString: '1234' });
+    const r = parseDeviceTable(text);
+    assert.ok(r.ok);
+    const again = parseDeviceTable(serializeDeviceTable(r.table));
+    assert.deepEqual(again, r);
+    const keys = Object.keys(JSON.parse(serializeDeviceTable(r.table)).devices[0]);
+    assert.deepEqual(keys, ['name', 'certificateOperation', 'authenticationMode', 'authenticationString', 'keyOrder', 'rsaKeySize', 'ecKeySize', 'operationCompletesBy', 'certificateOperationStatus']);
+  });
+
+  it('the JSON schema names the same fields and values as the validator', () => {
+    const device = schema.definitions.device;
+    assert.deepEqual(device.properties.certificateOperation.enum, [...CERTIFICATE_OPERATIONS]);
+    assert.deepEqual(device.properties.authenticationMode.enum, [...AUTHENTICATION_MODES]);
+    assert.deepEqual(device.properties.keyOrder.enum, [...KEY_ORDERS]);
+    assert.deepEqual(device.properties.rsaKeySize.enum, [...RSA_KEY_SIZES]);
+    assert.deepEqual(device.properties.ecKeySize.enum, [...EC_KEY_SIZES]);
+    assert.deepEqual(device.properties.certificateOperationStatus.enum, [...ALL_STATUSES]);
+    assert.equal(device.properties.name.pattern, '^SEP[0-9A-F]{12}$');
+    assert.equal(device.properties.authenticationString.pattern, '^[0-9]{4,10}$');
+    assert.deepEqual(Object.keys(device.properties), Object.keys(JSON.parse(serializeDeviceTable({ devices: [{ ...newDeviceEntry('SEP001122334455'), authenticationString: '1234', operationCompletesBy: 'x', lsc: {} as never }] })).devices[0]));
+  });
+
+  it('the status list is XCertificateStatus: no CA causes for Troubleshoot', () => {
+    assert.ok(ALL_STATUSES.includes('Upgrade Failed: User Initiated Request Late/Timedout'));
+    assert.ok(ALL_STATUSES.includes('Delete Failed: CA Rejected Connection'));
+    assert.ok(!ALL_STATUSES.includes('Troubleshoot Failed: CA Rejected Connection'));
+    assert.ok(ALL_STATUSES.includes('Upgrade Failed: No Support for EC only in CAPF version 3'));
+  });
+
+  describe('store', () => {
+    it('batches concurrent changes into few whole-file atomic writes', async () => {
+      const store = new DeviceTableStore(path.join(tempDir(), 'capf-devices.json'));
+      await Promise.all(Array.from({ length: 50 }, (_, i) => store.upsert(newDeviceEntry(`SEP0000000000${i.toString(16).padStart(2, '0').toUpperCase()}`))));
+      assert.ok(store.writes < 50, `${store.writes} writes`);
+      const r = parseDeviceTable(fs.readFileSync(store.file, 'utf8'));
+      assert.ok(r.ok && r.table.devices.length === 50);
+      assert.deepEqual(fs.readdirSync(path.dirname(store.file)), ['capf-devices.json'], 'no temporary files left');
+    });
+
+    it('a failing change leaves no trace and does not stop the others', async () => {
+      const store = new DeviceTableStore(path.join(tempDir(), 'capf-devices.json'));
+      await store.upsert(newDeviceEntry('SEP001122334455'));
+      const results = await Promise.allSettled([
+        store.update((t) => {
+          t.devices[0].certificateOperation = 'Delete';
+          throw new Error('changed my mind');
+        }),
+        store.updateDevice('SEP00112233FFFF', () => undefined),
+        store.updateDevice('SEP001122334455', (e) => (e.certificateOperationStatus = 'Operation Pending')),
+      ]);
+      assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected', 'fulfilled']);
+      const entry = await store.get('SEP001122334455');
+      assert.equal(entry?.certificateOperation, 'No Pending Operation');
+      assert.equal(entry?.certificateOperationStatus, 'Operation Pending');
+    });
+
+    it('sees edits made by others, and never overwrites a broken file', async () => {
+      const store = new DeviceTableStore(path.join(tempDir(), 'capf-devices.json'));
+      await store.upsert(newDeviceEntry('SEP001122334455'));
+      fs.writeFileSync(store.file, JSON.stringify({ devices: [newDeviceEntry('SEP00112233AAAA')] }));
+      assert.equal(await store.get('SEP001122334455'), undefined);
+      assert.ok(await store.get('SEP00112233AAAA'));
+      fs.writeFileSync(store.file, '{"devices": [');
+      await assert.rejects(store.get('SEP00112233AAAA'), /is invalid/);
+      await assert.rejects(within(store.upsert(newDeviceEntry('SEP001122334455')), 5000, 'the refusal'), /so it was not changed/);
+      assert.equal(fs.readFileSync(store.file, 'utf8'), '{"devices": [');
+    });
+  });
+
+  describe('scheduling from short options', () => {
+    it('parses operations, authentication, keys and deadlines, refusing the rest clearly', () => {
+      assert.deepEqual(parseOperation('fetch'), { ok: true, value: 'Troubleshoot' });
+      assert.equal(parseOperation('upgrade').ok, false);
+      assert.deepEqual(parseAuth('string:123456'), { ok: true, value: { mode: 'By Authentication String', authenticationString: '123456' } });
+      assert.match((parseAuth('string:12') as { message: string }).message, /4 to 10 digits/);
+      assert.deepEqual(parseAuth('mic'), { ok: true, value: { mode: 'By Existing Certificate (precedence to MIC)' } });
+      assert.deepEqual(parseKey('ec:P-384'), { ok: true, value: { keyOrder: 'EC Only', ecKeySize: 384 } });
+      assert.deepEqual(parseKey('ec-preferred:256'), { ok: true, value: { keyOrder: 'EC Preferred, RSA Backup', ecKeySize: 256 } });
+      assert.deepEqual(parseKey('rsa:3072'), { ok: true, value: { keyOrder: 'RSA Only', rsaKeySize: 3072 } });
+      assert.equal(parseKey('rsa:1536').ok, false);
+      assert.equal(parseKey('dsa:1024').ok, false);
+      assert.equal(parseDeadline('2030-01-31').ok, false);
+      assert.deepEqual(parseDeadline('2030-01-31T17:00:00+01:00'), { ok: true, value: '2030-01-31T16:00:00.000Z' });
+      assert.deepEqual(normalizeDeviceName(' sep00112233aabb '), { ok: true, value: 'SEP00112233AABB' });
+    });
+
+    it('a new operation is Pending and drops an old deadline', async () => {
+      const store = new DeviceTableStore(path.join(tempDir(), 'capf-devices.json'));
+      await scheduleOperation(store, { device: 'SEP001122334455', operation: 'Install/Upgrade', deadline: '2020-01-01T00:00:00.000Z', auth: { mode: 'By Authentication String', authenticationString: '1234' } });
+      const e = await scheduleOperation(store, { device: 'SEP001122334455', operation: 'Delete' });
+      assert.equal(e.certificateOperationStatus, 'Operation Pending');
+      assert.equal(e.operationCompletesBy, undefined);
+      assert.equal(e.authenticationString, '1234', 'the mode and string stay when not given');
+      assert.ok(parseDeviceTable(fs.readFileSync(store.file, 'utf8')).ok);
+    });
+  });
+});

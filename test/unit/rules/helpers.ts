@@ -1,0 +1,22 @@
+/** Runs the rules the way the server and the CLI do: load paths as one workspace, diagnose one file. */
+import { diagnoseFile } from '../../../server/src/rules/runRules';
+import { RuleDiagnostic } from '../../../server/src/rules/ruleDiagnostic';
+import { SeverityOverrides } from '../../../server/src/rules/severity';
+import { loadPaths } from '../../../server/src/workspace/loadPaths';
+import { fileUri } from '../../../server/src/workspace/uris';
+import { WorkspaceIndex } from '../../../server/src/workspace/workspaceIndex';
+import { fixturePath, TEST_NOW } from '../../helpers/fixtures';
+
+export interface Diagnosed {
+  index: WorkspaceIndex;
+  diagnostics: RuleDiagnostic[];
+  codes: string[];
+}
+
+export async function diagnose(workspace: string[], file: string, o: { nearExpiryDays?: number; now?: Date; overrides?: SeverityOverrides } = {}): Promise<Diagnosed> {
+  const { index } = await loadPaths(workspace.map(fixturePath));
+  const indexed = index.get(fileUri(fixturePath(file)));
+  if (!indexed) throw new Error(`${file} is not in the workspace`);
+  const diagnostics = diagnoseFile(indexed, { now: o.now ?? TEST_NOW, nearExpiryDays: o.nearExpiryDays ?? 30, index }, o.overrides);
+  return { index, diagnostics, codes: diagnostics.map((d) => d.code) };
+}

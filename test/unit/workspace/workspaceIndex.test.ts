@@ -1,0 +1,124 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { dnKey, issuerSerialKey, serialKey } from '../../../server/src/workspace/identity';
+import { decodeWorkspaceFile } from '../../../server/src/workspace/decodeFile';
+import { IndexedCertificateFile, IndexedTrustList } from '../../../server/src/workspace/indexedFile';
+import { loadPaths } from '../../../server/src/workspace/loadPaths';
+import { fileUri } from '../../../server/src/workspace/uris';
+import { WorkspaceIndex } from '../../../server/src/workspace/workspaceIndex';
+import { fixturePath } from '../../helpers/fixtures';
+
+function decode(rel: string) {
+  const p = fixturePath(rel);
+  return decodeWorkspaceFile({ uri: fileUri(p), path: p, name: p, bytes: fs.readFileSync(p) })!;
+}
+
+describe('workspace identity keys', () => {
+  it('compares CUCM and RFC 4514 DNs alike', () => {
+    assert.equal(dnKey('CN=CAPF-1;OU=TAC;O=Cisco Systems'), dnKey('CN=CAPF-1, OU=TAC, O=Cisco Systems'));
+    assert.equal(dnKey('cn=a;o=B'), dnKey('CN=a;O=b'));
+    assert.notEqual(dnKey('CN=a;O=b'), dnKey('CN=a;O=c'));
+  });
+
+  it('ignores leading zero bytes of serials', () => {
+    assert.equal(serialKey(Buffer.from([0, 0x81, 2])), serialKey(Buffer.from([0x81, 2])));
+    assert.equal(issuerSerialKey('CN=x', Buffer.from([0, 5])), issuerSerialKey('CN=x', Buffer.from([5])));
+  });
+});
+
+describe('workspace decoding', () => {
+  it('decodes byte-identical trust lists once (ITLSEP copies of ITLFile.tlv)', () => {
+    const a = decode('cluster/ITLFile.tlv') as IndexedTrustList;
+    const b = decode('cluster/ITLSEP001122334455.tlv') as IndexedTrustList;
+    assert.notEqual(a.uri, b.uri);
+    assert.equal(a.list, b.list);
+    assert.equal(a.signature.status, 'valid');
+    const tampered = decode('tampered/ITLFile.tlv') as IndexedTrustList;
+    assert.notEqual(tampered.list, a.list);
+    assert.equal(tampered.signature.status, 'invalid');
+  });
+
+  it('gives embedded certificates the SHA-1 a CERTHASH would carry', () => {
+    const itl = decode('cluster/ITLFile.tlv') as IndexedTrustList;
+    const pem = decode('cluster/ITLRecovery.pem') as IndexedCertificateFile;
+    const sast = itl.records.find((r) => r.record.role === 0 && r.certificate)!;
+    assert.equal(sast.identity.sha1, pem.certificates[0].certificate!.sha1.toString('hex'));
+  });
+});
+
+describe('workspace index over the cluster fixture', () => {
+  let index: WorkspaceIndex;
+  before(async () => {
+    index = (await loadPaths([fixturePath('cluster')])).index;
+  });
+
+  it('indexes both trust lists and every certificate file', () => {
+    assert.equal(index.trustLists().length, 2);
+    assert.deepEqual(
+      index.certificateFiles().map((f) => path.basename(f.path!)).sort(),
+      ['CAPF.der', 'CAPF.pem', 'CallManager-ECDSA.pem', 'CallManager-pub.pem', 'CallManager.pem', 'ITLRecovery.pem', 'TVS-ao115pub.pem', 'TVS-ao115sub.pem'],
+    );
+  });
+
+  it('finds the certificate a hash-only CAPF record names, in PEM and DER', () => {
+    const itl = index.get(fileUri(fixturePath('cluster/ITLFile.tlv'))) as IndexedTrustList;
+    const capf = itl.records.find((r) => r.record.role === 4)!;
+    assert.equal(capf.record.certificate, undefined, 'the CAPF record is hash-only');
+    const files = index.certificatesMatching(capf.identity).map((m) => path.basename(m.file.path!)).sort();
+    assert.deepEqual(files, ['CAPF.der', 'CAPF.pem']);
+  });
+
+  it('matches by issuer and serial when a record has no hash', () => {
+    const itl = index.get(fileUri(fixturePath('cluster/ITLFile.tlv'))) as IndexedTrustList;
+    const tvs = itl.records.find((r) => r.record.role === 21)!;
+    const found = index.certificatesMatching({ issuerSerial: tvs.identity.issuerSerial });
+    assert.equal(found.length, 1);
+    assert.equal(path.basename(found[0].file.path!), 'TVS-ao115pub.pem');
+  });
+
+  it('lists every record that carries or names a certificate', () => {
+    const pem = index.get(fileUri(fixturePath('cluster/CallManager.pem'))) as IndexedCertificateFile;
+    const refs = index.recordsCarrying(pem.certificates[0].identity);
+    // CallManager (ao115sub) is both SAST and TFTP in each of the two trust lists.
+    assert.deepEqual(refs.map((r) => `${path.basename(r.file.path!)}#${r.record.record.index}`).sort(), [
+      'ITLFile.tlv#5',
+      'ITLFile.tlv#6',
+      'ITLSEP001122334455.tlv#5',
+      'ITLSEP001122334455.tlv#6',
+    ]);
+  });
+
+  it('finds certificates by subject', () => {
+    const pem = index.get(fileUri(fixturePath('cluster/CAPF.pem'))) as IndexedCertificateFile;
+    assert.equal(index.certificatesWithSubject(pem.certificates[0].identity.subject!).length, 2);
+  });
+
+  it('re-files a replaced file under its new keys, and forgets deleted files', () => {
+    const idx = new WorkspaceIndex();
+    const itl = decode('cluster/ITLFile.tlv') as IndexedTrustList;
+    const capf = decode('cluster/CAPF.pem');
+    idx.set(itl);
+    idx.set(capf);
+    const record = itl.records[0].identity;
+    assert.equal(idx.certificatesMatching(record).length, 1);
+    assert.deepEqual(idx.recordsWithSubject(record.subject!).map((r) => r.record.record.index), [1]);
+    idx.delete(capf.uri);
+    assert.equal(idx.certificatesMatching(record).length, 0);
+    assert.equal(idx.has(capf.uri), false);
+    // The regenerated CAPF under the same URI: same subject, new hash.
+    const regenerated = decode('capf-regenerated/CAPF.pem');
+    idx.set({ ...regenerated, uri: capf.uri, path: capf.path });
+    assert.equal(idx.certificatesMatching(record).length, 0);
+    assert.equal(idx.certificatesWithSubject(record.subject!).length, 1);
+    idx.set(capf);
+    assert.equal(idx.certificatesMatching(record).length, 1);
+    assert.equal(idx.size, 2);
+  });
+
+  it('lists the files under a folder', async () => {
+    const { index: all } = await loadPaths([fixturePath('cluster'), fixturePath('certs')]);
+    assert.equal(all.urisUnder(fixturePath('cluster')).length, 10);
+    assert.ok(all.urisUnder(fixturePath('certs')).every((u) => u.includes('/certs/')));
+  });
+});
