@@ -70,7 +70,10 @@ export class CapfConnection {
   static connect(o: ConnectOptions): Promise<CapfConnection> {
     return new Promise((resolve, reject) => {
       if (o.signal?.aborted) return reject(abortError());
+      // noDelay: REQUEST_IN_PROGRESS and KEYGEN_RESP go out back to back; Nagle would hold the second one
+      // until the server (which does not answer the first) acknowledges it.
       const socket = tls.connect({ host: o.host, port: o.port, rejectUnauthorized: false, secureContext: clientSecureContext(o.minVersion) });
+      socket.setNoDelay(true);
       let settled = false;
       const settle = (f: () => void) => {
         if (settled) return;

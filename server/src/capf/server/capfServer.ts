@@ -182,6 +182,9 @@ export class CapfServer {
     const sessionId = this.nextSession;
     this.nextSession = this.nextSession >= 0xffffffff ? 1 : this.nextSession + 1;
     this.sessionCount++;
+    // Every message is one write, and the protocol is request/response: Nagle would hold a message back
+    // until the previous one is acknowledged, which with delayed ACKs costs up to 40 ms per exchange.
+    socket.setNoDelay(true);
     const peer = peerOf(socket);
     const framer = new MessageFramer(this.maxMessageSize);
     const trace = this.o.trace;
