@@ -55,10 +55,12 @@ async function reportInstallTest(
   if (result.lscPath) {
     await showDecodedView(server, vscode.Uri.file(result.lscPath), { preview: false, viewColumn: vscode.ViewColumn.Beside });
   }
+  const last = result.timeline[result.timeline.length - 1]?.message ?? '';
   const show = result.success
     ? vscode.window.showInformationMessage(`ITL Lens: the phone installed its LSC${status}.`, 'Show Report')
-    : vscode.window.showWarningMessage(`ITL Lens: the LSC install failed${status}.`, 'Show Report');
-  if (await show) await showMarkdown(result.report);
+    : vscode.window.showWarningMessage(`ITL Lens: the LSC install failed — the phone shows "${last}"${status}.`, 'Show Report');
+  // The command resolves now; the report opens if and when the user asks for it.
+  void show.then((choice) => (choice ? showMarkdown(result.report) : undefined));
 }
 
 export function registerLabCommands(server: ItlLensServer, log: vscode.LogOutputChannel): vscode.Disposable {
