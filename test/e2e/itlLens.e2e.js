@@ -624,6 +624,22 @@ async function suite(t, step, page, server, ws) {
     while (Date.now() < deadline && !outText.trim()) { outText = norm(await out.innerText()); await sleep(200); }
     console.log(`     ITL Lens output: ${outText.split('\n').filter(Boolean).slice(0, 2).join(' / ').slice(0, 160) || '(empty)'}`);
   });
+
+  // 8. The one-click LSC install test from the command palette: a notification, and the LSC opens decoded.
+  await step('8. "ITL Lens: Run LSC Install Test" installs an LSC and opens it in the certificate view', async () => {
+    await hidePanel(page);
+    await b.runCommand(page, 'View: Close All Editors');
+    await b.runCommand(page, 'ITL Lens: Run LSC Install Test');
+    const notes = await b.readNotifications(page, { until: /installed its LSC|LSC install failed/, timeoutMs: 90000 });
+    const text = notes.join(' | ');
+    assert.match(text, /the phone installed its LSC.*Upgrade Success/, `notifications: ${text}`);
+    await waitForActiveTab(page, 'lsc.pem.certview', 30000);
+    const view = await waitForEditorText(page, /CN=SEP001122334455/, 30000);
+    assert.match(view, /Certificate #1/);
+    await moveMouseAway(page);
+    await sleep(300);
+    await b.screenshot(page, path.join(SHOTS, 'lab-install.png'));
+  });
 }
 
 if (require.main === module) {

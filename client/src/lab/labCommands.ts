@@ -53,7 +53,9 @@ async function reportInstallTest(
   for (const step of result.timeline) log.info(`LSC install test [${step.at}] ${step.message}`);
   const status = result.operationStatus ? ` (${result.operationStatus})` : '';
   if (result.lscPath) {
-    await showDecodedView(server, vscode.Uri.file(result.lscPath), { preview: false, viewColumn: vscode.ViewColumn.Beside });
+    // Beside the trust list the test ran with, or in the editor area when nothing is open.
+    const viewColumn = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    await showDecodedView(server, vscode.Uri.file(result.lscPath), { preview: false, viewColumn });
   }
   const last = result.timeline[result.timeline.length - 1]?.message ?? '';
   const show = result.success

@@ -9,8 +9,17 @@ import { promises as fsp, Stats } from 'node:fs';
 import { writeFileAtomicAsync } from './asyncAtomicWrite';
 import { DeviceEntry, DeviceTable, TableParse, formatProblems, parseDeviceTable, serializeDeviceTableBytes } from './deviceTable';
 
+/** A file that must be on disk (atomically, fsynced) before the table change that goes with it is written. */
+export interface DurableFile {
+  file: string;
+  data: string | Uint8Array;
+  mode?: number;
+}
+
 type Mutation = {
   apply: (table: DeviceTable) => unknown;
+  /** written (each atomically, fsynced) before the table; when one fails, `apply` is skipped and the change rejects */
+  files?: DurableFile[];
   /** true when `apply` changes nothing unless it succeeds, so no snapshot is needed to undo it */
   atomic: boolean;
   resolve: (v: unknown) => void;
@@ -18,6 +27,16 @@ type Mutation = {
 };
 
 export class DeviceTableError extends Error {}
+
+/** A change's companion file could not be written: the change was not applied. `cause` is the write error. */
+export class DurableFileError extends Error {
+  constructor(
+    readonly file: string,
+    override readonly cause: Error,
+  ) {
+    super(`cannot write ${file}: ${cause.message}`);
+  }
+}
 
 /**
  * Group commit: under load, table writes start at most this often, so that one write carries the results of
@@ -82,15 +101,21 @@ export class DeviceTableStore {
     return this.enqueue(mutate, false);
   }
 
-  private enqueue<T>(mutate: (table: DeviceTable) => T, atomic: boolean): Promise<T> {
+  private enqueue<T>(mutate: (table: DeviceTable) => T, atomic: boolean, files?: DurableFile[]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ apply: mutate, atomic, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ apply: mutate, atomic, files, resolve: resolve as (v: unknown) => void, reject });
       this.draining ??= this.drain();
     });
   }
 
-  /** Changes one device; rejects when it is not listed. */
-  updateDevice(name: string, change: (entry: DeviceEntry) => void): Promise<DeviceEntry> {
+  /**
+   * Changes one device; rejects when it is not listed. `files` (e.g. the LSC just issued) are group-committed
+   * with the change: every file of the batch is written and fsynced, then the table, and only then does the
+   * promise settle, so a caller that answers after it never acknowledges what a crash could lose. A file is
+   * written even when the change itself is refused; when a file fails, the change rejects with
+   * DurableFileError and is not applied.
+   */
+  updateDevice(name: string, change: (entry: DeviceEntry) => void, files?: DurableFile[]): Promise<DeviceEntry> {
     return this.enqueue((table) => {
       const i = table.devices.findIndex((d) => d.name === name);
       if (i < 0) throw new DeviceTableError(`${name} is not in the device table`);
@@ -98,7 +123,7 @@ export class DeviceTableStore {
       change(copy); // on a throw the table is untouched
       table.devices[i] = copy;
       return { ...copy };
-    }, true);
+    }, true, files);
   }
 
   /** Adds or replaces a device entry. */
@@ -134,8 +159,10 @@ export class DeviceTableStore {
   private async writeBatch(): Promise<void> {
     const wait = this.lastWriteStart + GROUP_COMMIT_MS - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const batch = this.queue;
+    let batch = this.queue;
     this.queue = [];
+    if (batch.some((m) => m.files?.length)) batch = await this.writeFiles(batch);
+    if (batch.length === 0) return;
     const parse = await this.read();
     if (!parse.ok) {
       const err = new DeviceTableError(`${this.file} is invalid, so it was not changed:\n${formatProblems(parse.problems)}`);
@@ -171,6 +198,24 @@ export class DeviceTableStore {
       return;
     }
     for (const r of results) (r.ok ? r.m.resolve(r.value) : r.m.reject(r.value as Error));
+  }
+
+  /** Writes the batch's companion files concurrently (so their fsyncs share journal commits); returns the changes whose files all made it, rejecting the others. */
+  private async writeFiles(batch: Mutation[]): Promise<Mutation[]> {
+    const failed = await Promise.all(
+      batch.map(async (m) => {
+        for (const f of m.files ?? []) {
+          try {
+            await writeFileAtomicAsync(f.file, f.data, f.mode);
+          } catch (e) {
+            m.reject(new DurableFileError(f.file, e as Error));
+            return true;
+          }
+        }
+        return false;
+      }),
+    );
+    return batch.filter((_, i) => !failed[i]);
   }
 }
 

@@ -21,7 +21,7 @@ import { Clock, systemClock } from '../clock';
 import { generateKey, KeySource } from '../keys';
 import { writeFileAtomicAsync, writeSecretAtomicAsync } from './asyncAtomicWrite';
 import { DEVICE_TABLE_FILE, deviceNameProblem } from './deviceTable';
-import { DeviceTableStore } from './deviceTableStore';
+import { DeviceTableStore, DurableFile } from './deviceTableStore';
 import { Issuer, makeIssuer } from './issuer';
 import { createCapfCertificate, createManufacturingCa } from './labCertificates';
 import { OperationLog } from './operationLog';
@@ -170,6 +170,11 @@ export class LabState {
 
   phoneDir(device: string): string {
     return path.join(this.paths.phonesDir, safeDevice(device));
+  }
+
+  /** The issued LSC as a file for DeviceTableStore.updateDevice's group commit. */
+  issuedLscFile(device: string, der: Buffer): DurableFile {
+    return { file: this.issuedLscPath(device), data: toPem('CERTIFICATE', der) };
   }
 
   writeIssuedLsc(device: string, der: Buffer): Promise<void> {

@@ -33,6 +33,7 @@ import {
 import { AuthLockout } from './authLockout';
 import { verifyExistingCertificate } from './certificateAuth';
 import { DeviceEntry, deviceNameProblem } from './deviceTable';
+import { DurableFileError } from './deviceTableStore';
 import { LabState } from './labState';
 import { IssuedLsc, issueLsc, summarizeCertificate } from './lscProfile';
 import { LogEvent, OperationLogEntry } from './operationLog';
@@ -299,17 +300,27 @@ export class CapfSession {
     if (!reason.ok) return this.fail('protocol-error', `malformed STORE_CERT_RESP: ${reason.error.message}`);
     if (reason.value !== Reason.OK) return this.fail('failed', `${device.name} did not store the LSC (reason ${reason.value})`, undefined, 'issued');
     const { der, summary } = this.issued as IssuedLsc;
-    await this.ctx.state.writeIssuedLsc(device.name, der);
+    // issued/<device>.pem and the table change are group-committed with other sessions' (file first, then
+    // table, all fsynced); END_SESSION goes out only once both are durable.
+    try {
+      await this.ctx.state.devices.updateDevice(
+        device.name,
+        (e) => {
+          e.certificateOperation = 'No Pending Operation';
+          e.certificateOperationStatus = successStatus('Upgrade');
+          e.lsc = summary;
+        },
+        [this.ctx.state.issuedLscFile(device.name, der)],
+      );
+    } catch (e) {
+      if (e instanceof DurableFileError) throw e.cause; // as when the LSC could not be written: the session fails
+      this.log('protocol-error', `could not record the result for ${device.name}: ${(e as Error).message}`);
+    }
     return this.finish({
       outcome: 'success',
       message: `${device.name}: LSC installed, serial ${summary.serialNumber}, ${summary.publicKey}, valid to ${summary.notAfter}`,
       reason: Reason.OK,
       event: 'issued',
-      update: (e) => {
-        e.certificateOperation = 'No Pending Operation';
-        e.certificateOperationStatus = successStatus('Upgrade');
-        e.lsc = summary;
-      },
       status: successStatus('Upgrade'),
       capfCode: CapfLogCode.CAPF_OP_SUCCESS,
     });
