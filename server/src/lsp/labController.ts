@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LabInstallTestResult, LabScenariosResult, LabServerInfo, LabStartParams } from '../protocol/customMessages';
 import { LabEnvironment } from '../capf/lab/labEnvironment';
-import { DEFAULT_TEST_DEVICE, renderInstallReport, runLscInstallTest } from '../capf/lab/installTest';
+import { DEFAULT_TEST_DEVICE, renderInstallReport, runLscInstallTest, scheduleGuideInstall } from '../capf/lab/installTest';
 import { PhoneResult, TimelineEntry } from '../capf/phone/phoneEmulator';
 import { DEFAULT_LAB_DIR, labPaths, LabState } from '../capf/server/labState';
 import { newDeviceEntry } from '../capf/server/deviceTable';
@@ -106,14 +106,7 @@ export class LabController {
 
   private async runAgainst(env: LabEnvironment, o: InstallTestRequestOptions, device: string, onTimeline: (e: TimelineEntry) => void): Promise<LabInstallTestResult> {
     const itl = o.itlPath ? fs.readFileSync(o.itlPath) : await env.itl();
-    await env.schedule(device, {
-      certificateOperation: 'Install/Upgrade',
-      authenticationMode: 'By Null String',
-      keyOrder: 'RSA Only',
-      rsaKeySize: 2048,
-      operationCompletesBy: new Date(env.clock().getTime() + 3_600_000).toISOString(),
-      certificateOperationStatus: undefined,
-    });
+    await scheduleGuideInstall(env, device);
     const phone = await env.runPhone(device, { itl, extra: { signal: o.signal, onTimeline } });
     const lscPath = phone.outcome === 'installed' ? path.join(env.state.phoneDir(device), 'lsc.pem') : undefined;
     const server = env.address;

@@ -37,6 +37,19 @@ export interface InstallTestReport {
 
 export const DEFAULT_TEST_DEVICE = 'SEP001122334455';
 
+/** The install guide's example: Install/Upgrade, By Null String, RSA 2048, completing within the hour. */
+export async function scheduleGuideInstall(lab: LabEnvironment, device: string): Promise<void> {
+  await lab.schedule(device, {
+    certificateOperation: 'Install/Upgrade',
+    authenticationMode: 'By Null String',
+    keyOrder: 'RSA Only',
+    rsaKeySize: 2048,
+    operationCompletesBy: new Date(lab.clock().getTime() + 3_600_000).toISOString(),
+    // a new operation: the server's status goes back to "Operation Pending"
+    certificateOperationStatus: undefined,
+  });
+}
+
 export async function runLscInstallTest(o: InstallTestOptions): Promise<InstallTestReport> {
   const device = o.device ?? DEFAULT_TEST_DEVICE;
   const lab = await LabEnvironment.open({ stateDir: o.stateDir, clock: o.clock, keySource: o.keySource });
@@ -45,13 +58,7 @@ export async function runLscInstallTest(o: InstallTestOptions): Promise<InstallT
   try {
     await lab.rebuildItl();
     const server = await lab.startServer();
-    await lab.schedule(device, {
-      certificateOperation: 'Install/Upgrade',
-      authenticationMode: 'By Null String',
-      keyOrder: 'RSA Only',
-      rsaKeySize: 2048,
-      operationCompletesBy: new Date(lab.clock().getTime() + 3_600_000).toISOString(),
-    });
+    await scheduleGuideInstall(lab, device);
     const phone = await lab.runPhone(device, { keys: o.phoneKeys, extra: { signal: o.signal, onTimeline: o.onTimeline } });
     const installed = phone.outcome === 'installed';
     return {
