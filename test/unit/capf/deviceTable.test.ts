@@ -13,8 +13,8 @@ import {
   parseDeviceTable,
   serializeDeviceTable,
 } from '../../../server/src/capf/server/deviceTable';
-import { ALL_STATUSES } from '../../../server/src/capf/server/operationStatus';
-import { DeviceTableStore } from '../../../server/src/capf/server/deviceTableStore';
+import { ALL_STATUSES, successStatus } from '../../../server/src/capf/server/operationStatus';
+import { DeviceTableStore, DurableFileError } from '../../../server/src/capf/server/deviceTableStore';
 import { normalizeDeviceName, parseAuth, parseDeadline, parseKey, parseOperation, scheduleOperation } from '../../../server/src/capf/server/deviceSchedule';
 import { removeTempDirs, tempDir, within } from './helpers';
 
@@ -129,6 +129,33 @@ describe('capf: device table', () => {
       const entry = await store.get('SEP001122334455');
       assert.equal(entry?.certificateOperation, 'No Pending Operation');
       assert.equal(entry?.certificateOperationStatus, 'Operation Pending');
+    });
+
+    it('group-commits companion files: each is on disk before its change settles; a failed file rejects only its change', async () => {
+      const dir = tempDir();
+      const store = new DeviceTableStore(path.join(dir, 'capf-devices.json'));
+      const names = Array.from({ length: 20 }, (_, i) => `SEP0000000000${i.toString(16).padStart(2, '0').toUpperCase()}`);
+      await Promise.all(names.map((n) => store.upsert(newDeviceEntry(n))));
+      const writesBefore = store.writes;
+      // a folder where the file should go makes its write fail
+      fs.mkdirSync(path.join(dir, 'issued', `${names[3]}.pem`), { recursive: true });
+      const results = await Promise.allSettled(
+        names.map((n) =>
+          store
+            .updateDevice(n, (e) => (e.certificateOperationStatus = successStatus('Upgrade')), [{ file: path.join(dir, 'issued', `${n}.pem`), data: `LSC of ${n}\n` }])
+            .then((e) => {
+              assert.equal(fs.readFileSync(path.join(dir, 'issued', `${n}.pem`), 'utf8'), `LSC of ${n}\n`, 'the file is durable before the change settles');
+              return e;
+            }),
+        ),
+      );
+      assert.ok(store.writes - writesBefore < names.length, `${store.writes - writesBefore} table writes for ${names.length} changes`);
+      results.forEach((r, i) => assert.equal(r.status, i === 3 ? 'rejected' : 'fulfilled', names[i]));
+      assert.ok((results[3] as PromiseRejectedResult).reason instanceof DurableFileError);
+      const parsed = parseDeviceTable(fs.readFileSync(store.file, 'utf8'));
+      assert.ok(parsed.ok);
+      for (const [i, d] of parsed.table.devices.entries()) assert.equal(d.certificateOperationStatus, i === 3 ? newDeviceEntry(d.name).certificateOperationStatus : successStatus('Upgrade'), d.name);
+      assert.deepEqual(fs.readdirSync(path.join(dir, 'issued')).filter((f) => f.endsWith('.tmp')), [], 'no temporary files left');
     });
 
     it('sees edits made by others, and never overwrites a broken file', async () => {

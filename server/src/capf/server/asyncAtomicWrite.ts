@@ -18,19 +18,23 @@ function ensureDir(dir: string, done: (e: Error | null) => void): void {
   });
 }
 
-function writeSynced(tmp: string, data: Buffer, mode: number, done: (e: Error | null) => void): void {
+function writeSynced(tmp: string, data: Buffer | readonly Buffer[], mode: number, done: (e: Error | null) => void): void {
   fs.open(tmp, 'w', mode, (e, fd) => {
     if (e) return done(e);
-    fs.write(fd, data, 0, data.length, null, (we) => {
+    const written = (we: Error | null) => {
       if (we) return fs.close(fd, () => done(we));
       fs.fsync(fd, (se) => fs.close(fd, (ce) => done(se ?? ce)));
-    });
+    };
+    if (Buffer.isBuffer(data)) return fs.write(fd, data, 0, data.length, null, written);
+    // a gathered write: the pieces (e.g. one per device-table entry) are never copied into one buffer
+    const total = data.reduce((n, b) => n + b.length, 0);
+    fs.writev(fd, data as Buffer[], (we, n) => written(we ?? (n === total ? null : new Error(`short write: ${n} of ${total} bytes`))));
   });
 }
 
-export function writeFileAtomicAsync(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export function writeFileAtomicAsync(file: string, data: string | Uint8Array | readonly Buffer[], mode = 0o644): Promise<void> {
   const dir = path.dirname(file);
-  const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const bytes = typeof data === 'string' ? Buffer.from(data) : Array.isArray(data) ? (data as readonly Buffer[]) : Buffer.from((data as Uint8Array).buffer, (data as Uint8Array).byteOffset, (data as Uint8Array).byteLength);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   return new Promise((resolve, reject) => {
     const fail = (e: Error) => fs.rm(tmp, { force: true }, () => reject(e));

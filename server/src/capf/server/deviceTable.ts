@@ -231,19 +231,26 @@ const EMPTY = Buffer.from('{\n  "devices": []\n}\n');
  * are replaced, never edited), so that rewriting a large table costs little more than copying it.
  */
 export function serializeDeviceTableBytes(table: DeviceTable, cache?: WeakMap<DeviceEntry, Buffer>): Buffer {
-  if (table.devices.length === 0) return EMPTY;
+  return Buffer.concat(serializeDeviceTableParts(table, cache));
+}
+
+/**
+ * The file's bytes as consecutive pieces, for a gathered write (no copy of the whole table). With `cache`,
+ * each entry is encoded once, with the separator that precedes it, so the pieces are one per entry.
+ */
+export function serializeDeviceTableParts(table: DeviceTable, cache?: WeakMap<DeviceEntry, Buffer>): Buffer[] {
+  if (table.devices.length === 0) return [EMPTY];
   const parts: Buffer[] = [OPEN];
   table.devices.forEach((d, i) => {
     let bytes = cache?.get(d);
     if (!bytes) {
-      bytes = Buffer.from(serializeEntry(d));
+      bytes = Buffer.concat([SEPARATOR, Buffer.from(serializeEntry(d))]);
       cache?.set(d, bytes);
     }
-    if (i > 0) parts.push(SEPARATOR);
-    parts.push(bytes);
+    parts.push(i > 0 ? bytes : bytes.subarray(SEPARATOR.length));
   });
   parts.push(CLOSE);
-  return Buffer.concat(parts);
+  return parts;
 }
 
 /**

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import { promises as fsp, Stats } from 'node:fs';
 import { writeFileAtomicAsync } from './asyncAtomicWrite';
-import { DeviceEntry, DeviceTable, TableParse, formatProblems, parseDeviceTable, serializeDeviceTableBytes } from './deviceTable';
+import { DeviceEntry, DeviceTable, TableParse, formatProblems, parseDeviceTable, serializeDeviceTableParts } from './deviceTable';
 
 /** A file that must be on disk (atomically, fsynced) before the table change that goes with it is written. */
 export interface DurableFile {
@@ -18,8 +18,8 @@ export interface DurableFile {
 
 type Mutation = {
   apply: (table: DeviceTable) => unknown;
-  /** written (each atomically, fsynced) before the table; when one fails, `apply` is skipped and the change rejects */
-  files?: DurableFile[];
+  /** the files' writes, started when the change was queued; resolves to the first failure, if any */
+  filesWritten?: Promise<DurableFileError | undefined>;
   /** true when `apply` changes nothing unless it succeeds, so no snapshot is needed to undo it */
   atomic: boolean;
   resolve: (v: unknown) => void;
@@ -103,7 +103,9 @@ export class DeviceTableStore {
 
   private enqueue<T>(mutate: (table: DeviceTable) => T, atomic: boolean, files?: DurableFile[]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ apply: mutate, atomic, files, resolve: resolve as (v: unknown) => void, reject });
+      // companion files start now, concurrently with the batch in flight, so their fsyncs overlap its write
+      const filesWritten = files?.length ? writeFiles(files) : undefined;
+      this.queue.push({ apply: mutate, atomic, filesWritten, resolve: resolve as (v: unknown) => void, reject });
       this.draining ??= this.drain();
     });
   }
@@ -161,7 +163,7 @@ export class DeviceTableStore {
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     let batch = this.queue;
     this.queue = [];
-    if (batch.some((m) => m.files?.length)) batch = await this.writeFiles(batch);
+    if (batch.some((m) => m.filesWritten)) batch = await filesDurable(batch);
     if (batch.length === 0) return;
     const parse = await this.read();
     if (!parse.ok) {
@@ -183,7 +185,7 @@ export class DeviceTableStore {
       }
     }
     try {
-      const bytes = serializeDeviceTableBytes(table, this.entryBytes);
+      const bytes = serializeDeviceTableParts(table, this.entryBytes);
       this.lastWriteStart = Date.now();
       this.writing = true;
       try {
@@ -199,24 +201,24 @@ export class DeviceTableStore {
     }
     for (const r of results) (r.ok ? r.m.resolve(r.value) : r.m.reject(r.value as Error));
   }
+}
 
-  /** Writes the batch's companion files concurrently (so their fsyncs share journal commits); returns the changes whose files all made it, rejecting the others. */
-  private async writeFiles(batch: Mutation[]): Promise<Mutation[]> {
-    const failed = await Promise.all(
-      batch.map(async (m) => {
-        for (const f of m.files ?? []) {
-          try {
-            await writeFileAtomicAsync(f.file, f.data, f.mode);
-          } catch (e) {
-            m.reject(new DurableFileError(f.file, e as Error));
-            return true;
-          }
-        }
-        return false;
-      }),
-    );
-    return batch.filter((_, i) => !failed[i]);
+async function writeFiles(files: DurableFile[]): Promise<DurableFileError | undefined> {
+  for (const f of files) {
+    try {
+      await writeFileAtomicAsync(f.file, f.data, f.mode);
+    } catch (e) {
+      return new DurableFileError(f.file, e as Error);
+    }
   }
+  return undefined;
+}
+
+/** Waits for the batch's companion files; returns the changes whose files all made it, rejecting the others. */
+async function filesDurable(batch: Mutation[]): Promise<Mutation[]> {
+  const failures = await Promise.all(batch.map((m) => m.filesWritten));
+  failures.forEach((f, i) => f && batch[i].reject(f));
+  return batch.filter((_, i) => !failures[i]);
 }
 
 function statKey(st: Stats): string {

@@ -61,11 +61,10 @@ export interface LscFields {
   notAfter: Date;
 }
 
-/** The signed LSC, DER. */
-export function buildLsc(capf: Issuer, f: LscFields): Buffer {
-  const t = templateFor(capf);
+/** The tbsCertificate of the LSC, DER. */
+function lscTbs(capf: Issuer, t: Template, f: LscFields): Buffer {
   const san = extension(OID.subjectAltName, false, w.seq(w.implicitPrimitive(6, Buffer.from(f.deviceName, 'latin1'))));
-  const tbs = w.seq(
+  return w.seq(
     w.explicit(0, w.uint(2)),
     w.uint(f.serial),
     t.signatureAlgorithm,
@@ -75,5 +74,23 @@ export function buildLsc(capf: Issuer, f: LscFields): Buffer {
     f.spki,
     w.explicit(3, w.seq(...t.fixedExtensions, san)),
   );
+}
+
+/** The signed LSC, DER. */
+export function buildLsc(capf: Issuer, f: LscFields): Buffer {
+  const t = templateFor(capf);
+  const tbs = lscTbs(capf, t, f);
   return w.seq(tbs, t.signatureAlgorithm, w.bitString(sign('sha256', tbs, capf.key)));
+}
+
+/**
+ * buildLsc with the signature made on libuv's thread pool: the same bytes, but the event loop that serves
+ * every other session's TLS keeps running on its core while the RSA private-key operation runs on another.
+ */
+export function buildLscAsync(capf: Issuer, f: LscFields): Promise<Buffer> {
+  const t = templateFor(capf);
+  const tbs = lscTbs(capf, t, f);
+  return new Promise((resolve, reject) =>
+    sign('sha256', tbs, capf.key, (e, signature) => (e ? reject(e) : resolve(w.seq(tbs, t.signatureAlgorithm, w.bitString(signature))))),
+  );
 }

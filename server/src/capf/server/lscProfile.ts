@@ -11,7 +11,7 @@ import { DecodedCertificate, DistinguishedName, PublicKeyInfo } from '../../core
 import { OID } from '../../core/asn1/oids';
 import { describeKey } from '../keys';
 import { IssuedLscSummary, deviceNameProblem } from './deviceTable';
-import { buildLsc } from './lscCertificate';
+import { LscFields, buildLsc, buildLscAsync } from './lscCertificate';
 import { Issuer } from './issuer';
 
 const DAY = 86_400_000;
@@ -49,6 +49,17 @@ export type LscKey = KeyObject | { spki: Buffer; description: string };
 
 /** Issues the LSC for the phone's key. Not before = now, to the second, as capfd does. */
 export function issueLsc(capf: Issuer, deviceName: string, key: LscKey, now: Date, validityDays: number = LSC_VALIDITY_DAYS.default): IssuedLsc {
+  const p = prepareLsc(capf, deviceName, key, now, validityDays);
+  return p.done(buildLsc(capf, p.fields));
+}
+
+/** issueLsc with the signature made off the event loop (buildLscAsync): the same profile and summary. */
+export async function issueLscAsync(capf: Issuer, deviceName: string, key: LscKey, now: Date, validityDays: number = LSC_VALIDITY_DAYS.default): Promise<IssuedLsc> {
+  const p = prepareLsc(capf, deviceName, key, now, validityDays);
+  return p.done(await buildLscAsync(capf, p.fields));
+}
+
+function prepareLsc(capf: Issuer, deviceName: string, key: LscKey, now: Date, validityDays: number): { fields: LscFields; done: (der: Buffer) => IssuedLsc } {
   checkValidityDays(validityDays);
   if (deviceNameProblem(deviceName)) throw new Error(deviceNameProblem(deviceName));
   const serial = randomSerial();
@@ -56,19 +67,20 @@ export function issueLsc(capf: Issuer, deviceName: string, key: LscKey, now: Dat
   const notAfter = toSecond(new Date(now.getTime() + validityDays * DAY));
   const isKeyObject = key instanceof KeyObject;
   const spki = isKeyObject ? (key.type === 'public' ? key : createPublicKey(key)).export({ format: 'der', type: 'spki' }) : key.spki;
-  const der = buildLsc(capf, { deviceName, spki, serial, notBefore, notAfter });
-  const subject = [`CN=${deviceName}`, ...copiedAttributes(capf.cert.subject).reverse().map((a) => `${a.name}=${a.value}`)].join(',');
   return {
-    der,
-    summary: {
-      serialNumber: hexColon(serial.subarray(serial.findIndex((b) => b !== 0))), // as decoders print it: no leading zero bytes
-      subject,
-      issuer: capf.cert.subject.rfc4514,
-      notBefore: notBefore.toISOString(),
-      notAfter: notAfter.toISOString(),
-      publicKey: isKeyObject ? describeKey(key) : key.description,
-      sha1: hexColon(createHash('sha1').update(der).digest()),
-    },
+    fields: { deviceName, spki, serial, notBefore, notAfter },
+    done: (der) => ({
+      der,
+      summary: {
+        serialNumber: hexColon(serial.subarray(serial.findIndex((b) => b !== 0))), // as decoders print it: no leading zero bytes
+        subject: [`CN=${deviceName}`, ...copiedAttributes(capf.cert.subject).reverse().map((a) => `${a.name}=${a.value}`)].join(','),
+        issuer: capf.cert.subject.rfc4514,
+        notBefore: notBefore.toISOString(),
+        notAfter: notAfter.toISOString(),
+        publicKey: isKeyObject ? describeKey(key) : key.description,
+        sha1: hexColon(createHash('sha1').update(der).digest()),
+      },
+    }),
   };
 }
 

@@ -35,7 +35,7 @@ import { verifyExistingCertificate } from './certificateAuth';
 import { DeviceEntry, deviceNameProblem } from './deviceTable';
 import { DurableFileError } from './deviceTableStore';
 import { LabState } from './labState';
-import { IssuedLsc, issueLsc, summarizeCertificate } from './lscProfile';
+import { IssuedLsc, issueLscAsync, summarizeCertificate } from './lscProfile';
 import { LogEvent, OperationLogEntry } from './operationLog';
 import { CapfLogCode, FailureCause, OperationKind, STATUS_EC_UNSUPPORTED, failureStatus, logCodeFor, successStatus } from './operationStatus';
 
@@ -285,7 +285,7 @@ export class CapfSession {
     if (this.isLate()) return this.fail('failed', `${device.name}: Operation Completes By (${device.operationCompletesBy}) passed during key generation`, 'User Initiated Request Late/Timedout', 'keygen');
     try {
       // the phone's SubjectPublicKeyInfo goes into the LSC as received and checked, as CAs copy a CSR's
-      this.issued = issueLsc(this.ctx.state.capf, device.name, { spki: parsed.value.publicKey, description: spki.description }, this.ctx.clock(), this.ctx.lscValidityDays);
+      this.issued = await issueLscAsync(this.ctx.state.capf, device.name, { spki: parsed.value.publicKey, description: spki.description }, this.ctx.clock(), this.ctx.lscValidityDays);
     } catch (e) {
       return this.fail('failed', `could not issue the LSC: ${(e as Error).message}`, undefined, 'keygen');
     }
