@@ -25,6 +25,7 @@ import { clearTrustListCache, decodeWorkspaceFile } from '../server/src/workspac
 import { fileUri } from '../server/src/workspace/uris';
 import { loadPaths } from '../server/src/workspace/loadPaths';
 import { clearCertificateCache } from '../server/src/workspace/certificateCache';
+import { clearPublicKeyCache } from '../server/src/core/tlv/verify';
 import { WorkspaceIndex } from '../server/src/workspace/workspaceIndex';
 import { toLspDiagnostics, DiagnosticMapping } from '../server/src/lsp/lspDiagnostics';
 import { ViewStore } from '../server/src/lsp/viewStore';
@@ -55,7 +56,10 @@ function openPipeline(index: WorkspaceIndex, views: ViewStore, uri: string, file
   const mapping: DiagnosticMapping = { index, viewOf: (f) => views.viewOf(f), viewUriOf: (f) => views.viewUriOf(f), sourceUriOf: (f) => views.sourceUriOf(f) };
   return () => {
     clearTrustListCache(); // new content each time, as when a file changes
-    if (coldCache) clearCertificateCache();
+    if (coldCache) {
+      clearCertificateCache();
+      clearPublicKeyCache();
+    }
     const indexed = decodeWorkspaceFile({ uri, path: file, name: file, bytes })!;
     index.set(indexed);
     views.forget(uri);

@@ -1,5 +1,5 @@
 /** File-signature check of a decoded trust list: finds the signing SAST record and verifies RSA PKCS#1 v1.5. */
-import { createPublicKey, KeyObject, verify as cryptoVerify, X509Certificate } from 'node:crypto';
+import { createHash, createPublicKey, KeyObject, verify as cryptoVerify, X509Certificate } from 'node:crypto';
 import { TrustList, TrustRecord } from './model';
 import { HASH_ALGORITHMS } from './tags';
 import { normalizeDn } from '../cert/decodeCertificate';
@@ -25,10 +25,32 @@ export function findSigner(list: TrustList): TrustRecord | undefined {
   );
 }
 
+/**
+ * Public keys of signing certificates, by SHA-1 of the certificate: a workspace holds many trust lists signed
+ * by the same few certificates, and parsing a certificate costs fifty times more than hashing it.
+ */
+const KEY_CACHE_SIZE = 256;
+const keyCache = new Map<string, KeyObject>();
+
+export function clearPublicKeyCache(): void {
+  keyCache.clear();
+}
+
+function certificateKey(der: Buffer): KeyObject {
+  const id = createHash('sha1').update(der).digest('hex');
+  let key = keyCache.get(id);
+  if (!key) {
+    key = new X509Certificate(der).publicKey;
+    if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value as string);
+    keyCache.set(id, key);
+  }
+  return key;
+}
+
 /** The public key a record carries: from its certificate, else from its PUBLICKEY (PKCS#1 RSAPublicKey). */
 export function recordPublicKey(record: TrustRecord): KeyObject | undefined {
   try {
-    if (record.certificate) return new X509Certificate(record.certificate).publicKey;
+    if (record.certificate) return certificateKey(record.certificate);
   } catch {
     /* fall through to PUBLICKEY */
   }
