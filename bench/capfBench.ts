@@ -3,7 +3,16 @@
  * no phone-side files), as a ratio to the floor measured in the same run: a bare Node TLS server presenting
  * the same CAPF certificate that makes one RSA-2048 signature per connection and sends it back, driven by the
  * same 50 concurrent clients. Goal: ratio >= 0.7. Rounds alternate floor and lab so both see the same noise.
+ *
+ * Two arrangements of the clients, the servers always staying in this process, unchanged:
+ *   - separate process (the reported ratio): the clients (floor: plain TLS clients; lab: the real phone
+ *     emulator) run in one forked child (out/bench/capfClient.js), as real phones are separate devices, so
+ *     the figure is the server's throughput and not the phones' share of a common event loop;
+ *   - in-process (informative, the figure reported before): the same clients in this process's event loop.
+ * Both arrangements use the same clients, concurrency, TLS settings and keys for floor and lab, and each
+ * round runs all four measurements back to back, so every figure sees the same machine noise.
  */
+import { ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,14 +23,14 @@ import { LabEnvironment } from '../server/src/capf/lab/labEnvironment';
 import { KeySource } from '../server/src/capf/keys';
 import { keyPool } from '../server/src/capf/phone/keyGeneration';
 import { loadItl } from '../server/src/capf/phone/trustedCapf';
-import { runPhone } from '../server/src/capf/phone/phoneEmulator';
-import { clientSecureContext } from '../server/src/capf/phone/capfConnection';
 import { newDeviceEntry } from '../server/src/capf/server/deviceTable';
 import { median } from './timing';
 import { BenchResult } from './types';
+import { FromClient, LoadKind, ServerAddress, ToClient, deviceName, floorClient, phoneInstaller, throughput } from './capfClient';
 
 const CONCURRENCY = 50;
 const PER_ROUND = 400;
+const WARM_UP = 100;
 const ROUNDS = 5;
 
 function fixtureKeySource(keys: Record<string, KeyObject>): KeySource {
@@ -31,18 +40,6 @@ function fixtureKeySource(keys: Record<string, KeyObject>): KeySource {
     if (purpose.startsWith('cluster:')) return keys[purpose.slice('cluster:'.length)];
     return keys['cert-rsa'];
   };
-}
-
-/** Runs `total` jobs with `concurrency` workers; returns jobs per second. */
-async function throughput(total: number, concurrency: number, job: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const start = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) await job(next++);
-    }),
-  );
-  return total / (Number(process.hrtime.bigint() - start) / 1e9);
 }
 
 /**
@@ -60,58 +57,140 @@ async function startFloorServer(certPem: string, key: KeyObject): Promise<tls.Se
   return server;
 }
 
-function floorClient(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const s = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false, secureContext: clientSecureContext('TLSv1.2') });
-    let got = 0;
-    s.on('data', (d: Buffer) => (got += d.length));
-    s.on('error', reject);
-    s.on('close', () => (got === 256 ? resolve() : reject(new Error(`floor client got ${got} bytes`))));
-  });
+/** The forked client process (out/bench/capfClient.js): one request at a time, answered over IPC. */
+class ClientProcess {
+  private pending: { resolve: (m: FromClient) => void; reject: (e: Error) => void } | undefined;
+  private exited: Error | undefined;
+
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (m: FromClient) => {
+      const p = this.pending;
+      this.pending = undefined;
+      p?.resolve(m);
+    });
+    child.on('exit', (code, signal) => {
+      this.exited = new Error(`the bench client process exited (${signal ?? `code ${code}`})`);
+      const p = this.pending;
+      this.pending = undefined;
+      p?.reject(this.exited);
+    });
+    child.on('error', () => undefined);
+  }
+
+  static async start(itl: Buffer, phoneKey: KeyObject): Promise<ClientProcess> {
+    const script = path.join(__dirname, 'capfClient.js');
+    if (!fs.existsSync(script)) throw new Error(`${script} is missing: run \`tsc -p tsconfig.test.json\` first`);
+    const child = fork(script, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // none of this process's flags: `node -e …` would run its code again instead of the script
+      execArgv: [],
+    });
+    const c = new ClientProcess(child);
+    const r = await c.request({ op: 'init', itl, phoneKeyPem: phoneKey.export({ format: 'pem', type: 'pkcs8' }) as string });
+    if (r.op !== 'ready') throw new Error(`the bench client process did not start: ${r.op === 'error' ? r.message : r.op}`);
+    return c;
+  }
+
+  private request(m: ToClient): Promise<FromClient> {
+    if (this.exited) return Promise.reject(this.exited);
+    if (this.pending) return Promise.reject(new Error('the bench client process is busy'));
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.child.send(m, (e) => {
+        if (e && this.pending) {
+          this.pending = undefined;
+          reject(e);
+        }
+      });
+    });
+  }
+
+  /** Runs `total` floor connections or lab installs in the child; returns what it measured, per second. */
+  async run(kind: LoadKind, server: ServerAddress, total: number): Promise<number> {
+    const r = await this.request({ op: 'run', kind, host: server.host, port: server.port, total, concurrency: CONCURRENCY });
+    if (r.op === 'done') return r.rate;
+    throw new Error(`bench client (${kind}): ${r.op === 'error' ? r.message : r.op}`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    const gone = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill();
+    await gone;
+  }
 }
 
-const deviceName = (i: number) => `SEP0000${i.toString(16).toUpperCase().padStart(8, '0')}`;
+interface Series {
+  floors: number[];
+  labs: number[];
+  ratios: number[];
+}
+
+const series = (): Series => ({ floors: [], labs: [], ratios: [] });
+
+function record(s: Series, floor: number, lab: number): void {
+  s.floors.push(floor);
+  s.labs.push(lab);
+  s.ratios.push(lab / floor);
+}
 
 export async function runCapfBench(): Promise<BenchResult[]> {
   const keys = loadFixtureKeys(path.join(__dirname, '..', '..', 'test-fixtures', 'keys'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'itl-lens-capf-bench-'));
   const lab = await LabEnvironment.open({ stateDir: dir, keySource: fixtureKeySource(keys) });
   const floorServer = await startFloorServer(lab.state.capf.pem, lab.state.capf.key);
+  let clients: ClientProcess | undefined;
   try {
     const server = await lab.startServer({ maxConnections: 1000 });
-    const itl = loadItl(await lab.itl());
-    const phoneKeys = keyPool([keys['tvs-pub']]);
-    const floorPort = (floorServer.address() as { port: number }).port;
-    const schedule = () =>
-      lab.state.devices.update((t) => {
+    const itlBytes = await lab.itl();
+    const labAddress: ServerAddress = server.address;
+    const floorAddress: ServerAddress = { host: '127.0.0.1', port: (floorServer.address() as { port: number }).port };
+    const schedule = async () => {
+      await lab.state.devices.update((t) => {
         t.devices = Array.from({ length: PER_ROUND }, (_, i) => newDeviceEntry(deviceName(i), { certificateOperation: 'Install/Upgrade', certificateOperationStatus: 'Operation Pending' }));
       });
-    const install = async (i: number) => {
-      const r = await runPhone({ identity: { name: deviceName(i) }, itl, server: server.address, auth: { mode: 'null' }, keys: phoneKeys, retries: 0 });
-      if (r.outcome !== 'installed') throw new Error(`bench install ${deviceName(i)}: ${r.status} ${r.problem ?? ''}`);
-    };
-    // warm-up
-    await schedule();
-    await throughput(100, CONCURRENCY, () => floorClient(floorPort));
-    await throughput(100, CONCURRENCY, install);
-    const floors: number[] = [];
-    const labs: number[] = [];
-    const ratios: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      await schedule();
       await lab.state.flush();
-      const f = await throughput(PER_ROUND, CONCURRENCY, () => floorClient(floorPort));
-      const l = await throughput(PER_ROUND, CONCURRENCY, install);
-      floors.push(f);
-      labs.push(l);
-      ratios.push(l / f);
+    };
+    // in-process clients: the same code the child runs
+    const install = phoneInstaller(loadItl(itlBytes), keyPool([keys['tvs-pub']]), labAddress);
+    const inProcess = {
+      floor: (n: number) => throughput(n, CONCURRENCY, () => floorClient(floorAddress)),
+      lab: (n: number) => throughput(n, CONCURRENCY, install),
+    };
+    clients = await ClientProcess.start(itlBytes, keys['tvs-pub']);
+    const c = clients;
+    const separate = {
+      floor: (n: number) => c.run('floor', floorAddress, n),
+      lab: (n: number) => c.run('lab', labAddress, n),
+    };
+    // warm-up (both arrangements: JIT in this process and in the child)
+    for (const side of [separate, inProcess]) {
+      await schedule();
+      await side.floor(WARM_UP);
+      await side.lab(WARM_UP);
+    }
+    const sep = series();
+    const inp = series();
+    for (let round = 0; round < ROUNDS; round++) {
+      // the order of the two arrangements alternates, so neither always runs first
+      const order: Array<[typeof separate, Series]> = round % 2 ? [[inProcess, inp], [separate, sep]] : [[separate, sep], [inProcess, inp]];
+      for (const [side, s] of order) {
+        await schedule();
+        const f = await side.floor(PER_ROUND);
+        const l = await side.lab(PER_ROUND);
+        record(s, f, l);
+      }
     }
     await lab.state.flush();
     return [
-      { name: `LSC installs/s, ${CONCURRENCY} concurrent phones (RSA 2048, pre-generated keys)`, value: median(labs), unit: 'inst/s', ratio: median(ratios), goal: 'ratio >= 0.7 (floor: TLS handshake + 1 RSA-2048 signature per install)' },
-      { name: '  floor: bare TLS server, 1 RSA-2048 signature per connection', value: median(floors), unit: 'conn/s' },
+      { name: `LSC installs/s, ${CONCURRENCY} concurrent phones (RSA 2048, pre-generated keys)`, value: median(sep.labs), unit: 'inst/s', ratio: median(sep.ratios), goal: 'ratio >= 0.7 (floor: TLS handshake + 1 RSA-2048 signature per install; clients in a separate process)' },
+      { name: '  floor: bare TLS server, 1 RSA-2048 signature per connection', value: median(sep.floors), unit: 'conn/s' },
+      { name: "  informative, phones in the server's process (old arrangement)", value: median(inp.labs), unit: 'inst/s', ratio: median(inp.ratios) },
+      { name: "  informative, floor with clients in the server's process", value: median(inp.floors), unit: 'conn/s' },
     ];
   } finally {
+    await clients?.stop();
     await lab.close();
     await new Promise<void>((resolve) => floorServer.close(() => resolve()));
     fs.rmSync(dir, { recursive: true, force: true });
