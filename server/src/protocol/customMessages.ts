@@ -4,6 +4,7 @@
  * Also the shared naming of decoded-view URIs: `itl-lens-view:<source path>.itlview?<source uri>`.
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import { isCertificateFilePath, isTrustListPath } from '../engine/fileKinds';
 
 export const VIEW_SCHEME = 'itl-lens-view';
 export const TRUST_LIST_VIEW_LANGUAGE = 'itl-view';
@@ -33,8 +34,8 @@ export function sourceUriForView(viewUri: string): string | undefined {
 }
 
 export function viewKindForPath(path: string): ViewKind | undefined {
-  if (/\.tlv$/i.test(path)) return 'trust-list';
-  if (/\.(pem|crt|cer|der)$/i.test(path)) return 'certificate';
+  if (isTrustListPath(path)) return 'trust-list';
+  if (isCertificateFilePath(path)) return 'certificate';
   return undefined;
 }
 

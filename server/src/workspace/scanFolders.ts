@@ -1,9 +1,10 @@
 /** Finds the trust lists and certificate files under workspace folders (the only file-system walk). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CERTIFICATE_EXTENSIONS, isCertificateFilePath, isTrustListPath, TRUST_LIST_EXTENSIONS } from '../engine/fileKinds';
 
 /** Extensions the index looks at. */
-export const INDEXED_EXTENSIONS = ['tlv', 'pem', 'crt', 'cer', 'der'] as const;
+export const INDEXED_EXTENSIONS = [...TRUST_LIST_EXTENSIONS, ...CERTIFICATE_EXTENSIONS] as const;
 
 /** The glob a client file watcher should use for the same set of files. */
 export const INDEXED_GLOB = `**/*.{${INDEXED_EXTENSIONS.join(',')}}`;
@@ -17,8 +18,7 @@ export function isSkippedFolder(name: string): boolean {
 }
 
 export function isIndexedPath(p: string): boolean {
-  const ext = path.extname(p).slice(1).toLowerCase();
-  return (INDEXED_EXTENSIONS as readonly string[]).includes(ext);
+  return isTrustListPath(p) || isCertificateFilePath(p);
 }
 
 /** True when some folder between `root` and `file` would be skipped by the walk. */
