@@ -65,19 +65,3 @@ export class ViewBuilder {
     return { text: this.lines.map((l) => l.text).join('\n') + '\n', lines: this.lines, sections: this.sections };
   }
 }
-
-/** The view line that best describes byte `offset` (the narrowest range containing it). */
-export function lineForOffset(view: RenderedView, offset: number): number | undefined {
-  let best: number | undefined;
-  let bestWidth = Infinity;
-  view.lines.forEach((l, i) => {
-    if (!l.range || l.kind === 'title' || l.kind === 'summary') return;
-    const inside = offset >= l.range.start && (offset < l.range.end || (l.range.start === l.range.end && offset === l.range.start));
-    const width = l.range.end - l.range.start;
-    if (inside && width < bestWidth) {
-      best = i;
-      bestWidth = width;
-    }
-  });
-  return best;
-}

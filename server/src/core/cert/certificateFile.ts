@@ -30,7 +30,3 @@ export function decodeCertificateFile(bytes: Buffer): CertificateFile {
   }
   return { format: 'der', entries: [{ result: decodeCertificate(bytes) }], otherBlocks: [] };
 }
-
-export function isCertificatePath(p: string): boolean {
-  return /\.(pem|crt|cer|der)$/i.test(p);
-}
