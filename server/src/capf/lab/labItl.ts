@@ -11,7 +11,7 @@ import { buildTrustList } from '../../core/tlv';
 import { makeCluster } from '../../fixtures/cluster';
 import { referenceItlOptions, referenceRecords } from '../../fixtures/generateFixtures';
 import { KeySpec } from '../keys';
-import { writeFileAtomicAsync, writeSecretAtomicAsync } from '../server/asyncAtomicWrite';
+import { writeFileAtomicAsync, writeSecretAtomicAsync } from '../../core/fs/atomicWriteAsync';
 import { LabState } from '../server/labState';
 
 export const CLUSTER_KEYS: Record<string, KeySpec> = {

@@ -7,7 +7,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
 import { toPem } from '../../core/cert/pem';
-import { writeFileAtomicAsync, writeSecretAtomicAsync } from '../server/asyncAtomicWrite';
+import { writeFileAtomicAsync, writeSecretAtomicAsync } from '../../core/fs/atomicWriteAsync';
 
 export interface Credential {
   der: Buffer;

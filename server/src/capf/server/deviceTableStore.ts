@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import { promises as fsp, Stats } from 'node:fs';
-import { writeFileAtomicAsync } from './asyncAtomicWrite';
+import { writeFileAtomicAsync } from '../../core/fs/atomicWriteAsync';
 import { DeviceEntry, DeviceTable, TableParse, formatProblems, parseDeviceTable, serializeDeviceTableParts } from './deviceTable';
 
 /** A file that must be on disk (atomically, fsynced) before the table change that goes with it is written. */

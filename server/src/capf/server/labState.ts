@@ -19,7 +19,7 @@ import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
 import { toPem } from '../../core/cert/pem';
 import { Clock, systemClock } from '../clock';
 import { generateKey, KeySource } from '../keys';
-import { writeFileAtomicAsync, writeSecretAtomicAsync } from './asyncAtomicWrite';
+import { writeFileAtomicAsync, writeSecretAtomicAsync } from '../../core/fs/atomicWriteAsync';
 import { DEVICE_TABLE_FILE, deviceNameProblem } from './deviceTable';
 import { DeviceTableStore, DurableFile } from './deviceTableStore';
 import { Issuer, makeIssuer } from './issuer';

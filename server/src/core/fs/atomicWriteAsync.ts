@@ -1,5 +1,5 @@
 /**
- * The asynchronous twin of core/fs/atomicWrite: temporary file beside the target, fsync, rename. The CAPF
+ * The asynchronous twin of atomicWrite.ts: temporary file beside the target, fsync, rename. The CAPF
  * server uses it so that disk flushes never stall the event loop that serves hundreds of TLS sessions.
  * Written with the callback API: per file it costs the event loop well under half what fs/promises does.
  */
