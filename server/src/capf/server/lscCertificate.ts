@@ -8,6 +8,7 @@
 import { sign } from 'node:crypto';
 import * as w from '../../core/asn1/derWriter';
 import { OID } from '../../core/asn1/oids';
+import { DistinguishedName, DnAttribute } from '../../core/cert/model';
 import { Issuer } from './issuer';
 
 interface Template {
@@ -20,6 +21,11 @@ interface Template {
 }
 
 const COPIED: ReadonlySet<string> = new Set([OID.organization, OID.organizationalUnit, OID.locality, OID.state, OID.country]);
+
+/** The CAPF subject attributes an LSC subject copies (O, OU, L, ST, C), in DER order. */
+export function copiedCapfAttributes(capfSubject: DistinguishedName): DnAttribute[] {
+  return capfSubject.attributes.filter((a) => COPIED.has(a.oid));
+}
 const templates = new WeakMap<Issuer, Template>();
 
 function extension(oid: string, critical: boolean, value: Buffer): Buffer {
@@ -34,9 +40,7 @@ function templateFor(capf: Issuer): Template {
   t = {
     signatureAlgorithm: type === 'rsa' ? w.seq(w.oid(OID.sha256WithRSA), w.nul()) : w.seq(w.oid(OID.ecdsaWithSHA256)),
     issuer: capf.cert.subject.der,
-    copiedRdns: capf.cert.subject.attributes
-      .filter((a) => COPIED.has(a.oid))
-      .map((a) => w.set(w.seq(w.oid(a.oid), a.oid === OID.country ? w.printable(a.value) : w.utf8(a.value)))),
+    copiedRdns: copiedCapfAttributes(capf.cert.subject).map((a) => w.set(w.seq(w.oid(a.oid), a.oid === OID.country ? w.printable(a.value) : w.utf8(a.value)))),
     fixedExtensions: [
       extension(OID.basicConstraints, true, w.seq()), // CA:FALSE
       extension(OID.keyUsage, true, w.bitString(Buffer.from([0xa0]), 5)), // digitalSignature, keyEncipherment

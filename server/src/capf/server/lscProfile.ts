@@ -7,20 +7,14 @@
  */
 import { createHash, createPublicKey, KeyObject, randomBytes } from 'node:crypto';
 import { decodeCertificate, hexColon } from '../../core/cert/decodeCertificate';
-import { DecodedCertificate, DistinguishedName, PublicKeyInfo } from '../../core/cert/model';
-import { OID } from '../../core/asn1/oids';
+import { DecodedCertificate, PublicKeyInfo } from '../../core/cert/model';
 import { describeKey } from '../keys';
 import { IssuedLscSummary, deviceNameProblem } from './deviceTable';
-import { LscFields, buildLsc, buildLscAsync } from './lscCertificate';
+import { LscFields, buildLsc, buildLscAsync, copiedCapfAttributes } from './lscCertificate';
 import { Issuer } from './issuer';
 
 const DAY = 86_400_000;
 export const LSC_VALIDITY_DAYS = { default: 365, min: 1, max: 3560 } as const;
-const COPIED_ATTRIBUTES: ReadonlySet<string> = new Set([OID.organization, OID.organizationalUnit, OID.locality, OID.state, OID.country]);
-
-function copiedAttributes(capfSubject: DistinguishedName) {
-  return capfSubject.attributes.filter((a) => COPIED_ATTRIBUTES.has(a.oid));
-}
 
 export function checkValidityDays(days: number): void {
   if (!Number.isInteger(days) || days < LSC_VALIDITY_DAYS.min || days > LSC_VALIDITY_DAYS.max) {
@@ -73,7 +67,7 @@ function prepareLsc(capf: Issuer, deviceName: string, key: LscKey, now: Date, va
       der,
       summary: {
         serialNumber: hexColon(serial.subarray(serial.findIndex((b) => b !== 0))), // as decoders print it: no leading zero bytes
-        subject: [`CN=${deviceName}`, ...copiedAttributes(capf.cert.subject).reverse().map((a) => `${a.name}=${a.value}`)].join(','),
+        subject: [`CN=${deviceName}`, ...copiedCapfAttributes(capf.cert.subject).reverse().map((a) => `${a.name}=${a.value}`)].join(','),
         issuer: capf.cert.subject.rfc4514,
         notBefore: notBefore.toISOString(),
         notAfter: notAfter.toISOString(),
