@@ -8,8 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LabInstallTestResult, LabScenariosResult, LabServerInfo, LabStartParams } from '../protocol/customMessages';
 import { LabEnvironment } from '../capf/lab/labEnvironment';
-import { DEFAULT_TEST_DEVICE, renderInstallReport, runLscInstallTest, scheduleGuideInstall } from '../capf/lab/installTest';
-import { PhoneResult, TimelineEntry } from '../capf/phone/phoneEmulator';
+import { DEFAULT_TEST_DEVICE, InstallRun, InstallTestReport, renderInstallReport, runInstallOnLab, runLscInstallTest } from '../capf/lab/installTest';
+import { TimelineEntry } from '../capf/phone/phoneEmulator';
 import { DEFAULT_LAB_DIR, labPaths, LabState } from '../capf/server/labState';
 import { newDeviceEntry } from '../capf/server/deviceTable';
 import { renderScenarioReportMarkdown, runScenarios, ScenarioProgress } from '../capf/scenarios';
@@ -80,50 +80,16 @@ export class LabController {
   }
 
   async installTest(o: InstallTestRequestOptions): Promise<LabInstallTestResult> {
-    const onTimeline = (e: TimelineEntry) => o.progress?.report(e.text);
-    const device = o.device ?? DEFAULT_TEST_DEVICE;
-    if (!this.env?.server) {
-      // No server running: the one-shot lab (start, install, stop), as `itl-lens lab` does.
-      if (o.itlPath) return this.installWithItl(o, device, onTimeline);
-      o.progress?.report('Starting a lab CAPF server for the test…');
-      const r = await runLscInstallTest({ stateDir: o.stateDir || this.defaultStateDir(), device, signal: o.signal, onTimeline });
-      return toResult(r.phone, renderInstallReport(r), r.phoneLscPath ?? r.issuedLscPath);
-    }
-    return this.runAgainst(this.env, o, device, onTimeline);
-  }
-
-  /** A trust list of the user's against a lab server started for this test (and stopped after it). */
-  private async installWithItl(o: InstallTestRequestOptions, device: string, onTimeline: (e: TimelineEntry) => void): Promise<LabInstallTestResult> {
+    const run: InstallRun = {
+      device: o.device,
+      itl: o.itlPath ? { bytes: fs.readFileSync(o.itlPath), path: o.itlPath } : undefined,
+      signal: o.signal,
+      onTimeline: (e: TimelineEntry) => o.progress?.report(e.text),
+    };
+    if (this.env?.server) return toResult(await runInstallOnLab(this.env, run));
+    // No server running: the one-shot lab (start, install, stop), as `itl-lens lab` does.
     o.progress?.report('Starting a lab CAPF server for the test…');
-    const env = await LabEnvironment.open({ stateDir: o.stateDir || this.defaultStateDir() });
-    try {
-      await env.startServer();
-      return await this.runAgainst(env, o, device, onTimeline);
-    } finally {
-      await env.close();
-    }
-  }
-
-  private async runAgainst(env: LabEnvironment, o: InstallTestRequestOptions, device: string, onTimeline: (e: TimelineEntry) => void): Promise<LabInstallTestResult> {
-    const itl = o.itlPath ? fs.readFileSync(o.itlPath) : await env.itl();
-    await scheduleGuideInstall(env, device);
-    const phone = await env.runPhone(device, { itl, extra: { signal: o.signal, onTimeline } });
-    const lscPath = phone.outcome === 'installed' ? path.join(env.state.phoneDir(device), 'lsc.pem') : undefined;
-    const server = env.address;
-    const lines = [
-      'ITL Lens local LSC install test',
-      '',
-      `CAPF server: ${server.host}:${server.port}, lab folder ${env.state.dir}`,
-      `ITL:         ${o.itlPath ?? labPaths(env.state.dir).itl}`,
-      '',
-      `Phone ${phone.device}:`,
-      ...phone.timeline.map((t) => `  ${t.at.slice(11, 23)}  ${t.text}`),
-      '',
-      `Result: phone shows "${phone.status}", Certificate Operation Status "${phone.serverStatus ?? '(none)'}"`,
-      ...(phone.problem ? [`Why: ${phone.problem}`] : []),
-      ...(lscPath ? [`LSC: ${lscPath}`] : []),
-    ];
-    return toResult(phone, `${lines.join('\n')}\n`, lscPath);
+    return toResult(await runLscInstallTest({ stateDir: o.stateDir || this.defaultStateDir(), ...run }));
   }
 
   async scenarios(o: { signal?: AbortSignal; progress?: LabProgress }): Promise<LabScenariosResult> {
@@ -141,12 +107,13 @@ export class LabController {
   }
 }
 
-function toResult(phone: PhoneResult, report: string, lscPath: string | undefined): LabInstallTestResult {
+function toResult(r: InstallTestReport): LabInstallTestResult {
+  const lscPath = r.phoneLscPath ?? r.issuedLscPath;
   return {
-    success: phone.ok,
-    timeline: phone.timeline.map((t) => ({ at: t.at, message: t.text })),
-    operationStatus: phone.serverStatus,
+    success: r.phone.ok,
+    timeline: r.phone.timeline.map((t) => ({ at: t.at, message: t.text })),
+    operationStatus: r.phone.serverStatus,
     lscPath: lscPath && fs.existsSync(lscPath) ? lscPath : undefined,
-    report,
+    report: renderInstallReport(r),
   };
 }

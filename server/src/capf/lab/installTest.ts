@@ -1,7 +1,7 @@
 /**
- * "Run LSC Install Test": the one-shot lab. Opens (or creates) the lab folder, builds the lab ITL, starts the
- * CAPF server on a free loopback port, schedules Install/Upgrade by null string (RSA 2048, completes within
- * the hour, as the guide does), runs the phone, stops the server, and reports.
+ * "Run LSC Install Test": schedules Install/Upgrade by null string (RSA 2048, completes within the hour, as the
+ * guide does) and runs the phone, against a running lab server or as a one-shot lab (open or create the lab
+ * folder, build the lab ITL, start the CAPF server on a free loopback port, install, stop), and reports.
  */
 import * as path from 'node:path';
 import { Clock } from '../clock';
@@ -11,23 +11,31 @@ import { PhoneResult, TimelineEntry } from '../phone/phoneEmulator';
 import { OperationLogEntry } from '../server/operationLog';
 import { LabEnvironment } from './labEnvironment';
 
-export interface InstallTestOptions {
-  stateDir: string;
+/** What one install run uses; the lab's own ITL unless `itl` is given. */
+export interface InstallRun {
   /** default SEP001122334455 */
   device?: string;
-  clock?: Clock;
-  keySource?: KeySource;
+  /** a trust list of the user's to load into the phone instead of the lab's */
+  itl?: { bytes: Buffer; path: string };
   phoneKeys?: PhoneKeyProvider;
   signal?: AbortSignal;
   /** live phone timeline */
   onTimeline?: (e: TimelineEntry) => void;
 }
 
+export interface InstallTestOptions extends InstallRun {
+  stateDir: string;
+  clock?: Clock;
+  keySource?: KeySource;
+}
+
 export interface InstallTestReport {
   ok: boolean;
   stateDir: string;
-  server: { host: string; port: number; capfSubject: string };
+  server: { host: string; port: number; capfSubject: string; stopped: boolean };
   itlPath: string;
+  /** the phone loaded the ITL the lab built around its CAPF certificate (not one of the user's) */
+  itlFromLab: boolean;
   phone: PhoneResult;
   /** the server's log lines for this run */
   log: OperationLogEntry[];
@@ -50,41 +58,55 @@ export async function scheduleGuideInstall(lab: LabEnvironment, device: string):
   });
 }
 
-export async function runLscInstallTest(o: InstallTestOptions): Promise<InstallTestReport> {
+/** The guide's install with one phone, against a lab whose CAPF server is running (it stays running). */
+export async function runInstallOnLab(lab: LabEnvironment, o: InstallRun = {}): Promise<InstallTestReport> {
   const device = o.device ?? DEFAULT_TEST_DEVICE;
-  const lab = await LabEnvironment.open({ stateDir: o.stateDir, clock: o.clock, keySource: o.keySource });
   const log: OperationLogEntry[] = [];
   const stopLog = lab.state.log.onEntry((e) => log.push(e));
   try {
-    await lab.rebuildItl();
-    const server = await lab.startServer();
     await scheduleGuideInstall(lab, device);
-    const phone = await lab.runPhone(device, { keys: o.phoneKeys, extra: { signal: o.signal, onTimeline: o.onTimeline } });
+    const phone = await lab.runPhone(device, { itl: o.itl?.bytes, keys: o.phoneKeys, extra: { signal: o.signal, onTimeline: o.onTimeline } });
     const installed = phone.outcome === 'installed';
     return {
       ok: installed,
       stateDir: lab.state.dir,
-      server: { ...server.address, capfSubject: lab.state.capf.cert.subject.rfc4514 },
-      itlPath: lab.state.paths.itl,
+      server: { ...lab.address, capfSubject: lab.state.capf.cert.subject.rfc4514, stopped: false },
+      itlPath: o.itl?.path ?? lab.state.paths.itl,
+      itlFromLab: !o.itl,
       phone,
       log,
       issuedLscPath: installed ? lab.state.issuedLscPath(device) : undefined,
       phoneLscPath: installed ? path.join(lab.state.phoneDir(device), 'lsc.pem') : undefined,
     };
   } finally {
-    await lab.close();
     stopLog();
+  }
+}
+
+/** The one-shot lab: open the folder, build its ITL (unless the run brings one), start, install, stop. */
+export async function runLscInstallTest(o: InstallTestOptions): Promise<InstallTestReport> {
+  const lab = await LabEnvironment.open({ stateDir: o.stateDir, clock: o.clock, keySource: o.keySource });
+  try {
+    if (!o.itl) await lab.rebuildItl();
+    await lab.startServer();
+    const report = await runInstallOnLab(lab, o);
+    return { ...report, server: { ...report.server, stopped: true } };
+  } finally {
+    await lab.close();
   }
 }
 
 export function renderInstallReport(r: InstallTestReport): string {
   const rel = (p: string) => path.relative(r.stateDir, p) || p;
+  const itl = r.itlFromLab
+    ? `${rel(r.itlPath)} (built by the lab; its CAPF record carries this CAPF certificate)`
+    : `${r.itlPath} (the phone trusts this CAPF server only if the ITL's CAPF record matches its certificate)`;
   const lines = [
     'ITL Lens local LSC install test',
     '',
     `Lab folder:  ${r.stateDir}`,
-    `CAPF server: ${r.server.host}:${r.server.port} (stopped now), certificate ${r.server.capfSubject}`,
-    `ITL:         ${rel(r.itlPath)} (built by the lab; its CAPF record carries this CAPF certificate)`,
+    `CAPF server: ${r.server.host}:${r.server.port}${r.server.stopped ? ' (stopped now)' : ''}, certificate ${r.server.capfSubject}`,
+    `ITL:         ${itl}`,
     '',
     `Phone ${r.phone.device}:`,
     ...r.phone.timeline.map((t) => `  ${t.at.slice(11, 23)}  ${t.kind === 'status' ? t.text : `  · ${t.text}`}`),
