@@ -58,10 +58,9 @@ export async function scheduleGuideInstall(lab: LabEnvironment, device: string):
   });
 }
 
-/** The guide's install with one phone, against a lab whose CAPF server is running (it stays running). */
-export async function runInstallOnLab(lab: LabEnvironment, o: InstallRun = {}): Promise<InstallTestReport> {
+/** The guide's install with one phone, against a lab whose CAPF server is running (it stays running). `log` collects the server's log lines of the run. */
+export async function runInstallOnLab(lab: LabEnvironment, o: InstallRun = {}, log: OperationLogEntry[] = []): Promise<InstallTestReport> {
   const device = o.device ?? DEFAULT_TEST_DEVICE;
-  const log: OperationLogEntry[] = [];
   const stopLog = lab.state.log.onEntry((e) => log.push(e));
   try {
     await scheduleGuideInstall(lab, device);
@@ -86,13 +85,17 @@ export async function runInstallOnLab(lab: LabEnvironment, o: InstallRun = {}): 
 /** The one-shot lab: open the folder, build its ITL (unless the run brings one), start, install, stop. */
 export async function runLscInstallTest(o: InstallTestOptions): Promise<InstallTestReport> {
   const lab = await LabEnvironment.open({ stateDir: o.stateDir, clock: o.clock, keySource: o.keySource });
+  // the log lines the server writes while it stops (the session's end) belong to this run too
+  const log: OperationLogEntry[] = [];
+  const stopLog = lab.state.log.onEntry((e) => log.push(e));
   try {
     if (!o.itl) await lab.rebuildItl();
     await lab.startServer();
-    const report = await runInstallOnLab(lab, o);
-    return { ...report, server: { ...report.server, stopped: true } };
+    const report = await runInstallOnLab(lab, o, []);
+    return { ...report, log, server: { ...report.server, stopped: true } };
   } finally {
     await lab.close();
+    stopLog();
   }
 }
 
