@@ -108,7 +108,7 @@ export class LabController {
 }
 
 function toResult(r: InstallTestReport): LabInstallTestResult {
-  const lscPath = r.phoneLscPath ?? r.issuedLscPath;
+  const lscPath = r.phoneLscPath;
   return {
     success: r.phone.ok,
     timeline: r.phone.timeline.map((t) => ({ at: t.at, message: t.text })),

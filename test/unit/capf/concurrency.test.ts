@@ -39,7 +39,10 @@ describe('capf: 200 concurrent phones', function () {
       const table = JSON.parse(fs.readFileSync(lab.state.paths.devices, 'utf8')) as { devices: Array<{ certificateOperationStatus: string; lsc?: { serialNumber: string } }> };
       assert.equal(table.devices.length, PHONES);
       assert.ok(table.devices.every((d) => d.certificateOperationStatus === 'Upgrade Success' && serials.has(d.lsc?.serialNumber)));
-      assert.equal(fs.readdirSync(lab.state.paths.issuedDir).filter((f) => f.endsWith('.pem')).length, PHONES);
+      const registered = await lab.state.lscs.readAll();
+      assert.equal(registered.length, PHONES, 'one register entry per LSC');
+      assert.deepEqual(new Set(registered.map((e) => e.serialNumber)), serials);
+      assert.ok(lab.state.lscs.writes < PHONES, `${lab.state.lscs.writes} register writes for ${PHONES} LSCs (group commit)`);
       const writes = lab.state.devices.writes - writesBefore;
       assert.ok(writes >= 1 && writes <= PHONES, `${writes} table writes for ${PHONES} results (batched)`);
       assert.equal(server.activeSessions, 0);

@@ -131,31 +131,41 @@ describe('capf: device table', () => {
       assert.equal(entry?.certificateOperationStatus, 'Operation Pending');
     });
 
-    it('group-commits companion files: each is on disk before its change settles; a failed file rejects only its change', async () => {
+    it('group-commits companion writes: each is durable before its change settles; a failed write rejects only its change', async () => {
       const dir = tempDir();
       const store = new DeviceTableStore(path.join(dir, 'capf-devices.json'));
       const names = Array.from({ length: 20 }, (_, i) => `SEP0000000000${i.toString(16).padStart(2, '0').toUpperCase()}`);
       await Promise.all(names.map((n) => store.upsert(newDeviceEntry(n))));
       const writesBefore = store.writes;
-      // a folder where the file should go makes its write fail
-      fs.mkdirSync(path.join(dir, 'issued', `${names[3]}.pem`), { recursive: true });
+      const durable = new Set<string>();
+      // companion writes that finish in a scrambled order; the fourth fails
+      const companion = (n: string, i: number) => ({
+        what: `the record of ${n}`,
+        done: new Promise<void>((resolve, reject) =>
+          setTimeout(() => {
+            if (i === 3) return reject(new Error('disk full'));
+            durable.add(n);
+            resolve();
+          }, (i * 7) % 13),
+        ),
+      });
       const results = await Promise.allSettled(
-        names.map((n) =>
-          store
-            .updateDevice(n, (e) => (e.certificateOperationStatus = successStatus('Upgrade')), [{ file: path.join(dir, 'issued', `${n}.pem`), data: `LSC of ${n}\n` }])
-            .then((e) => {
-              assert.equal(fs.readFileSync(path.join(dir, 'issued', `${n}.pem`), 'utf8'), `LSC of ${n}\n`, 'the file is durable before the change settles');
-              return e;
-            }),
+        names.map((n, i) =>
+          store.updateDevice(n, (e) => (e.certificateOperationStatus = successStatus('Upgrade')), companion(n, i)).then((e) => {
+            assert.ok(durable.has(n), 'the companion write is durable before the change settles');
+            return e;
+          }),
         ),
       );
       assert.ok(store.writes - writesBefore < names.length, `${store.writes - writesBefore} table writes for ${names.length} changes`);
       results.forEach((r, i) => assert.equal(r.status, i === 3 ? 'rejected' : 'fulfilled', names[i]));
-      assert.ok((results[3] as PromiseRejectedResult).reason instanceof DurableFileError);
+      const failure = (results[3] as PromiseRejectedResult).reason as DurableFileError;
+      assert.ok(failure instanceof DurableFileError);
+      assert.equal(failure.cause.message, 'disk full');
+      assert.match(failure.message, /the record of SEP00000000000[3]: disk full/);
       const parsed = parseDeviceTable(fs.readFileSync(store.file, 'utf8'));
       assert.ok(parsed.ok);
       for (const [i, d] of parsed.table.devices.entries()) assert.equal(d.certificateOperationStatus, i === 3 ? newDeviceEntry(d.name).certificateOperationStatus : successStatus('Upgrade'), d.name);
-      assert.deepEqual(fs.readdirSync(path.join(dir, 'issued')).filter((f) => f.endsWith('.tmp')), [], 'no temporary files left');
     });
 
     it('sees edits made by others, and never overwrites a broken file', async () => {

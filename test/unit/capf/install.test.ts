@@ -22,7 +22,8 @@ describe('capf: install over real TLS', () => {
       assert.deepEqual(statuses, ['LSC: Pending', 'LSC: Key generation…', 'LSC: Installed']);
       const lsc = new X509Certificate(r.lsc!.der);
       assert.ok(lsc.checkIssued(new X509Certificate(lab.state.capf.der)));
-      assert.ok(fs.existsSync(lab.state.issuedLscPath('SEP001122334455')));
+      const registered = await lab.state.currentLsc('SEP001122334455');
+      assert.ok(registered?.der.equals(r.lsc!.der), "the server's register holds the LSC the phone installed");
       assert.equal(fs.statSync(`${lab.state.phoneDir('SEP001122334455')}/lsc.key.pem`).mode & 0o777, 0o600);
     } finally {
       await lab.close();

@@ -39,7 +39,8 @@ export interface InstallTestReport {
   phone: PhoneResult;
   /** the server's log lines for this run */
   log: OperationLogEntry[];
-  issuedLscPath?: string;
+  /** where the server recorded the LSC it issued: the register file and the LSC's serial */
+  serverRecord?: { register: string; serialNumber: string };
   phoneLscPath?: string;
 }
 
@@ -74,7 +75,7 @@ export async function runInstallOnLab(lab: LabEnvironment, o: InstallRun = {}, l
       itlFromLab: !o.itl,
       phone,
       log,
-      issuedLscPath: installed ? lab.state.issuedLscPath(device) : undefined,
+      serverRecord: installed && phone.lsc ? { register: lab.state.paths.lscRegister, serialNumber: phone.lsc.summary.serialNumber } : undefined,
       phoneLscPath: installed ? path.join(lab.state.phoneDir(device), 'lsc.pem') : undefined,
     };
   } finally {
@@ -129,7 +130,7 @@ export function renderInstallReport(r: InstallTestReport): string {
       `  Key:      ${s.publicKey}`,
       `  SHA-1:    ${s.sha1}`,
     );
-    if (r.issuedLscPath) lines.push(`  Server copy: ${rel(r.issuedLscPath)}`);
+    if (r.serverRecord) lines.push(`  Server copy: ${rel(r.serverRecord.register)} (the lab's register of issued LSCs, entry with this serial)`);
     if (r.phoneLscPath) lines.push(`  Phone copy:  ${rel(r.phoneLscPath)} (key beside it, mode 0600)`);
   }
   lines.push('', `Server log: ${r.log.length} line(s) in operations.log`);

@@ -127,6 +127,6 @@ export class LabEnvironment {
 
   async close(): Promise<void> {
     await this.stopServer();
-    await this.state.flush();
+    await this.state.close();
   }
 }

@@ -19,10 +19,10 @@ const check = (name: string, passed: boolean, detail?: string): ScenarioCheck =>
 const detailSays = (p: PhoneResult, text: string) => p.timeline.some((t) => t.kind === 'detail' && t.text.includes(text));
 
 /** Gives the scenario's phone an LSC first (install by null string), as a prerequisite. */
-async function installFirst(ctx: ScenarioContext): Promise<{ checks: ScenarioCheck[]; der?: Buffer }> {
+async function installFirst(ctx: ScenarioContext): Promise<{ checks: ScenarioCheck[]; der?: Buffer; serialNumber?: string }> {
   await ctx.lab.schedule(ctx.device, { certificateOperation: 'Install/Upgrade', authenticationMode: 'By Null String', keyOrder: 'RSA Only', rsaKeySize: 2048, operationCompletesBy: ctx.deadline() });
   const r = await ctx.lab.runPhone(ctx.device, { keys: ctx.keys, extra: { signal: ctx.signal } });
-  return { checks: [check('prerequisite: the phone got an LSC by null string', r.outcome === 'installed', r.problem)], der: r.lsc?.der };
+  return { checks: [check('prerequisite: the phone got an LSC by null string', r.outcome === 'installed', r.problem)], der: r.lsc?.der, serialNumber: r.lsc?.summary.serialNumber };
 }
 
 export const SCENARIOS: CatalogEntry[] = [
@@ -35,7 +35,10 @@ export const SCENARIOS: CatalogEntry[] = [
     async run(ctx) {
       await ctx.lab.schedule(ctx.device, { certificateOperation: 'Install/Upgrade', authenticationMode: 'By Null String', keyOrder: 'RSA Only', rsaKeySize: 2048, operationCompletesBy: ctx.deadline() });
       const phone = await ctx.lab.runPhone(ctx.device, { keys: ctx.keys, extra: { signal: ctx.signal } });
-      return { phone, checks: phone.lsc ? lscProfileChecks(phone.lsc.der, ctx.lab.state.capf, ctx.device, 'RSA 2048') : [] };
+      const registered = (await ctx.lab.state.currentLsc(ctx.device))?.der;
+      const checks = phone.lsc ? lscProfileChecks(phone.lsc.der, ctx.lab.state.capf, ctx.device, 'RSA 2048') : [];
+      checks.push(check("the server's register holds the LSC the device table names, as the phone installed it", !!registered && !!phone.lsc && registered.equals(phone.lsc.der)));
+      return { phone, checks };
     },
   },
   {
@@ -213,7 +216,8 @@ export const SCENARIOS: CatalogEntry[] = [
         checks: [
           ...first.checks,
           check('the phone no longer holds an LSC', !fs.existsSync(`${ctx.lab.state.phoneDir(ctx.device)}/lsc.pem`)),
-          check('the server dropped its record of the LSC', !entry?.lsc && !fs.existsSync(ctx.lab.state.issuedLscPath(ctx.device))),
+          check('the device table no longer records an LSC for the phone', !entry?.lsc),
+          check('the register keeps the deleted LSC as history', !!first.serialNumber && !!(await ctx.lab.state.lscs.find(ctx.device, first.serialNumber))),
         ],
       };
     },

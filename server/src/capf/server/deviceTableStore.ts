@@ -9,17 +9,19 @@ import { promises as fsp, Stats } from 'node:fs';
 import { writeFileAtomicAsync } from '../../core/fs/atomicWriteAsync';
 import { DeviceEntry, DeviceTable, TableParse, formatProblems, parseDeviceTable, serializeDeviceTableParts } from './deviceTable';
 
-/** A file that must be on disk (atomically, fsynced) before the table change that goes with it is written. */
-export interface DurableFile {
-  file: string;
-  data: string | Uint8Array;
-  mode?: number;
+/**
+ * A write that must be durable before the table change that goes with it is written (the issued LSC in the
+ * register): started by the caller, named for error messages.
+ */
+export interface DurableWrite {
+  what: string;
+  done: Promise<void>;
 }
 
 type Mutation = {
   apply: (table: DeviceTable) => unknown;
-  /** the files' writes, started when the change was queued; resolves to the first failure, if any */
-  filesWritten?: Promise<DurableFileError | undefined>;
+  /** the companion write, started when the change was queued; resolves to its failure, if any */
+  durableFirst?: Promise<DurableFileError | undefined>;
   /** true when `apply` changes nothing unless it succeeds, so no snapshot is needed to undo it */
   atomic: boolean;
   resolve: (v: unknown) => void;
@@ -28,13 +30,13 @@ type Mutation = {
 
 export class DeviceTableError extends Error {}
 
-/** A change's companion file could not be written: the change was not applied. `cause` is the write error. */
+/** A change's companion write failed: the change was not applied. `cause` is the write error. */
 export class DurableFileError extends Error {
   constructor(
-    readonly file: string,
+    readonly what: string,
     override readonly cause: Error,
   ) {
-    super(`cannot write ${file}: ${cause.message}`);
+    super(`cannot write ${what}: ${cause.message}`);
   }
 }
 
@@ -101,23 +103,26 @@ export class DeviceTableStore {
     return this.enqueue(mutate, false);
   }
 
-  private enqueue<T>(mutate: (table: DeviceTable) => T, atomic: boolean, files?: DurableFile[]): Promise<T> {
+  private enqueue<T>(mutate: (table: DeviceTable) => T, atomic: boolean, first?: DurableWrite): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      // companion files start now, concurrently with the batch in flight, so their fsyncs overlap its write
-      const filesWritten = files?.length ? writeFiles(files) : undefined;
-      this.queue.push({ apply: mutate, atomic, filesWritten, resolve: resolve as (v: unknown) => void, reject });
+      // the companion write runs concurrently with the batch in flight, so its flush overlaps the table's
+      const durableFirst = first?.done.then(
+        () => undefined,
+        (e: Error) => new DurableFileError(first.what, e),
+      );
+      this.queue.push({ apply: mutate, atomic, durableFirst, resolve: resolve as (v: unknown) => void, reject });
       this.draining ??= this.drain();
     });
   }
 
   /**
-   * Changes one device; rejects when it is not listed. `files` (e.g. the LSC just issued) are group-committed
-   * with the change: every file of the batch is written and fsynced, then the table, and only then does the
-   * promise settle, so a caller that answers after it never acknowledges what a crash could lose. A file is
-   * written even when the change itself is refused; when a file fails, the change rejects with
+   * Changes one device; rejects when it is not listed. `durableFirst` (e.g. the LSC just issued, appended to
+   * the register) is group-committed with the change: the batch waits for every companion write to be
+   * durable, then writes the table, and only then does the promise settle, so a caller that answers after it
+   * never acknowledges what a crash could lose. When the companion write fails, the change rejects with
    * DurableFileError and is not applied.
    */
-  updateDevice(name: string, change: (entry: DeviceEntry) => void, files?: DurableFile[]): Promise<DeviceEntry> {
+  updateDevice(name: string, change: (entry: DeviceEntry) => void, durableFirst?: DurableWrite): Promise<DeviceEntry> {
     return this.enqueue((table) => {
       const i = table.devices.findIndex((d) => d.name === name);
       if (i < 0) throw new DeviceTableError(`${name} is not in the device table`);
@@ -125,7 +130,7 @@ export class DeviceTableStore {
       change(copy); // on a throw the table is untouched
       table.devices[i] = copy;
       return { ...copy };
-    }, true, files);
+    }, true, durableFirst);
   }
 
   /** Adds or replaces a device entry. */
@@ -163,7 +168,7 @@ export class DeviceTableStore {
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     let batch = this.queue;
     this.queue = [];
-    if (batch.some((m) => m.filesWritten)) batch = await filesDurable(batch);
+    if (batch.some((m) => m.durableFirst)) batch = await companionsDurable(batch);
     if (batch.length === 0) return;
     const parse = await this.read();
     if (!parse.ok) {
@@ -203,20 +208,9 @@ export class DeviceTableStore {
   }
 }
 
-async function writeFiles(files: DurableFile[]): Promise<DurableFileError | undefined> {
-  for (const f of files) {
-    try {
-      await writeFileAtomicAsync(f.file, f.data, f.mode);
-    } catch (e) {
-      return new DurableFileError(f.file, e as Error);
-    }
-  }
-  return undefined;
-}
-
-/** Waits for the batch's companion files; returns the changes whose files all made it, rejecting the others. */
-async function filesDurable(batch: Mutation[]): Promise<Mutation[]> {
-  const failures = await Promise.all(batch.map((m) => m.filesWritten));
+/** Waits for the batch's companion writes; returns the changes whose writes made it, rejecting the others. */
+async function companionsDurable(batch: Mutation[]): Promise<Mutation[]> {
+  const failures = await Promise.all(batch.map((m) => m.durableFirst));
   failures.forEach((f, i) => f && batch[i].reject(f));
   return batch.filter((_, i) => !failures[i]);
 }

@@ -5,12 +5,13 @@
  *   manufacturing-ca/ca.pem, manufacturing-ca/ca.key.pem  the lab manufacturing CA that signs MICs
  *   capf-devices.json                                     the device table (see deviceTable.schema.json)
  *   operations.log                                        append-only operation log, one JSON object per line
- *   issued/<device>.pem                                   LSCs the server issued
+ *   issued/issued-lscs.pem                                every LSC the server issued (append-only register, lscRegister.ts)
  *   fetched/<device>.pem                                  certificates fetched by Troubleshoot
  *   phones/<device>/                                      emulated phones' MIC, LSC and keys
  *   cluster/keys/, tftp/ITLFile.tlv                       the lab cluster's keys and the ITL it built
  *
- * Every file is written atomically; private keys are mode 0600.
+ * Every file is written atomically (temporary file, fsync, rename), except the two append-only ones (the
+ * operation log and the LSC register), which only ever grow by whole entries; private keys are mode 0600.
  */
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
@@ -21,9 +22,10 @@ import { Clock, systemClock } from '../clock';
 import { generateKey, KeySource } from '../keys';
 import { writeFileAtomicAsync, writeSecretAtomicAsync } from '../../core/fs/atomicWriteAsync';
 import { DEVICE_TABLE_FILE, deviceNameProblem } from './deviceTable';
-import { DeviceTableStore, DurableFile } from './deviceTableStore';
+import { DeviceTableStore, DurableWrite } from './deviceTableStore';
 import { Issuer, makeIssuer } from './issuer';
 import { createCapfCertificate, createManufacturingCa } from './labCertificates';
+import { LSC_REGISTER_FILE, LscRegister, RegisteredLsc } from './lscRegister';
 import { OperationLog } from './operationLog';
 
 /** The default lab folder, relative to the working directory. */
@@ -38,6 +40,7 @@ export interface LabPaths {
   devices: string;
   log: string;
   issuedDir: string;
+  lscRegister: string;
   fetchedDir: string;
   phonesDir: string;
   clusterKeysDir: string;
@@ -55,6 +58,7 @@ export function labPaths(dir: string): LabPaths {
     devices: path.join(d, DEVICE_TABLE_FILE),
     log: path.join(d, 'operations.log'),
     issuedDir: path.join(d, 'issued'),
+    lscRegister: path.join(d, 'issued', LSC_REGISTER_FILE),
     fetchedDir: path.join(d, 'fetched'),
     phonesDir: path.join(d, 'phones'),
     clusterKeysDir: path.join(d, 'cluster', 'keys'),
@@ -80,6 +84,8 @@ export class LabState {
     readonly paths: LabPaths,
     private capfIssuer: Issuer,
     private caIssuer: Issuer,
+    /** the LSCs the server issued */
+    readonly lscs: LscRegister,
     o: LabStateOptions,
   ) {
     this.devices = new DeviceTableStore(paths.devices);
@@ -102,7 +108,10 @@ export class LabState {
       const key = await keySource({ type: 'rsa', bits: 2048 }, 'manufacturing-ca');
       return { der: createManufacturingCa(key, clock()), key };
     });
-    return new LabState(paths, capf, ca, o);
+    const { register, repaired } = await LscRegister.open(paths.lscRegister);
+    const state = new LabState(paths, capf, ca, register, o);
+    if (repaired) state.log.append({ time: clock().toISOString(), event: 'state-repair', message: repaired });
+    return state;
   }
 
   get dir(): string {
@@ -160,10 +169,6 @@ export class LabState {
     return { issuer, warnings };
   }
 
-  issuedLscPath(device: string): string {
-    return path.join(this.paths.issuedDir, `${safeDevice(device)}.pem`);
-  }
-
   fetchedCertificatePath(device: string): string {
     return path.join(this.paths.fetchedDir, `${safeDevice(device)}.pem`);
   }
@@ -172,27 +177,36 @@ export class LabState {
     return path.join(this.paths.phonesDir, safeDevice(device));
   }
 
-  /** The issued LSC as a file for DeviceTableStore.updateDevice's group commit. */
-  issuedLscFile(device: string, der: Buffer): DurableFile {
-    return { file: this.issuedLscPath(device), data: toPem('CERTIFICATE', der) };
+  /**
+   * Appends an issued LSC to the register, as the write DeviceTableStore.updateDevice must see durable before
+   * the device's new status (group-committed with other sessions' LSCs).
+   */
+  registerLsc(device: string, der: Buffer, serialNumber: string): DurableWrite {
+    const issuedAt = this.clock().toISOString();
+    return { what: `the LSC register ${this.paths.lscRegister}`, done: this.lscs.append({ device: safeDevice(device), serialNumber, issuedAt, der }) };
   }
 
-  writeIssuedLsc(device: string, der: Buffer): Promise<void> {
-    return writeFileAtomicAsync(this.issuedLscPath(device), toPem('CERTIFICATE', der));
-  }
-
-  async removeIssuedLsc(device: string): Promise<void> {
-    await fsp.rm(this.issuedLscPath(device), { force: true });
+  /** The LSC the device table says `device` holds now (its lsc.serialNumber), from the register. */
+  async currentLsc(device: string): Promise<RegisteredLsc | undefined> {
+    const serial = (await this.devices.get(device))?.lsc?.serialNumber;
+    return serial ? this.lscs.find(device, serial) : undefined;
   }
 
   writeFetchedCertificate(device: string, der: Buffer): Promise<void> {
     return writeFileAtomicAsync(this.fetchedCertificatePath(device), toPem('CERTIFICATE', der));
   }
 
-  /** Waits until the device table and the log are on disk. */
+  /** Waits until the LSC register, the device table and the log are on disk. */
   async flush(): Promise<void> {
+    await this.lscs.flush();
     await this.devices.flush();
     await this.log.flush();
+  }
+
+  /** Flushes, and closes the register's file (a later append reopens it). */
+  async close(): Promise<void> {
+    await this.flush();
+    await this.lscs.close();
   }
 }
 

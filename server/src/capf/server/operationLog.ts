@@ -18,7 +18,8 @@ export type LogEvent =
   | 'deleted'
   | 'protocol-error'
   | 'timeout'
-  | 'session-end';
+  | 'session-end'
+  | 'state-repair';
 
 export interface OperationLogEntry {
   /** ISO time from the server's clock */

@@ -300,8 +300,8 @@ export class CapfSession {
     if (!reason.ok) return this.fail('protocol-error', `malformed STORE_CERT_RESP: ${reason.error.message}`);
     if (reason.value !== Reason.OK) return this.fail('failed', `${device.name} did not store the LSC (reason ${reason.value})`, undefined, 'issued');
     const { der, summary } = this.issued as IssuedLsc;
-    // issued/<device>.pem and the table change are group-committed with other sessions' (file first, then
-    // table, all fsynced); END_SESSION goes out only once both are durable.
+    // the LSC (appended to the register) and the table change are group-committed with other sessions'
+    // (register first, then table, each flushed to disk); END_SESSION goes out only once both are durable.
     try {
       await this.ctx.state.devices.updateDevice(
         device.name,
@@ -310,7 +310,7 @@ export class CapfSession {
           e.certificateOperationStatus = successStatus('Upgrade');
           e.lsc = summary;
         },
-        [this.ctx.state.issuedLscFile(device.name, der)],
+        this.ctx.state.registerLsc(device.name, der, summary.serialNumber),
       );
     } catch (e) {
       if (e instanceof DurableFileError) throw e.cause; // as when the LSC could not be written: the session fails
@@ -359,7 +359,6 @@ export class CapfSession {
       // capfd ends a delete with reason 1 whatever the phone said [F]; the status tells the difference.
       return this.finish({ outcome: 'failed', message: `${device.name} could not delete its LSC (reason ${reason.value})`, reason: Reason.OK, event: 'deleted', update: (e) => (e.certificateOperationStatus = failureStatus('Delete')), status: failureStatus('Delete'), capfCode: CapfLogCode.CAPF_OP_FAIL });
     }
-    await this.ctx.state.removeIssuedLsc(device.name);
     return this.finish({
       outcome: 'success',
       message: `${device.name}: LSC deleted`,
