@@ -203,10 +203,11 @@ export class LabState {
     await this.log.flush();
   }
 
-  /** Flushes, and closes the register's file (a later append reopens it). */
+  /** Flushes, and closes the register's and the log's files (a later append reopens them). */
   async close(): Promise<void> {
     await this.flush();
     await this.lscs.close();
+    await this.log.close();
   }
 }
 
