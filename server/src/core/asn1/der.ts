@@ -24,6 +24,53 @@ export interface DerNode {
 
 const CLASSES = ['universal', 'application', 'context', 'private'] as const;
 
+/**
+ * The node readDerNode returns. `content` and `bytes` are Buffer views made on first read and then kept:
+ * a Buffer view costs more than everything else in a node, and most nodes (SEQUENCEs, SETs, context
+ * wrappers) are never asked for theirs. Both stay writable, like the plain properties of the interface.
+ */
+class LazyDerNode implements DerNode {
+  offset: number;
+  headerLength: number;
+  length: number;
+  end: number;
+  tagClass: DerNode['tagClass'];
+  constructed: boolean;
+  tagNumber: number;
+  children: DerNode[] = [];
+  truncated: boolean;
+  readonly #buf: Buffer;
+  readonly #contentStart: number;
+  #content: Buffer | undefined;
+  #bytes: Buffer | undefined;
+
+  constructor(buf: Buffer, offset: number, contentStart: number, length: number, limit: number, id: number, tagNumber: number) {
+    this.offset = offset;
+    this.headerLength = contentStart - offset;
+    this.length = length;
+    this.end = Math.min(contentStart + length, limit);
+    this.tagClass = CLASSES[id >> 6];
+    this.constructed = (id & 0x20) !== 0;
+    this.tagNumber = tagNumber;
+    this.truncated = contentStart + length > limit;
+    this.#buf = buf;
+    this.#contentStart = contentStart;
+  }
+
+  get content(): Buffer {
+    return (this.#content ??= this.#buf.subarray(this.#contentStart, this.end));
+  }
+  set content(value: Buffer) {
+    this.#content = value;
+  }
+  get bytes(): Buffer {
+    return (this.#bytes ??= this.#buf.subarray(this.offset, this.end));
+  }
+  set bytes(value: Buffer) {
+    this.#bytes = value;
+  }
+}
+
 /** Reads one node at `offset`, bounded by `limit`. Returns undefined when not even a header fits. */
 export function readDerNode(buf: Buffer, offset: number, limit = buf.length, depth = 0): DerNode | undefined {
   if (offset + 2 > limit) return undefined;
@@ -50,22 +97,9 @@ export function readDerNode(buf: Buffer, offset: number, limit = buf.length, dep
     length = 0;
     for (let i = 0; i < n; i++) length = length * 256 + buf[pos++];
   }
-  const headerLength = pos - offset;
-  const end = Math.min(pos + length, limit);
-  const node: DerNode = {
-    offset,
-    headerLength,
-    length,
-    end,
-    tagClass: CLASSES[id >> 6],
-    constructed: (id & 0x20) !== 0,
-    tagNumber,
-    content: buf.subarray(pos, end),
-    bytes: buf.subarray(offset, end),
-    children: [],
-    truncated: pos + length > limit,
-  };
+  const node = new LazyDerNode(buf, offset, pos, length, limit, id, tagNumber);
   if (node.constructed && depth < 64) {
+    const end = node.end;
     let p = pos;
     while (p < end) {
       const child = readDerNode(buf, p, end, depth + 1);
@@ -104,21 +138,48 @@ export function isUniversal(node: DerNode | undefined, tag: number): node is Der
   return !!node && node.tagClass === 'universal' && node.tagNumber === tag;
 }
 
+/**
+ * OID text by content bytes. Certificates repeat the same few dozen OIDs (DN attributes, algorithms,
+ * extensions), so decoding each once pays; the cache is cleared when full, which bounds its memory.
+ */
+const oidCache = new Map<string, string>();
+const OID_CACHE_SIZE = 512;
+/** Longer contents are not cached: rare, and their keys would cost as much as decoding them. */
+const OID_CACHE_MAX_BYTES = 32;
+
 export function decodeOid(content: Buffer): string {
   if (content.length === 0) return '';
-  const parts: number[] = [];
-  const first = content[0];
+  if (content.length > OID_CACHE_MAX_BYTES) return oidText(content);
+  const key = content.toString('latin1');
+  let text = oidCache.get(key);
+  if (text === undefined) {
+    if (oidCache.size >= OID_CACHE_SIZE) oidCache.clear();
+    text = oidText(content);
+    oidCache.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * Dotted text of non-empty OID content: base-128 arcs, high bit = more to come; an unfinished last arc
+ * is dropped. The first arc packs two (40 * a + b); with no finished arc at all, the first byte stands in.
+ */
+function oidText(content: Buffer): string {
+  let head = -1;
+  let rest = '';
   let value = 0;
   for (let i = 0; i < content.length; i++) {
-    value = value * 128 + (content[i] & 0x7f);
-    if (!(content[i] & 0x80)) {
-      parts.push(value);
+    const b = content[i];
+    value = value * 128 + (b & 0x7f);
+    if (!(b & 0x80)) {
+      if (head < 0) head = value;
+      else rest += '.' + value;
       value = 0;
     }
   }
-  const head = parts.shift() ?? first;
+  if (head < 0) head = content[0];
   const a = head < 40 ? 0 : head < 80 ? 1 : 2;
-  return [a, head - a * 40, ...parts].join('.');
+  return `${a}.${head - a * 40}${rest}`;
 }
 
 export function decodeString(node: DerNode): string {

@@ -3,7 +3,7 @@
  * node-forge cannot read EC certificates, so this reads the DER itself (and keeps every field's
  * byte range for the annotated view); tests cross-check it against Node's X509Certificate.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { DerNode, readDerNode, isUniversal, Tag, decodeOid, decodeString, decodeTime } from '../asn1/der';
 import { OID, OID_NAMES, DN_SHORT_NAMES, CURVE_NAMES } from '../asn1/oids';
 import * as w from '../asn1/derWriter';
@@ -21,45 +21,65 @@ import {
 
 const span = (n: DerNode): ByteSpan => ({ start: n.offset, end: n.end });
 
+/** One-shot digest. crypto.hash (Node 20.12+) skips the Hash stream object; older Node 20 gets createHash. */
+const digest: (algorithm: 'sha1' | 'sha256', data: Buffer) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (algorithm, data) => crypto.hash(algorithm, data, 'buffer')
+    : (algorithm, data) => crypto.createHash(algorithm).update(data).digest();
+
+/** "0A", "FF", ... by byte value. */
+const HEX_BYTE = Array.from({ length: 256 }, (_, x) => x.toString(16).padStart(2, '0').toUpperCase());
+
+/** "0A:1B:FF": serials, key ids and fingerprints as openssl prints them. */
 export function hexColon(b: Buffer): string {
-  return [...b].map((x) => x.toString(16).padStart(2, '0').toUpperCase()).join(':');
+  // Anything that is not a byte array (the type says it cannot happen) keeps the generic formatting.
+  if (!(b instanceof Uint8Array)) return [...(b as Iterable<number>)].map((x) => x.toString(16).padStart(2, '0').toUpperCase()).join(':');
+  if (b.length === 0) return '';
+  let text = HEX_BYTE[b[0]];
+  for (let i = 1; i < b.length; i++) text += ':' + HEX_BYTE[b[i]];
+  return text;
 }
 
 export function decodeName(node: DerNode): DistinguishedName {
   const attributes: DnAttribute[] = [];
   for (const rdn of node.children) {
     for (const atv of rdn.children) {
-      const [oidNode, valueNode] = atv.children;
+      const oidNode = atv.children[0];
+      const valueNode = atv.children[1];
       if (!isUniversal(oidNode, Tag.OID) || !valueNode) continue;
       const oid = decodeOid(oidNode.content);
       attributes.push({ oid, name: DN_SHORT_NAMES[oid] ?? oid, value: decodeString(valueNode), span: span(atv) });
     }
   }
-  const reversed = [...attributes].reverse().map((a) => `${a.name}=${a.value}`);
+  // Both texts list the attributes most specific first, i.e. in reverse DER order.
+  const pairs: string[] = [];
+  for (let k = attributes.length - 1; k >= 0; k--) pairs.push(`${attributes[k].name}=${attributes[k].value}`);
   return {
     attributes,
-    rfc4514: reversed.join(','),
-    cucm: reversed.join(';'),
+    rfc4514: pairs.join(','),
+    cucm: pairs.join(';'),
     der: Buffer.from(node.bytes),
     span: span(node),
   };
 }
 
+/** Signature and key algorithms by OID, in openssl's spelling (OID_NAMES covers the rest). */
+const ALGORITHM_NAMES: Record<string, string> = {
+  [OID.sha1WithRSA]: 'sha1WithRSAEncryption',
+  [OID.sha256WithRSA]: 'sha256WithRSAEncryption',
+  [OID.sha384WithRSA]: 'sha384WithRSAEncryption',
+  [OID.sha512WithRSA]: 'sha512WithRSAEncryption',
+  [OID.md5WithRSA]: 'md5WithRSAEncryption',
+  [OID.ecdsaWithSHA1]: 'ecdsa-with-SHA1',
+  [OID.ecdsaWithSHA256]: 'ecdsa-with-SHA256',
+  [OID.ecdsaWithSHA384]: 'ecdsa-with-SHA384',
+  [OID.ecdsaWithSHA512]: 'ecdsa-with-SHA512',
+  [OID.rsaEncryption]: 'rsaEncryption',
+  [OID.ecPublicKey]: 'id-ecPublicKey',
+};
+
 function algorithmName(oid: string): string {
-  const names: Record<string, string> = {
-    [OID.sha1WithRSA]: 'sha1WithRSAEncryption',
-    [OID.sha256WithRSA]: 'sha256WithRSAEncryption',
-    [OID.sha384WithRSA]: 'sha384WithRSAEncryption',
-    [OID.sha512WithRSA]: 'sha512WithRSAEncryption',
-    [OID.md5WithRSA]: 'md5WithRSAEncryption',
-    [OID.ecdsaWithSHA1]: 'ecdsa-with-SHA1',
-    [OID.ecdsaWithSHA256]: 'ecdsa-with-SHA256',
-    [OID.ecdsaWithSHA384]: 'ecdsa-with-SHA384',
-    [OID.ecdsaWithSHA512]: 'ecdsa-with-SHA512',
-    [OID.rsaEncryption]: 'rsaEncryption',
-    [OID.ecPublicKey]: 'id-ecPublicKey',
-  };
-  return names[oid] ?? OID_NAMES[oid] ?? oid;
+  return ALGORITHM_NAMES[oid] ?? OID_NAMES[oid] ?? oid;
 }
 
 function unsignedInt(content: Buffer): Buffer {
@@ -128,13 +148,18 @@ function decodeExtension(node: DerNode): ExtensionDecoded | undefined {
   const [oidNode, second, third] = node.children;
   if (!isUniversal(oidNode, Tag.OID)) return undefined;
   const oid = decodeOid(oidNode.content);
-  const critical = isUniversal(second, Tag.BOOLEAN) ? second.content[0] !== 0 : false;
-  const valueNode = isUniversal(second, Tag.BOOLEAN) ? third : second;
+  const hasCritical = isUniversal(second, Tag.BOOLEAN);
+  const critical = hasCritical ? second.content[0] !== 0 : false;
+  const valueNode = hasCritical ? third : second;
   const inner = valueNode ? readDerNode(valueNode.content, 0) : undefined;
-  const out: ExtensionDecoded = {
-    ext: { oid, name: OID_NAMES[oid] ?? oid, critical, span: span(node), text: valueNode ? valueNode.content.toString('hex') : '' },
-  };
-  if (!inner) return out;
+  // The text of an extension not read below, or whose value does not parse: its value bytes in hex.
+  // Made only then, as the extensions read below (nearly all of them) replace it.
+  const hexText = (): string => (valueNode ? valueNode.content.toString('hex') : '');
+  const out: ExtensionDecoded = { ext: { oid, name: OID_NAMES[oid] ?? oid, critical, span: span(node), text: '' } };
+  if (!inner) {
+    out.ext.text = hexText();
+    return out;
+  }
   switch (oid) {
     case OID.basicConstraints: {
       const ca = inner.children.some((c) => isUniversal(c, Tag.BOOLEAN) && c.content[0] !== 0);
@@ -187,6 +212,8 @@ function decodeExtension(node: DerNode): ExtensionDecoded | undefined {
       out.ext.text = kid ? `keyid:${hexColon(kid.content)}` : '';
       break;
     }
+    default:
+      out.ext.text = hexText();
   }
   return out;
 }
@@ -242,10 +269,12 @@ export function decodeCertificate(der: Buffer): CertificateDecodeResult {
     };
   }
   const serial = unsignedInt(serialNode.content);
-  fields.push({ path: 'serialNumber', label: 'Serial Number', span: span(serialNode), text: hexColon(serial) });
+  const serialHex = hexColon(serial);
+  fields.push({ path: 'serialNumber', label: 'Serial Number', span: span(serialNode), text: serialHex });
   const sigOidNode = sigAlgNode.children[0];
   const sigOid = sigOidNode && isUniversal(sigOidNode, Tag.OID) ? decodeOid(sigOidNode.content) : '';
-  fields.push({ path: 'signature', label: 'Signature Algorithm', span: span(sigInner), text: algorithmName(sigOid) });
+  const sigAlgName = algorithmName(sigOid);
+  fields.push({ path: 'signature', label: 'Signature Algorithm', span: span(sigInner), text: sigAlgName });
   const issuer = decodeName(issuerNode);
   fields.push({ path: 'issuer', label: 'Issuer', span: span(issuerNode), text: issuer.rfc4514 });
   const [nbNode, naNode] = validityNode.children;
@@ -292,15 +321,15 @@ export function decodeCertificate(der: Buffer): CertificateDecodeResult {
     }
   }
   const signature = sigNode && isUniversal(sigNode, Tag.BIT_STRING) ? Buffer.from(sigNode.content.subarray(1)) : Buffer.alloc(0);
-  fields.push({ path: 'signatureAlgorithm', label: 'Signature Algorithm', span: span(sigAlgNode), text: algorithmName(sigOid) });
+  fields.push({ path: 'signatureAlgorithm', label: 'Signature Algorithm', span: span(sigAlgNode), text: sigAlgName });
   fields.push({ path: 'signatureValue', label: 'Signature Value', span: span(sigNode), text: `${signature.length} bytes` });
   const certDer = Buffer.from(der.subarray(0, root.end));
   const certificate: DecodedCertificate = {
     der: certDer,
     version,
     serial: Buffer.from(serial),
-    serialHex: hexColon(serial),
-    signatureAlgorithm: algorithmName(sigOid),
+    serialHex,
+    signatureAlgorithm: sigAlgName,
     signatureAlgorithmOid: sigOid,
     issuer,
     subject,
@@ -313,8 +342,8 @@ export function decodeCertificate(der: Buffer): CertificateDecodeResult {
     extendedKeyUsage,
     subjectAltNames,
     signature,
-    sha1: createHash('sha1').update(certDer).digest(),
-    sha256: createHash('sha256').update(certDer).digest(),
+    sha1: digest('sha1', certDer),
+    sha256: digest('sha256', certDer),
     selfIssued: issuer.der.equals(subject.der),
     fields,
   };
