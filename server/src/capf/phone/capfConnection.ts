@@ -48,6 +48,7 @@ export class CapfConnection {
   private readonly inbox: FramedMessage[] = [];
   private waiter: { resolve: (m: FramedMessage) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
+  private holding = false;
 
   private constructor(
     private readonly socket: tls.TLSSocket,
@@ -100,6 +101,21 @@ export class CapfConnection {
     const bytes = encodeMessage(m);
     this.o.trace?.('phone→server', commandName(m.command), bytes);
     this.socket.write(bytes);
+  }
+
+  /**
+   * Holds writes until the event loop's next turn, so that the messages sent in this turn and in the
+   * microtasks that follow it leave together in one TLS record: REQUEST_IN_PROGRESS and, when the key is
+   * ready at once (pre-generated keys), KEYGEN_RESP. A key that takes longer does not delay the first.
+   */
+  holdWritesThisTurn(): void {
+    if (this.holding || this.failure) return;
+    this.holding = true;
+    this.socket.cork();
+    setImmediate(() => {
+      this.holding = false;
+      this.socket.uncork();
+    });
   }
 
   /** The next message; rejects when the connection fails or nothing arrives within `timeoutMs`. */

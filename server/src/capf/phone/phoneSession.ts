@@ -83,6 +83,7 @@ export async function runPhoneSession(conn: CapfConnection, c: PhoneSessionConte
         if (!kr.ok) throw new PhoneProtocolError(`malformed KEYGEN_REQ: ${kr.error.message}`);
         if (!keygenShown) c.status('keygen');
         keygenShown = true;
+        conn.holdWritesThisTurn();
         conn.send(requestInProgress(sessionId));
         if (kr.value.keyType === 'EC' && !c.supportsEc) {
           c.note(`cannot generate an ${describeRequest(kr.value)} key: this phone has no EC support`);
