@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import { promises as fsp, Stats } from 'node:fs';
 import { writeFileAtomicAsync } from '../../core/fs/atomicWriteAsync';
+import { CommitPacer } from './commitPacer';
 import { DeviceEntry, DeviceTable, TableParse, formatProblems, parseDeviceTable, serializeDeviceTableParts } from './deviceTable';
 
 /**
@@ -51,7 +52,7 @@ export class DeviceTableStore {
   private queue: Mutation[] = [];
   private draining: Promise<void> | undefined;
   private writing = false;
-  private lastWriteStart = 0;
+  private readonly pacer = new CommitPacer(GROUP_COMMIT_MS);
   private readonly entryBytes = new WeakMap<DeviceEntry, Buffer>();
   /** number of physical writes, for tests and the benchmark report */
   writes = 0;
@@ -164,8 +165,7 @@ export class DeviceTableStore {
 
   /** One batch: read, apply every queued change, write once; settles each change's promise. Never throws. */
   private async writeBatch(): Promise<void> {
-    const wait = this.lastWriteStart + GROUP_COMMIT_MS - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await this.pacer.turn();
     let batch = this.queue;
     this.queue = [];
     if (batch.some((m) => m.durableFirst)) batch = await companionsDurable(batch);
@@ -191,7 +191,6 @@ export class DeviceTableStore {
     }
     try {
       const bytes = serializeDeviceTableParts(table, this.entryBytes);
-      this.lastWriteStart = Date.now();
       this.writing = true;
       try {
         await writeFileAtomicAsync(this.file, bytes);

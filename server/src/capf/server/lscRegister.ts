@@ -9,8 +9,8 @@
  * RSA signature — while appending a whole batch of LSCs and one fdatasync costs about 0.1 ms for the batch
  * (docs/capf-lab.md#throughput has the figures).
  *
- * Group commit: LSCs queued while a write is in flight go out together in the next write, followed by one
- * fdatasync; each append's promise settles only when its bytes are durable. The session acknowledges an
+ * Group commit: LSCs queued while a write is in flight or paced (commitPacer.ts) go out together in the next
+ * write, followed by one fdatasync; each append's promise settles only when its bytes are durable. The session acknowledges an
  * install (END_SESSION) only after the register and then the device table are durable.
  *
  * Crash safety: nothing written is ever rewritten. A crash during an append can leave an incomplete last
@@ -20,8 +20,15 @@ import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { findPemBlocks, toPem } from '../../core/cert/pem';
+import { CommitPacer } from './commitPacer';
 
 export const LSC_REGISTER_FILE = 'issued-lscs.pem';
+
+/**
+ * Under load, register writes start at most this often (each is one write and one fdatasync). Half the
+ * device table's interval: the table write that records an install waits for its LSC to be durable first.
+ */
+export const REGISTER_COMMIT_MS = 10;
 
 /** One LSC of the register. */
 export interface RegisteredLsc {
@@ -46,6 +53,7 @@ export class LscRegister {
   private queue: Buffer[] = [];
   private waiters: Waiter[] = [];
   private draining: Promise<void> | undefined;
+  private readonly pacer = new CommitPacer(REGISTER_COMMIT_MS);
   /** number of physical writes (each followed by one fdatasync), for tests and the benchmark */
   writes = 0;
 
@@ -113,6 +121,7 @@ export class LscRegister {
   /** Writes batches until the queue is empty; `draining` is cleared in the same turn as the last queue check. */
   private async drain(): Promise<void> {
     while (this.queue.length) {
+      await this.pacer.turn();
       const bytes = Buffer.concat(this.queue);
       const waiters = this.waiters;
       this.queue = [];

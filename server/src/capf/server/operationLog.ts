@@ -1,12 +1,18 @@
 /**
  * The server's append-only operation log (operations.log, one JSON object per line). Lines queued while an
- * append is in flight go out together in the next single write, so the file only ever grows by whole lines.
+ * append is in flight or paced (at most one write per LOG_COMMIT_MS under load, commitPacer.ts) go out
+ * together in the next single write, so the file only ever grows by whole lines. Listeners hear each entry
+ * at once; `flush` waits for the file.
  * The file stays open between writes (opened for appending on first use, closed by `close`): an open, write
  * and close per batch, as appendFile does, tripled the system calls of a busy server's logging.
  */
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { CommitPacer } from './commitPacer';
+
+/** Under load, log writes start at most this often. */
+export const LOG_COMMIT_MS = 20;
 
 export type LogEvent =
   | 'server-start'
@@ -44,6 +50,7 @@ export class OperationLog {
   private queue: string[] = [];
   private writing: Promise<void> | undefined;
   private fd: number | undefined;
+  private readonly pacer = new CommitPacer(LOG_COMMIT_MS);
   private listeners: Array<(e: OperationLogEntry) => void> = [];
   /** append failures (disk full…) are counted and reported, never thrown into a session */
   failures = 0;
@@ -107,6 +114,7 @@ export class OperationLog {
   private async drain(): Promise<void> {
     try {
       while (this.queue.length) {
+        await this.pacer.turn();
         const lines = Buffer.from(this.queue.join(''));
         this.queue = [];
         try {
