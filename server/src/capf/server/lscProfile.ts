@@ -22,9 +22,17 @@ export function checkValidityDays(days: number): void {
   }
 }
 
+/** Serials are cut from a pool of random bytes refilled 4 KiB at a time: one DRBG call per 256 serials. */
+let serialPool = Buffer.alloc(0);
+let serialPoolAt = 0;
+
 function randomSerial(): Buffer {
   for (;;) {
-    const b = randomBytes(16);
+    if (serialPoolAt + 16 > serialPool.length) {
+      serialPool = randomBytes(4096);
+      serialPoolAt = 0;
+    }
+    const b = Buffer.from(serialPool.subarray(serialPoolAt, (serialPoolAt += 16))); // a copy: the pool is reused
     if (b.some((x) => x !== 0)) return b;
   }
 }
