@@ -3,7 +3,6 @@
  * against the ITL, not by a CA store), then whole messages in and out. Every wait has a timeout.
  */
 import * as tls from 'node:tls';
-import { X509Certificate } from 'node:crypto';
 import { CapfMessage, encodeMessage } from '../protocol/codec';
 import { DEFAULT_MAX_MESSAGE_SIZE, commandName } from '../protocol/constants';
 import { FramedMessage, MessageFramer } from '../protocol/framer';
@@ -47,7 +46,7 @@ export class CapfConnection {
   private readonly framer: MessageFramer;
   private readonly inbox: FramedMessage[] = [];
   private waiter: { resolve: (m: FramedMessage) => void; reject: (e: Error) => void } | undefined;
-  private failure: Error | undefined;
+  private failure: Error | (() => Error) | undefined;
   private holding = false;
 
   private constructor(
@@ -64,7 +63,8 @@ export class CapfConnection {
       if (out.error) this.fail(new ConnectionError(`the server sent a malformed message: ${out.error.message}`, out.error.code));
     });
     socket.on('error', (e: Error) => this.fail(new ConnectionError(`connection error: ${e.message}`, 'socket-error')));
-    socket.on('close', () => this.fail(new ConnectionError('the server closed the connection', 'closed')));
+    // every session ends with a close: its error (and stack trace) is made only if someone still waits
+    socket.on('close', () => this.fail(() => new ConnectionError('the server closed the connection', 'closed')));
   }
 
   /** Resolves once TLS is up; rejects on refusal, TLS failure, timeout or abort. */
@@ -91,9 +91,13 @@ export class CapfConnection {
     });
   }
 
-  /** The certificate the server presented in the TLS handshake. */
-  get peerCertificate(): X509Certificate | undefined {
-    return this.socket.getPeerX509Certificate();
+  /**
+   * The DER of the certificate the server presented in the TLS handshake. (getPeerCertificate's `raw` is
+   * the DER as received; an X509Certificate object would cost a re-encoding the phone does not need.)
+   */
+  get peerCertificateDer(): Buffer | undefined {
+    const raw = this.socket.getPeerCertificate()?.raw;
+    return raw && raw.length ? raw : undefined;
   }
 
   send(m: CapfMessage): void {
@@ -122,7 +126,7 @@ export class CapfConnection {
   next(timeoutMs: number): Promise<FramedMessage> {
     const queued = this.inbox.shift();
     if (queued) return Promise.resolve(queued);
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.failure) return Promise.reject(this.failureError());
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiter = undefined;
@@ -158,12 +162,17 @@ export class CapfConnection {
     } else this.inbox.push(m);
   }
 
-  private fail(e: Error): void {
+  private fail(e: Error | (() => Error)): void {
     if (this.failure) return;
     this.failure = e;
     const w = this.waiter;
     this.waiter = undefined;
-    w?.reject(e);
+    if (w) w.reject(this.failureError());
+  }
+
+  private failureError(): Error {
+    if (typeof this.failure === 'function') this.failure = this.failure();
+    return this.failure as Error;
   }
 }
 

@@ -122,8 +122,8 @@ export async function runPhone(o: PhoneOptions): Promise<PhoneResult> {
       add('detail', `attempt ${attempt}: ${lastProblem}`);
       continue;
     }
-    const presented = conn.peerCertificate;
-    const match = presented ? matchCapfCertificate(itl.capfRecords, presented.raw) : { matched: false as const, problem: 'the server presented no certificate' };
+    const presented = conn.peerCertificateDer;
+    const match = presented ? matchCapfCertificate(itl.capfRecords, presented) : { matched: false as const, problem: 'the server presented no certificate' };
     if (!match.matched || !presented) {
       conn.destroy();
       lastProblem = match.matched ? 'the server presented no certificate' : match.problem;
@@ -136,7 +136,7 @@ export async function runPhone(o: PhoneOptions): Promise<PhoneResult> {
       session = await runPhoneSession(conn, {
         identity: o.identity,
         auth: o.auth,
-        capf: presented,
+        capfDer: presented,
         keys: o.keys ?? generatePhoneKey,
         store: o.store ?? memoryOnlyStore,
         clock,

@@ -3,7 +3,7 @@
  * AUTH_REQ as configured, then do whatever the server asks (generate a key and store the LSC, hand over the
  * LSC for Troubleshoot, delete it) until END_SESSION.
  */
-import { createPublicKey, KeyObject, verify, X509Certificate } from 'node:crypto';
+import { createPublicKey, KeyObject, verify } from 'node:crypto';
 import { decodeCertificate } from '../../core/cert/decodeCertificate';
 import { DecodedCertificate } from '../../core/cert/model';
 import { OID } from '../../core/asn1/oids';
@@ -35,8 +35,8 @@ export type PhoneAuth = { mode: 'null' } | { mode: 'string'; value: string } | {
 export interface PhoneSessionContext {
   identity: PhoneIdentity;
   auth: PhoneAuth;
-  /** the CAPF certificate the phone trusted for this connection */
-  capf: X509Certificate;
+  /** the CAPF certificate (DER) the phone trusted for this connection */
+  capfDer: Buffer;
   keys: PhoneKeyProvider;
   store: PhoneStore;
   clock: Clock;
@@ -202,14 +202,19 @@ function firstChild(der: Buffer): Buffer | undefined {
 
 const trustedCapfs = new Map<string, { subject: Buffer; key: KeyObject }>();
 
-/** The trusted CAPF certificate's subject DER and key, decoded once per certificate. */
-function capfFacts(capf: X509Certificate): { subject: Buffer; key: KeyObject } | undefined {
-  const id = capf.fingerprint256;
+/** The trusted CAPF certificate's subject DER and public key, decoded once per certificate. */
+function capfFacts(der: Buffer): { subject: Buffer; key: KeyObject } | undefined {
+  const id = der.toString('base64');
   let facts = trustedCapfs.get(id);
   if (!facts) {
-    const d = decodeCertificate(capf.raw);
+    const d = decodeCertificate(der);
     if (!d.ok) return undefined;
-    facts = { subject: d.certificate.subject.der, key: capf.publicKey };
+    const { span } = d.certificate.publicKey;
+    try {
+      facts = { subject: d.certificate.subject.der, key: createPublicKey({ key: der.subarray(span.start, span.end), format: 'der', type: 'spki' }) };
+    } catch {
+      return undefined;
+    }
     if (trustedCapfs.size > 16) trustedCapfs.clear();
     trustedCapfs.set(id, facts);
   }
@@ -222,7 +227,7 @@ function checkIssuedLsc(der: Buffer, key: KeyObject, c: PhoneSessionContext): De
   const tbs = firstChild(der);
   if (!decoded.ok || decoded.problems.length || !tbs) return 'the LSC is not a readable certificate';
   const lsc = decoded.certificate;
-  const capf = capfFacts(c.capf);
+  const capf = capfFacts(c.capfDer);
   const hash = SIGNATURE_HASHES[lsc.signatureAlgorithmOid];
   let signed = false;
   try {
