@@ -92,12 +92,11 @@ export class CapfConnection {
   }
 
   /**
-   * The DER of the certificate the server presented in the TLS handshake. (getPeerCertificate's `raw` is
-   * the DER as received; an X509Certificate object would cost a re-encoding the phone does not need.)
+   * The DER of the certificate the server presented in the TLS handshake. (Through X509Certificate: the
+   * legacy getPeerCertificate() object spells out every field and costs several times more.)
    */
   get peerCertificateDer(): Buffer | undefined {
-    const raw = this.socket.getPeerCertificate()?.raw;
-    return raw && raw.length ? raw : undefined;
+    return this.socket.getPeerX509Certificate()?.raw;
   }
 
   send(m: CapfMessage): void {
