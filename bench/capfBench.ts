@@ -63,6 +63,31 @@ async function startFloorServer(certPem: string, key: KeyObject): Promise<tls.Se
   return server;
 }
 
+/**
+ * The protocol floor (informative): the floor's TLS and signature plus the message turns of an install —
+ * AUTH_REQ, KEYGEN_REQ, STORE_CERT_REQ after the signature, END_SESSION — with no CAPF logic, files or
+ * checks. Its ratio to the floor is what the wire protocol alone costs; the lab's distance from it is the
+ * server's and the phone's own work.
+ */
+async function startProtocolFloorServer(certPem: string, key: KeyObject): Promise<tls.Server> {
+  const keyPem = key.export({ format: 'pem', type: 'pkcs8' }) as string;
+  const lscSized = Buffer.alloc(900);
+  const server = tls.createServer({ cert: certPem, key: keyPem, minVersion: 'TLSv1.2' }, (socket) => {
+    socket.setNoDelay(true);
+    socket.on('error', () => undefined);
+    let turn = 0;
+    socket.write(Buffer.alloc(16)); // AUTH_REQ
+    socket.on('data', () => {
+      turn++;
+      if (turn === 1) socket.write(Buffer.alloc(18)); // KEYGEN_REQ
+      else if (turn === 2) sign('sha256', lscSized.subarray(0, 800), key, (e) => (e ? socket.destroy(e) : socket.write(lscSized))); // STORE_CERT_REQ
+      else if (turn === 3) socket.end(Buffer.alloc(12)); // END_SESSION
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
 /** The forked client process (out/bench/capfClient.js): one request at a time, answered over IPC. */
 class ClientProcess {
   private pending: { resolve: (m: FromClient) => void; reject: (e: Error) => void } | undefined;
@@ -131,14 +156,17 @@ interface Series {
   floors: number[];
   labs: number[];
   ratios: number[];
+  /** protocol floor / floor, separate-process rounds only */
+  protocolRatios: number[];
 }
 
-const series = (): Series => ({ floors: [], labs: [], ratios: [] });
+const series = (): Series => ({ floors: [], labs: [], ratios: [], protocolRatios: [] });
 
-function record(s: Series, floor: number, lab: number): void {
+function record(s: Series, floor: number, lab: number, protocol?: number): void {
   s.floors.push(floor);
   s.labs.push(lab);
   s.ratios.push(lab / floor);
+  if (protocol !== undefined) s.protocolRatios.push(protocol / floor);
 }
 
 export async function runCapfBench(): Promise<BenchResult[]> {
@@ -146,12 +174,14 @@ export async function runCapfBench(): Promise<BenchResult[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'itl-lens-capf-bench-'));
   const lab = await LabEnvironment.open({ stateDir: dir, keySource: fixtureKeySource(keys) });
   const floorServer = await startFloorServer(lab.state.capf.pem, lab.state.capf.key);
+  const protocolServer = await startProtocolFloorServer(lab.state.capf.pem, lab.state.capf.key);
   let clients: ClientProcess | undefined;
   try {
     const server = await lab.startServer({ maxConnections: 1000 });
     const itlBytes = await lab.itl();
     const labAddress: ServerAddress = server.address;
     const floorAddress: ServerAddress = { host: '127.0.0.1', port: (floorServer.address() as { port: number }).port };
+    const protocolAddress: ServerAddress = { host: '127.0.0.1', port: (protocolServer.address() as { port: number }).port };
     const schedule = async () => {
       await lab.state.devices.update((t) => {
         t.devices = Array.from({ length: PER_ROUND }, (_, i) => newDeviceEntry(deviceName(i), { certificateOperation: 'Install/Upgrade', certificateOperationStatus: 'Operation Pending' }));
@@ -162,12 +192,14 @@ export async function runCapfBench(): Promise<BenchResult[]> {
     const install = phoneInstaller(loadItl(itlBytes), keyPool([keys['tvs-pub']]), labAddress);
     const inProcess = {
       floor: (n: number) => throughput(n, CONCURRENCY, () => floorClient(floorAddress)),
+      protocol: undefined,
       lab: (n: number) => throughput(n, CONCURRENCY, install),
     };
     clients = await ClientProcess.start(itlBytes, keys['tvs-pub']);
     const c = clients;
     const separate = {
       floor: (n: number) => c.run('floor', floorAddress, n),
+      protocol: (n: number) => c.run('protocol', protocolAddress, n),
       lab: (n: number) => c.run('lab', labAddress, n),
     };
     // warm-up (both arrangements: JIT in this process and in the child)
@@ -175,6 +207,7 @@ export async function runCapfBench(): Promise<BenchResult[]> {
       for (let i = 0; i < WARM_UP_ROUNDS; i++) {
         await schedule();
         await side.floor(PER_ROUND);
+        await side.protocol?.(PER_ROUND);
         await side.lab(PER_ROUND);
       }
     }
@@ -182,18 +215,20 @@ export async function runCapfBench(): Promise<BenchResult[]> {
     const inp = series();
     for (let round = 0; round < ROUNDS; round++) {
       // the order of the two arrangements alternates, so neither always runs first
-      const order: Array<[typeof separate, Series]> = round % 2 ? [[inProcess, inp], [separate, sep]] : [[separate, sep], [inProcess, inp]];
+      const order: Array<[typeof separate | typeof inProcess, Series]> = round % 2 ? [[inProcess, inp], [separate, sep]] : [[separate, sep], [inProcess, inp]];
       for (const [side, s] of order) {
         await schedule();
         const f = await side.floor(PER_ROUND);
+        const p = await side.protocol?.(PER_ROUND);
         const l = await side.lab(PER_ROUND);
-        record(s, f, l);
+        record(s, f, l, p);
       }
     }
     await lab.state.flush();
     return [
       { name: `LSC installs/s, ${CONCURRENCY} concurrent phones (RSA 2048, pre-generated keys)`, value: median(sep.labs), unit: 'inst/s', ratio: median(sep.ratios), goal: 'ratio >= 0.7 (floor: TLS handshake + 1 RSA-2048 signature per install; clients in a separate process)' },
       { name: '  floor: bare TLS server, 1 RSA-2048 signature per connection', value: median(sep.floors), unit: 'conn/s' },
+      { name: '  informative, protocol floor: the install\'s messages, no CAPF logic', value: median(sep.protocolRatios), unit: 'x floor' },
       { name: "  informative, phones in the server's process (old arrangement)", value: median(inp.labs), unit: 'inst/s', ratio: median(inp.ratios) },
       { name: "  informative, floor with clients in the server's process", value: median(inp.floors), unit: 'conn/s' },
     ];
@@ -201,6 +236,7 @@ export async function runCapfBench(): Promise<BenchResult[]> {
     await clients?.stop();
     await lab.close();
     await new Promise<void>((resolve) => floorServer.close(() => resolve()));
+    await new Promise<void>((resolve) => protocolServer.close(() => resolve()));
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -11,7 +11,7 @@
  *
  * IPC protocol (advanced serialization, so Buffers pass as they are):
  *   parent → child  { op: 'init', itl: Buffer, phoneKeyPem: string }          → { op: 'ready' }
- *   parent → child  { op: 'run', kind: 'floor' | 'lab', host, port, total, concurrency }
+ *   parent → child  { op: 'run', kind: 'floor' | 'protocol' | 'lab', host, port, total, concurrency }
  *                                                                               → { op: 'done', rate } | { op: 'error', message }
  * The child exits when the IPC channel closes (the parent ended or killed it).
  */
@@ -22,7 +22,7 @@ import { PhoneKeyProvider, keyPool } from '../server/src/capf/phone/keyGeneratio
 import { runPhone } from '../server/src/capf/phone/phoneEmulator';
 import { LoadedItl, loadItl } from '../server/src/capf/phone/trustedCapf';
 
-export type LoadKind = 'floor' | 'lab';
+export type LoadKind = 'floor' | 'protocol' | 'lab';
 
 export interface ServerAddress {
   host: string;
@@ -60,6 +60,30 @@ export function floorClient(server: ServerAddress): Promise<void> {
   });
 }
 
+/**
+ * One connection to the protocol floor (capfBench.ts): the byte sizes and turn-taking of a CAPF install
+ * (AUTH_REQ, AUTH_RESP, KEYGEN_REQ, REQUEST_IN_PROGRESS + KEYGEN_RESP, STORE_CERT_REQ, STORE_CERT_RESP,
+ * END_SESSION) with no CAPF logic on either side: what the wire protocol alone costs over the floor.
+ */
+export function protocolClient(server: ServerAddress): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const s = tls.connect({ host: server.host, port: server.port, rejectUnauthorized: false, secureContext: clientSecureContext('TLSv1.2') });
+    s.setNoDelay(true);
+    let turn = 0;
+    s.on('data', () => {
+      turn++;
+      if (turn === 1) s.write(PROTOCOL_REPLIES[0]);
+      else if (turn === 2) s.write(PROTOCOL_REPLIES[1]);
+      else if (turn === 3) s.write(PROTOCOL_REPLIES[2]);
+    });
+    s.on('error', reject);
+    s.on('close', () => (turn >= 4 ? resolve() : reject(new Error(`protocol floor client: ${turn} server turns`))));
+  });
+}
+
+/** The phone's three replies of an install, by size: AUTH_RESP, REQUEST_IN_PROGRESS + KEYGEN_RESP (RSA 2048), STORE_CERT_RESP. */
+const PROTOCOL_REPLIES = [Buffer.alloc(40), Buffer.alloc(8 + 8 + 303), Buffer.alloc(12)];
+
 /** One lab install: the real phone emulator (ITL match of the CAPF certificate, all eight messages, LSC checks). */
 export function phoneInstaller(itl: LoadedItl, keys: PhoneKeyProvider, server: ServerAddress): (i: number) => Promise<void> {
   return async (i) => {
@@ -86,6 +110,7 @@ function serve(): void {
         const server = { host: m.host, port: m.port };
         let job: (i: number) => Promise<void>;
         if (m.kind === 'floor') job = () => floorClient(server);
+        else if (m.kind === 'protocol') job = () => protocolClient(server);
         else if (itl && keys) job = phoneInstaller(itl, keys, server);
         else throw new Error('the bench client was not initialised');
         reply({ op: 'done', rate: await throughput(m.total, m.concurrency, job) });
