@@ -22,7 +22,7 @@ export type KeyOrder = (typeof KEY_ORDERS)[number];
 export type RsaKeySize = (typeof RSA_KEY_SIZES)[number];
 export type EcKeySize = (typeof EC_KEY_SIZES)[number];
 
-/** What the server records about the LSC it issued (the certificate itself is in issued/<name>.pem). */
+/** What the server records about the LSC it issued (the certificate itself is in the register, issued/issued-lscs.pem). */
 export interface IssuedLscSummary {
   serialNumber: string;
   subject: string;

@@ -1,6 +1,6 @@
 /**
  * issued/issued-lscs.pem: every LSC the server issued, oldest first, as one append-only PEM bundle. Each
- * certificate is preceded by one line of explanatory text (RFC 7468 §5.2 allows text between blocks) naming
+ * certificate is preceded by one line of explanatory text (RFC 7468 §2 allows text between blocks) naming
  * the device, the serial and the time of issue, so the file reads as a register and opens in the decoded
  * certificate view as a bundle (one outline entry per LSC).
  *
