@@ -95,6 +95,17 @@ describe('capf: the LSC register (issued/issued-lscs.pem)', () => {
     assert.equal(fs.statSync(state.paths.lscRegister).size, 70 * 1024, 'left as it was');
   });
 
+  it('starts a new register when the file is deleted while the server keeps it open (never appends into the void)', async () => {
+    const file = path.join(tempDir(), 'issued-lscs.pem');
+    const { register } = await LscRegister.open(file);
+    const [first, second] = lscs(2);
+    await register.append(first);
+    fs.rmSync(file);
+    await register.append(second);
+    assert.deepEqual(await register.readAll(), [second]);
+    await register.close();
+  });
+
   it('rejects every append of a batch whose write fails, and recovers on the next', async () => {
     const file = path.join(tempDir(), 'issued-lscs.pem');
     const { register } = await LscRegister.open(file);

@@ -16,10 +16,9 @@
  * Crash safety: nothing written is ever rewritten. A crash during an append can leave an incomplete last
  * entry, which no session ever acknowledged; `open` cuts it off and says so (the operation log records it).
  */
-import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
-import * as path from 'node:path';
 import { findPemBlocks, toPem } from '../../core/cert/pem';
+import { AppendOnlyFile } from '../../core/fs/appendOnlyFile';
 import { CommitPacer } from './commitPacer';
 
 export const LSC_REGISTER_FILE = 'issued-lscs.pem';
@@ -49,7 +48,7 @@ const TAIL_BYTES = 64 * 1024;
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
 
 export class LscRegister {
-  private fd: number | undefined;
+  private readonly out: AppendOnlyFile;
   private queue: Buffer[] = [];
   private waiters: Waiter[] = [];
   private draining: Promise<void> | undefined;
@@ -57,7 +56,9 @@ export class LscRegister {
   /** number of physical writes (each followed by one fdatasync), for tests and the benchmark */
   writes = 0;
 
-  private constructor(readonly file: string) {}
+  private constructor(readonly file: string) {
+    this.out = new AppendOnlyFile(file);
+  }
 
   /**
    * Opens the register (the file is created by the first append). When the file ends in an incomplete entry
@@ -110,12 +111,10 @@ export class LscRegister {
     while (this.draining) await this.draining;
   }
 
-  /** Flushes and closes the file descriptor (the next append reopens it). */
+  /** Flushes and closes the file (the next append reopens it). */
   async close(): Promise<void> {
     await this.flush();
-    const fd = this.fd;
-    this.fd = undefined;
-    if (fd !== undefined) await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
+    await this.out.close();
   }
 
   /** Writes batches until the queue is empty; `draining` is cleared in the same turn as the last queue check. */
@@ -127,7 +126,7 @@ export class LscRegister {
       this.queue = [];
       this.waiters = [];
       try {
-        await this.writeDurably(bytes);
+        await this.out.append(bytes, { dataSync: true });
         this.writes++;
         waiters.forEach((w) => w.resolve());
       } catch (e) {
@@ -135,24 +134,6 @@ export class LscRegister {
       }
     }
     this.draining = undefined;
-  }
-
-  private async writeDurably(bytes: Buffer): Promise<void> {
-    const fd = await this.openForAppend();
-    let done = 0;
-    while (done < bytes.length) {
-      const n = await new Promise<number>((resolve, reject) => fs.write(fd, bytes, done, bytes.length - done, null, (e, written) => (e ? reject(e) : resolve(written))));
-      done += n;
-    }
-    await new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
-  }
-
-  private async openForAppend(): Promise<number> {
-    if (this.fd !== undefined) return this.fd;
-    await fsp.mkdir(path.dirname(this.file), { recursive: true });
-    const fd = await new Promise<number>((resolve, reject) => fs.open(this.file, 'a', 0o644, (e, f) => (e ? reject(e) : resolve(f))));
-    this.fd = fd;
-    return fd;
   }
 }
 

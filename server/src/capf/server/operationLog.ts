@@ -3,12 +3,11 @@
  * append is in flight or paced (at most one write per LOG_COMMIT_MS under load, commitPacer.ts) go out
  * together in the next single write, so the file only ever grows by whole lines. Listeners hear each entry
  * at once; `flush` waits for the file.
- * The file stays open between writes (opened for appending on first use, closed by `close`): an open, write
- * and close per batch, as appendFile does, tripled the system calls of a busy server's logging.
+ * The file stays open between writes (core/fs/appendOnlyFile.ts): an open, write and close per batch, as
+ * appendFile does, tripled the system calls of a busy server's logging.
  */
-import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
-import * as path from 'node:path';
+import { AppendOnlyFile } from '../../core/fs/appendOnlyFile';
 import { CommitPacer } from './commitPacer';
 
 /** Under load, log writes start at most this often. */
@@ -49,13 +48,15 @@ export interface OperationLogEntry {
 export class OperationLog {
   private queue: string[] = [];
   private writing: Promise<void> | undefined;
-  private fd: number | undefined;
+  private readonly out: AppendOnlyFile;
   private readonly pacer = new CommitPacer(LOG_COMMIT_MS);
   private listeners: Array<(e: OperationLogEntry) => void> = [];
   /** append failures (disk full…) are counted and reported, never thrown into a session */
   failures = 0;
 
-  constructor(readonly file: string) {}
+  constructor(readonly file: string) {
+    this.out = new AppendOnlyFile(file);
+  }
 
   onEntry(listener: (e: OperationLogEntry) => void): () => void {
     this.listeners.push(listener);
@@ -83,9 +84,7 @@ export class OperationLog {
   /** Flushes and closes the file (a later append reopens it). */
   async close(): Promise<void> {
     await this.flush();
-    const fd = this.fd;
-    this.fd = undefined;
-    if (fd !== undefined) await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
+    await this.out.close();
   }
 
   /** Reads the whole log back (for reports and tests); malformed lines are skipped. */
@@ -118,28 +117,13 @@ export class OperationLog {
         const lines = Buffer.from(this.queue.join(''));
         this.queue = [];
         try {
-          await this.write(lines);
+          await this.out.append(lines);
         } catch {
           this.failures++;
-          // reopen next time: the file may have been moved or its folder removed
-          const fd = this.fd;
-          this.fd = undefined;
-          if (fd !== undefined) fs.close(fd, () => undefined);
         }
       }
     } finally {
       this.writing = undefined;
-    }
-  }
-
-  private async write(bytes: Buffer): Promise<void> {
-    if (this.fd === undefined) {
-      await fsp.mkdir(path.dirname(this.file), { recursive: true }).catch(() => undefined);
-      this.fd = await new Promise<number>((resolve, reject) => fs.open(this.file, 'a', 0o644, (e, fd) => (e ? reject(e) : resolve(fd))));
-    }
-    const fd = this.fd;
-    for (let done = 0; done < bytes.length; ) {
-      done += await new Promise<number>((resolve, reject) => fs.write(fd, bytes, done, bytes.length - done, null, (e, n) => (e ? reject(e) : resolve(n))));
     }
   }
 }

@@ -1,0 +1,64 @@
+/**
+ * A file kept open for appending, for the lab's append-only files (the operation log, the LSC register):
+ * one write per batch instead of an open, a write and a close. Opened on first use (folder created), reopened
+ * when the open file is no longer the one at the path (deleted or moved away while the server runs), so that
+ * appends never go into a file nobody can see.
+ */
+import * as fs from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+
+export class AppendOnlyFile {
+  private fd: number | undefined;
+
+  constructor(
+    readonly file: string,
+    private readonly mode = 0o644,
+  ) {}
+
+  /** Appends all of `bytes`; with `dataSync`, resolves only once they are on disk (fdatasync). */
+  async append(bytes: Buffer, o: { dataSync?: boolean } = {}): Promise<void> {
+    const fd = await this.open();
+    try {
+      for (let done = 0; done < bytes.length; ) {
+        done += await new Promise<number>((resolve, reject) => fs.write(fd, bytes, done, bytes.length - done, null, (e, n) => (e ? reject(e) : resolve(n))));
+      }
+      if (o.dataSync) await new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+    } catch (e) {
+      this.forget(); // reopen next time: the file may have been moved or its folder removed
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd !== undefined) await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
+  }
+
+  private async open(): Promise<number> {
+    if (this.fd !== undefined && !this.stillAtPath(this.fd)) this.forget();
+    if (this.fd === undefined) {
+      await fsp.mkdir(path.dirname(this.file), { recursive: true });
+      this.fd = await new Promise<number>((resolve, reject) => fs.open(this.file, 'a', this.mode, (e, fd) => (e ? reject(e) : resolve(fd))));
+    }
+    return this.fd;
+  }
+
+  /** True while the open file is still the one at the path (an fstat and a stat: microseconds, once per batch). */
+  private stillAtPath(fd: number): boolean {
+    try {
+      const open = fs.fstatSync(fd);
+      const named = fs.statSync(this.file);
+      return open.nlink > 0 && open.ino === named.ino && open.dev === named.dev;
+    } catch {
+      return false;
+    }
+  }
+
+  private forget(): void {
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd !== undefined) fs.close(fd, () => undefined);
+  }
+}
