@@ -32,9 +32,9 @@ const CONCURRENCY = 50;
 const PER_ROUND = 400;
 /**
  * Warm-up rounds (floor and lab, each arrangement) before anything is measured. The install path runs far
- * more JavaScript than the floor's, and V8 keeps optimizing it for the first ~1,500 installs: with 100
- * warm-up installs the first measured rounds ran 30–40% slower than the later ones (the floor much less), so
- * the ratio measured the JIT's warm-up, not a running server.
+ * more JavaScript than the floor's, and V8 keeps optimizing it for the first ~2,000 installs (in a diagnostic
+ * run the lab's per-round rate doubled over that span): with 100 warm-up installs the ratio measured the JIT's
+ * warm-up, not a running server.
  */
 const WARM_UP_ROUNDS = 4;
 const ROUNDS = 5;
