@@ -9,17 +9,16 @@
  * RSA signature — while appending a whole batch of LSCs and one fdatasync costs about 0.1 ms for the batch
  * (docs/capf-lab.md#throughput has the figures).
  *
- * Group commit: LSCs queued while a write is in flight or paced (commitPacer.ts) go out together in the next
- * write, followed by one fdatasync; each append's promise settles only when its bytes are durable. The session acknowledges an
- * install (END_SESSION) only after the register and then the device table are durable.
+ * Group commit (groupCommitAppender.ts): LSCs queued while a write is in flight or paced go out together in
+ * the next write, followed by one fdatasync; each append's promise settles only when its bytes are durable.
+ * The session acknowledges an install (END_SESSION) only after the register and then the device table are.
  *
  * Crash safety: nothing written is ever rewritten. A crash during an append can leave an incomplete last
  * entry, which no session ever acknowledged; `open` cuts it off and says so (the operation log records it).
  */
 import { promises as fsp } from 'node:fs';
 import { findPemBlocks, toPem } from '../../core/cert/pem';
-import { AppendOnlyFile } from '../../core/fs/appendOnlyFile';
-import { CommitPacer } from './commitPacer';
+import { GroupCommitAppender } from './groupCommitAppender';
 
 export const LSC_REGISTER_FILE = 'issued-lscs.pem';
 
@@ -45,19 +44,16 @@ const HEADER = /^# (\S+) serial (\S+) issued (\S+)$/;
 /** Enough tail to hold the last whole entry: an LSC for an RSA 4096 key is under 3 KB of PEM. */
 const TAIL_BYTES = 64 * 1024;
 
-type Waiter = { resolve: () => void; reject: (e: Error) => void };
-
 export class LscRegister {
-  private readonly out: AppendOnlyFile;
-  private queue: Buffer[] = [];
-  private waiters: Waiter[] = [];
-  private draining: Promise<void> | undefined;
-  private readonly pacer = new CommitPacer(REGISTER_COMMIT_MS);
-  /** number of physical writes (each followed by one fdatasync), for tests and the benchmark */
-  writes = 0;
+  private readonly out: GroupCommitAppender;
 
   private constructor(readonly file: string) {
-    this.out = new AppendOnlyFile(file);
+    this.out = new GroupCommitAppender(file, { intervalMs: REGISTER_COMMIT_MS, dataSync: true });
+  }
+
+  /** number of physical writes (each followed by one fdatasync), for tests and the benchmark */
+  get writes(): number {
+    return this.out.writes;
   }
 
   /**
@@ -72,11 +68,7 @@ export class LscRegister {
 
   /** Appends one LSC; resolves once it is on disk (fdatasync). */
   append(e: RegisteredLsc): Promise<void> {
-    this.queue.push(Buffer.from(`# ${e.device} serial ${e.serialNumber} issued ${e.issuedAt}\n${toPem('CERTIFICATE', e.der)}`, 'latin1'));
-    return new Promise<void>((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-      this.draining ??= this.drain();
-    });
+    return this.out.append(Buffer.from(`# ${e.device} serial ${e.serialNumber} issued ${e.issuedAt}\n${toPem('CERTIFICATE', e.der)}`, 'latin1'));
   }
 
   /** Every LSC of the register, oldest first (entries without a readable header line are skipped). */
@@ -107,33 +99,13 @@ export class LscRegister {
   }
 
   /** Resolves when every queued LSC is on disk. */
-  async flush(): Promise<void> {
-    while (this.draining) await this.draining;
+  flush(): Promise<void> {
+    return this.out.flush();
   }
 
   /** Flushes and closes the file (the next append reopens it). */
-  async close(): Promise<void> {
-    await this.flush();
-    await this.out.close();
-  }
-
-  /** Writes batches until the queue is empty; `draining` is cleared in the same turn as the last queue check. */
-  private async drain(): Promise<void> {
-    while (this.queue.length) {
-      await this.pacer.turn();
-      const bytes = Buffer.concat(this.queue);
-      const waiters = this.waiters;
-      this.queue = [];
-      this.waiters = [];
-      try {
-        await this.out.append(bytes, { dataSync: true });
-        this.writes++;
-        waiters.forEach((w) => w.resolve());
-      } catch (e) {
-        waiters.forEach((w) => w.reject(e as Error));
-      }
-    }
-    this.draining = undefined;
+  close(): Promise<void> {
+    return this.out.close();
   }
 }
 

@@ -1,14 +1,12 @@
 /**
  * The server's append-only operation log (operations.log, one JSON object per line). Lines queued while an
  * append is in flight or paced (at most one write per LOG_COMMIT_MS under load, commitPacer.ts) go out
- * together in the next single write, so the file only ever grows by whole lines. Listeners hear each entry
- * at once; `flush` waits for the file.
- * The file stays open between writes (core/fs/appendOnlyFile.ts): an open, write and close per batch, as
- * appendFile does, tripled the system calls of a busy server's logging.
+ * together in the next single write (groupCommitAppender.ts), so the file only ever grows by whole lines.
+ * Listeners hear each entry at once; `flush` waits for the file. The file stays open between writes: an open,
+ * write and close per batch, as appendFile does, tripled the system calls of a busy server's logging.
  */
 import { promises as fsp } from 'node:fs';
-import { AppendOnlyFile } from '../../core/fs/appendOnlyFile';
-import { CommitPacer } from './commitPacer';
+import { GroupCommitAppender } from './groupCommitAppender';
 
 /** Under load, log writes start at most this often. */
 export const LOG_COMMIT_MS = 20;
@@ -46,16 +44,16 @@ export interface OperationLogEntry {
 }
 
 export class OperationLog {
-  private queue: string[] = [];
-  private writing: Promise<void> | undefined;
-  private readonly out: AppendOnlyFile;
-  private readonly pacer = new CommitPacer(LOG_COMMIT_MS);
+  private readonly out: GroupCommitAppender;
   private listeners: Array<(e: OperationLogEntry) => void> = [];
-  /** append failures (disk full…) are counted and reported, never thrown into a session */
-  failures = 0;
 
   constructor(readonly file: string) {
-    this.out = new AppendOnlyFile(file);
+    this.out = new GroupCommitAppender(file, { intervalMs: LOG_COMMIT_MS, dataSync: false });
+  }
+
+  /** writes that failed (disk full…): counted, never thrown into a session */
+  get failures(): number {
+    return this.out.failedWrites;
   }
 
   onEntry(listener: (e: OperationLogEntry) => void): () => void {
@@ -66,7 +64,7 @@ export class OperationLog {
   }
 
   append(entry: OperationLogEntry): void {
-    this.queue.push(`${JSON.stringify(entry)}\n`);
+    this.out.append(Buffer.from(`${JSON.stringify(entry)}\n`)).catch(() => undefined); // counted in `failures`
     for (const l of this.listeners) {
       try {
         l(entry);
@@ -74,17 +72,15 @@ export class OperationLog {
         /* a listener's bug must not break the server */
       }
     }
-    this.writing ??= this.drain();
   }
 
-  async flush(): Promise<void> {
-    while (this.writing) await this.writing;
+  flush(): Promise<void> {
+    return this.out.flush();
   }
 
   /** Flushes and closes the file (a later append reopens it). */
-  async close(): Promise<void> {
-    await this.flush();
-    await this.out.close();
+  close(): Promise<void> {
+    return this.out.close();
   }
 
   /** Reads the whole log back (for reports and tests); malformed lines are skipped. */
@@ -107,23 +103,5 @@ export class OperationLog {
       }
     }
     return out;
-  }
-
-  /** Appends until the queue is empty; `writing` is cleared in the same turn as the last queue check. */
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length) {
-        await this.pacer.turn();
-        const lines = Buffer.from(this.queue.join(''));
-        this.queue = [];
-        try {
-          await this.out.append(lines);
-        } catch {
-          this.failures++;
-        }
-      }
-    } finally {
-      this.writing = undefined;
-    }
   }
 }
