@@ -14,7 +14,7 @@ import {
   serializeDeviceTable,
 } from '../../../server/src/capf/server/deviceTable';
 import { ALL_STATUSES, successStatus } from '../../../server/src/capf/server/operationStatus';
-import { DeviceTableStore, DurableFileError } from '../../../server/src/capf/server/deviceTableStore';
+import { DeviceTableStore, DurableWriteError } from '../../../server/src/capf/server/deviceTableStore';
 import { normalizeDeviceName, parseAuth, parseDeadline, parseKey, parseOperation, scheduleOperation } from '../../../server/src/capf/server/deviceSchedule';
 import { removeTempDirs, tempDir, within } from './helpers';
 
@@ -159,8 +159,8 @@ describe('capf: device table', () => {
       );
       assert.ok(store.writes - writesBefore < names.length, `${store.writes - writesBefore} table writes for ${names.length} changes`);
       results.forEach((r, i) => assert.equal(r.status, i === 3 ? 'rejected' : 'fulfilled', names[i]));
-      const failure = (results[3] as PromiseRejectedResult).reason as DurableFileError;
-      assert.ok(failure instanceof DurableFileError);
+      const failure = (results[3] as PromiseRejectedResult).reason as DurableWriteError;
+      assert.ok(failure instanceof DurableWriteError);
       assert.equal(failure.cause.message, 'disk full');
       assert.match(failure.message, /the record of SEP00000000000[3]: disk full/);
       const parsed = parseDeviceTable(fs.readFileSync(store.file, 'utf8'));

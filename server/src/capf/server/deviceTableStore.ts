@@ -22,7 +22,7 @@ export interface DurableWrite {
 type Mutation = {
   apply: (table: DeviceTable) => unknown;
   /** the companion write, started when the change was queued; resolves to its failure, if any */
-  durableFirst?: Promise<DurableFileError | undefined>;
+  durableFirst?: Promise<DurableWriteError | undefined>;
   /** true when `apply` changes nothing unless it succeeds, so no snapshot is needed to undo it */
   atomic: boolean;
   resolve: (v: unknown) => void;
@@ -32,7 +32,7 @@ type Mutation = {
 export class DeviceTableError extends Error {}
 
 /** A change's companion write failed: the change was not applied. `cause` is the write error. */
-export class DurableFileError extends Error {
+export class DurableWriteError extends Error {
   constructor(
     readonly what: string,
     override readonly cause: Error,
@@ -109,7 +109,7 @@ export class DeviceTableStore {
       // the companion write runs concurrently with the batch in flight, so its flush overlaps the table's
       const durableFirst = first?.done.then(
         () => undefined,
-        (e: Error) => new DurableFileError(first.what, e),
+        (e: Error) => new DurableWriteError(first.what, e),
       );
       this.queue.push({ apply: mutate, atomic, durableFirst, resolve: resolve as (v: unknown) => void, reject });
       this.draining ??= this.drain();
@@ -121,7 +121,7 @@ export class DeviceTableStore {
    * the register) is group-committed with the change: the batch waits for every companion write to be
    * durable, then writes the table, and only then does the promise settle, so a caller that answers after it
    * never acknowledges what a crash could lose. When the companion write fails, the change rejects with
-   * DurableFileError and is not applied.
+   * DurableWriteError and is not applied.
    */
   updateDevice(name: string, change: (entry: DeviceEntry) => void, durableFirst?: DurableWrite): Promise<DeviceEntry> {
     return this.enqueue((table) => {

@@ -39,7 +39,6 @@ export interface LabPaths {
   manufacturingCaKey: string;
   devices: string;
   log: string;
-  issuedDir: string;
   lscRegister: string;
   fetchedDir: string;
   phonesDir: string;
@@ -57,7 +56,6 @@ export function labPaths(dir: string): LabPaths {
     manufacturingCaKey: path.join(d, 'manufacturing-ca', 'ca.key.pem'),
     devices: path.join(d, DEVICE_TABLE_FILE),
     log: path.join(d, 'operations.log'),
-    issuedDir: path.join(d, 'issued'),
     lscRegister: path.join(d, 'issued', LSC_REGISTER_FILE),
     fetchedDir: path.join(d, 'fetched'),
     phonesDir: path.join(d, 'phones'),

@@ -33,7 +33,7 @@ import {
 import { AuthLockout } from './authLockout';
 import { verifyExistingCertificate } from './certificateAuth';
 import { DeviceEntry, deviceNameProblem } from './deviceTable';
-import { DurableFileError } from './deviceTableStore';
+import { DurableWriteError } from './deviceTableStore';
 import { LabState } from './labState';
 import { IssuedLsc, issueLscAsync, summarizeCertificate } from './lscProfile';
 import { LogEvent, OperationLogEntry } from './operationLog';
@@ -313,7 +313,7 @@ export class CapfSession {
         this.ctx.state.registerLsc(device.name, der, summary.serialNumber),
       );
     } catch (e) {
-      if (e instanceof DurableFileError) throw e.cause; // as when the LSC could not be written: the session fails
+      if (e instanceof DurableWriteError) throw e.cause; // as when the LSC could not be written: the session fails
       this.log('protocol-error', `could not record the result for ${device.name}: ${(e as Error).message}`);
     }
     return this.finish({
