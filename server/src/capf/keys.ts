@@ -1,6 +1,7 @@
 /** Key generation for the lab (CAPF, manufacturing CA, MICs, cluster) and the phone, injectable for tests. */
 import { generateKeyPair, KeyObject } from 'node:crypto';
 import { CurveName, NODE_CURVE } from './protocol/constants';
+import type { KeyRequest } from './protocol/messages';
 
 export type KeySpec = { type: 'rsa'; bits: number } | { type: 'ec'; curve: CurveName };
 
@@ -15,13 +16,22 @@ export const generateKey: KeySource = (spec) =>
     else generateKeyPair('ec', { namedCurve: NODE_CURVE[spec.curve] }, done);
   });
 
+/** The key a KEYGEN_REQ asks for. */
+export function keySpecOf(req: KeyRequest): KeySpec {
+  return req.keyType === 'RSA' ? { type: 'rsa', bits: req.keySize } : { type: 'ec', curve: req.curve };
+}
+
+/** "RSA 2048", "EC P-256": how keys are named in statuses, logs and the device table. */
+export function describeSpec(s: KeySpec): string {
+  return s.type === 'rsa' ? `RSA ${s.bits}` : `EC ${s.curve}`;
+}
+
+const CURVE_BY_NODE_NAME: Record<string, string> = Object.fromEntries(Object.entries(NODE_CURVE).map(([curve, node]) => [node, curve]));
+
 export function describeKey(key: KeyObject): string {
   const d = key.asymmetricKeyDetails;
   if (key.asymmetricKeyType === 'rsa') return `RSA ${d?.modulusLength ?? '?'}`;
-  if (key.asymmetricKeyType === 'ec') {
-    const names: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
-    return `EC ${names[d?.namedCurve ?? ''] ?? d?.namedCurve ?? '?'}`;
-  }
+  if (key.asymmetricKeyType === 'ec') return `EC ${CURVE_BY_NODE_NAME[d?.namedCurve ?? ''] ?? d?.namedCurve ?? '?'}`;
   return String(key.asymmetricKeyType);
 }
 

@@ -1,17 +1,9 @@
 /** The phone's key generation for KEYGEN_REQ: fresh keys by default, or keys from a pool (benchmarks, tests). */
 import { KeyObject } from 'node:crypto';
-import { KeySpec, describeKey, generateKey, keyMatchesSpec } from '../keys';
+import { describeKey, describeSpec, generateKey, keyMatchesSpec, keySpecOf } from '../keys';
 import { KeyRequest } from '../protocol/messages';
 
 export type PhoneKeyProvider = (req: KeyRequest) => Promise<KeyObject>;
-
-export function keySpecOf(req: KeyRequest): KeySpec {
-  return req.keyType === 'RSA' ? { type: 'rsa', bits: req.keySize } : { type: 'ec', curve: req.curve };
-}
-
-export function describeRequest(req: KeyRequest): string {
-  return req.keyType === 'RSA' ? `RSA ${req.keySize}` : `EC ${req.curve}`;
-}
 
 /** RSA sizes a phone will generate (CUCM offers 512 to 4096). */
 const RSA_SIZES = new Set([512, 1024, 2048, 3072, 4096]);
@@ -26,7 +18,7 @@ export function keyPool(keys: KeyObject[]): PhoneKeyProvider {
   return async (req) => {
     const spec = keySpecOf(req);
     const key = keys.find((k) => keyMatchesSpec(k, spec));
-    if (!key) throw new Error(`no pre-generated ${describeRequest(req)} key in the pool (it has ${keys.map(describeKey).join(', ') || 'nothing'})`);
+    if (!key) throw new Error(`no pre-generated ${describeSpec(spec)} key in the pool (it has ${keys.map(describeKey).join(', ') || 'nothing'})`);
     return key;
   };
 }

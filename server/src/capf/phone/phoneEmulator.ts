@@ -10,7 +10,6 @@ import * as tls from 'node:tls';
 import { Clock, systemClock } from '../clock';
 import { Reason } from '../protocol/constants';
 import { IssuedLscSummary } from '../server/deviceTable';
-import { summarizeCertificate } from '../server/lscProfile';
 import { CapfConnection, abortError } from './capfConnection';
 import { PhoneKeyProvider, generatePhoneKey } from './keyGeneration';
 import { PhoneIdentity, PhoneStore, memoryOnlyStore } from './phoneIdentity';
@@ -174,7 +173,7 @@ function interpret(
   if (s.endReason === Reason.INVALID_ELEMENT) return result('failed', PhoneStatus.FAILED, { ...base, problem: s.problem ?? 'the CAPF server refused the operation (reason 7)' });
   if (s.operation === 'install') {
     if (s.endReason === Reason.OK && s.installed) {
-      return result('installed', PhoneStatus.INSTALLED, { ...base, lsc: { der: s.installed.der, summary: s.installedSummary ?? summarizeCertificate(s.installed.der) } });
+      return result('installed', PhoneStatus.INSTALLED, { ...base, lsc: s.installed });
     }
     return result('failed', PhoneStatus.FAILED, { ...base, problem: s.problem ?? `the install ended with reason ${s.endReason}` });
   }

@@ -26,7 +26,8 @@ import { signAuthData } from '../protocol/signedData';
 import { IssuedLscSummary } from '../server/deviceTable';
 import { summarizeDecoded } from '../server/lscProfile';
 import { CapfConnection } from './capfConnection';
-import { PhoneKeyProvider, describeRequest } from './keyGeneration';
+import { describeSpec, keySpecOf } from '../keys';
+import { PhoneKeyProvider } from './keyGeneration';
 import { Credential, PhoneIdentity, PhoneStore } from './phoneIdentity';
 
 /** How the phone authenticates, from its configuration file's capfAuthMode. */
@@ -52,8 +53,8 @@ export interface PhoneSessionResult {
   endReason: number;
   /** what the server asked for */
   operation?: 'install' | 'fetch' | 'delete';
-  installed?: Credential;
-  installedSummary?: IssuedLscSummary;
+  /** the LSC the phone accepted and stored, with the summary of its check */
+  installed?: { der: Buffer; summary: IssuedLscSummary };
   deleted?: boolean;
   /** a phone-side reason the operation could not complete */
   problem?: string;
@@ -86,7 +87,7 @@ export async function runPhoneSession(conn: CapfConnection, c: PhoneSessionConte
         conn.holdWritesThisTurn();
         conn.send(requestInProgress(sessionId));
         if (kr.value.keyType === 'EC' && !c.supportsEc) {
-          c.note(`cannot generate an ${describeRequest(kr.value)} key: this phone has no EC support`);
+          c.note(`cannot generate an ${describeSpec(keySpecOf(kr.value))} key: this phone has no EC support`);
           conn.send(keygenResponse(sessionId, { reason: Reason.INVALID_ELEMENT }));
           break;
         }
@@ -97,7 +98,7 @@ export async function runPhoneSession(conn: CapfConnection, c: PhoneSessionConte
           conn.send(keygenResponse(sessionId, { reason: Reason.INVALID_ELEMENT }));
           break;
         }
-        c.note(`generated an ${describeRequest(kr.value)} key`);
+        c.note(`generated an ${describeSpec(keySpecOf(kr.value))} key`);
         conn.send(keygenResponse(sessionId, { publicKey: spkiOf(pendingKey) }));
         break;
       }
@@ -113,8 +114,7 @@ export async function runPhoneSession(conn: CapfConnection, c: PhoneSessionConte
         }
         const lsc: Credential = { der: parsed.value.certificate.der, key: pendingKey as KeyObject };
         await c.store.saveLsc(lsc);
-        result.installed = lsc;
-        result.installedSummary = summarizeDecoded(check);
+        result.installed = { der: lsc.der, summary: summarizeDecoded(check) };
         conn.send(storeCertResponse(sessionId, Reason.OK));
         break;
       }

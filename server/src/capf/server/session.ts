@@ -11,8 +11,8 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { Clock } from '../clock';
-import { KeySpec } from '../keys';
-import { checkSpki, describeSpec, specMatches } from './spki';
+import { describeSpec, keySpecOf } from '../keys';
+import { checkSpki, specMatches } from './spki';
 import { CodecError, CapfMessage, encodeMessage } from '../protocol/codec';
 import { AuthType, Command, PROTOCOL_VERSION, Reason, commandName } from '../protocol/constants';
 import { FramedMessage } from '../protocol/framer';
@@ -251,7 +251,7 @@ export class CapfSession {
     this.keyRequest = req;
     this.inProgressSeen = false;
     this.phase = 'keygen';
-    this.log('keygen', `${context}: asking for ${req.keyType === 'RSA' ? `an RSA ${req.keySize}` : `an EC ${req.curve}`} key`);
+    this.log('keygen', `${context}: asking for an ${describeSpec(keySpecOf(req))} key`);
     this.send(keygenRequest(this.sessionId, req));
     return undefined;
   }
@@ -278,7 +278,7 @@ export class CapfSession {
     }
     const spki = checkSpki(parsed.value.publicKey);
     if (!spki.ok) return this.fail('failed', `${device.name} sent an unusable key: ${spki.problem}`, 'Key Generation Failed/Timeout', 'keygen');
-    const spec: KeySpec = req.keyType === 'RSA' ? { type: 'rsa', bits: req.keySize } : { type: 'ec', curve: req.curve };
+    const spec = keySpecOf(req);
     if (!specMatches(spec, spki.spec)) {
       return this.fail('failed', `${device.name} sent an ${spki.description} key; it was asked for ${describeSpec(spec)}`, 'Key Generation Failed/Timeout', 'keygen');
     }

@@ -8,7 +8,7 @@ import { createPublicKey } from 'node:crypto';
 import * as w from '../../core/asn1/derWriter';
 import { OID, CURVE_NAMES } from '../../core/asn1/oids';
 import { Tag, decodeOid, isUniversal, readDerNode } from '../../core/asn1/der';
-import { KeySpec } from '../keys';
+import { KeySpec, describeSpec } from '../keys';
 import { CurveName } from '../protocol/constants';
 
 export type SpkiCheck = { ok: true; spec: KeySpec; description: string } | { ok: false; problem: string };
@@ -44,7 +44,8 @@ export function checkSpki(der: Buffer): SpkiCheck {
     const canonical = w.seq(w.seq(w.oid(OID.rsaEncryption), w.nul()), w.bitString(w.seq(w.uint(modulus), w.uint(exponent))));
     if (!canonical.equals(der)) return bad('PUBLIC_KEY is not in canonical DER');
     const bitCount = (modulus.length - 1) * 8 + (32 - Math.clz32(modulus[0]));
-    return { ok: true, spec: { type: 'rsa', bits: bitCount }, description: `RSA ${bitCount}` };
+    const spec: KeySpec = { type: 'rsa', bits: bitCount };
+    return { ok: true, spec, description: describeSpec(spec) };
   }
   if (algOid === OID.ecPublicKey) {
     const curve = isUniversal(alg.children[1], Tag.OID) ? CURVE_NAMES[decodeOid(alg.children[1].content)] : undefined;
@@ -55,15 +56,12 @@ export function checkSpki(der: Buffer): SpkiCheck {
     } catch {
       return bad('the EC public key is not a valid point on its curve');
     }
-    return { ok: true, spec: { type: 'ec', curve: curve as CurveName }, description: `EC ${curve}` };
+    const spec: KeySpec = { type: 'ec', curve: curve as CurveName };
+    return { ok: true, spec, description: describeSpec(spec) };
   }
   return bad(`PUBLIC_KEY algorithm ${algOid || '(none)'} is neither RSA nor EC`);
 }
 
 export function specMatches(a: KeySpec, b: KeySpec): boolean {
   return a.type === 'rsa' ? b.type === 'rsa' && a.bits === b.bits : b.type === 'ec' && a.curve === b.curve;
-}
-
-export function describeSpec(s: KeySpec): string {
-  return s.type === 'rsa' ? `RSA ${s.bits}` : `EC ${s.curve}`;
 }
