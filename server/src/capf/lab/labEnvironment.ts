@@ -91,14 +91,21 @@ export class LabEnvironment {
     await s?.stop();
   }
 
-  /** Schedules an operation, as saving the Phone Configuration page would. */
-  async schedule(name: string, fields: Partial<DeviceEntry>): Promise<DeviceEntry> {
-    const existing = await this.state.devices.get(name);
-    const entry = { ...(existing ?? newDeviceEntry(name)), ...fields };
-    if (fields.certificateOperation && fields.certificateOperation !== 'No Pending Operation' && fields.certificateOperationStatus === undefined) {
-      entry.certificateOperationStatus = STATUS_PENDING;
-    }
-    return this.state.devices.upsert(entry);
+  /**
+   * Schedules an operation, as saving the Phone Configuration page would. One change in the table's queue
+   * (read, merge and write together), so it cannot overwrite a session's result queued just before it.
+   */
+  schedule(name: string, fields: Partial<DeviceEntry>): Promise<DeviceEntry> {
+    return this.state.devices.update((table) => {
+      const i = table.devices.findIndex((d) => d.name === name);
+      const entry = { ...(i >= 0 ? table.devices[i] : newDeviceEntry(name)), ...fields };
+      if (fields.certificateOperation && fields.certificateOperation !== 'No Pending Operation' && fields.certificateOperationStatus === undefined) {
+        entry.certificateOperationStatus = STATUS_PENDING;
+      }
+      if (i >= 0) table.devices[i] = entry;
+      else table.devices.push(entry);
+      return { ...entry };
+    });
   }
 
   async deviceStatus(name: string): Promise<string | undefined> {
