@@ -3,10 +3,10 @@
  * the meaning of roles, certificate summaries with validity, the signing eToken and a verdict line.
  */
 import { createHash } from 'node:crypto';
-import { TrustList, TlvElement, TrustRecord } from '../core/tlv/model';
-import { HeaderTag, RecordTag, ROLE_MEANINGS, ROLE_SHORT_NAMES } from '../core/tlv/tags';
+import { recordCommonName, TrustList, TlvElement, TrustRecord } from '../core/tlv/model';
+import { HeaderTag, isUncompressedEcPoint, RecordTag, ROLE_MEANINGS, ROLE_SHORT_NAMES } from '../core/tlv/tags';
 import { SignatureCheck } from '../core/tlv/verify';
-import { decodeCertificate, hexColon } from '../core/cert/decodeCertificate';
+import { decodeCertificate, hexBytes, hexColon } from '../core/cert/decodeCertificate';
 import { CertificateDecodeResult, DecodedCertificate } from '../core/cert/model';
 import { RenderedView, ViewBuilder } from './viewModel';
 import { isoDay, relativeDays, validityPhrase } from './relativeTime';
@@ -23,10 +23,10 @@ export interface TrustListViewOptions {
 const COLUMNS = 'BYTEPOS  TAG                         LENGTH  VALUE';
 const RULE = '-------  --------------------------  ------  -----';
 
-const spacedHex = (b: Buffer) => [...b].map((x) => x.toString(16).padStart(2, '0').toUpperCase()).join(' ');
+const spacedHex = (b: Buffer) => hexBytes(b, ' ');
 
 function keySummary(raw: Buffer): string {
-  if (raw.length > 0 && raw[0] === 0x04 && [65, 97, 133].includes(raw.length)) {
+  if (isUncompressedEcPoint(raw)) {
     const curve = raw.length === 65 ? 'P-256' : raw.length === 97 ? 'P-384' : 'P-521';
     return `EC ${curve} point (uncompressed)`;
   }
@@ -69,7 +69,6 @@ export function elementValueText(e: TlvElement, ctx: 'header' | 'record'): strin
   }
   if (ctx === 'header') {
     if (e.tag === HeaderTag.SERIAL_NUMBER) return hexColon(e.raw);
-    if (e.tag === HeaderTag.SIGNATURE) return `${e.raw.length} bytes`;
     return `${e.raw.length} bytes`;
   }
   switch (e.tag) {
@@ -101,7 +100,7 @@ export function certificateNote(cert: DecodedCertificate, now: Date): string {
 
 function recordTitle(kind: string, r: TrustRecord): string {
   const role = r.role !== undefined ? ROLE_SHORT_NAMES[r.role] ?? `role ${r.role}` : 'no FUNCTION';
-  const cn = r.subject?.match(/CN=([^;,]*)/)?.[1] ?? r.subject ?? '';
+  const cn = recordCommonName(r) ?? r.subject ?? '';
   return `${kind} Record #:${r.index}  ${role}${cn ? `  ${cn}` : ''}`;
 }
 

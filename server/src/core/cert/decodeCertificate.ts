@@ -30,14 +30,17 @@ const digest: (algorithm: 'sha1' | 'sha256', data: Buffer) => Buffer =
 /** "0A", "FF", ... by byte value. */
 const HEX_BYTE = Array.from({ length: 256 }, (_, x) => x.toString(16).padStart(2, '0').toUpperCase());
 
-/** "0A:1B:FF": serials, key ids and fingerprints as openssl prints them. */
-export function hexColon(b: Buffer): string {
-  // Anything that is not a byte array (the type says it cannot happen) keeps the generic formatting.
-  if (!(b instanceof Uint8Array)) return [...(b as Iterable<number>)].map((x) => x.toString(16).padStart(2, '0').toUpperCase()).join(':');
+/** Upper-case hex pairs joined by `separator`: "0A:1B:FF" with ':', "0A 1B FF" with ' '. */
+export function hexBytes(b: Buffer, separator: string): string {
   if (b.length === 0) return '';
   let text = HEX_BYTE[b[0]];
-  for (let i = 1; i < b.length; i++) text += ':' + HEX_BYTE[b[i]];
+  for (let i = 1; i < b.length; i++) text += separator + HEX_BYTE[b[i]];
   return text;
+}
+
+/** "0A:1B:FF": serials, key ids and fingerprints as openssl prints them. */
+export function hexColon(b: Buffer): string {
+  return hexBytes(b, ':');
 }
 
 export function decodeName(node: DerNode): DistinguishedName {
@@ -326,6 +329,7 @@ export function decodeCertificate(der: Buffer): CertificateDecodeResult {
   const certDer = Buffer.from(der.subarray(0, root.end));
   const certificate: DecodedCertificate = {
     der: certDer,
+    tbs: span(tbs),
     version,
     serial: Buffer.from(serial),
     serialHex,

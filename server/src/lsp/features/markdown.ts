@@ -1,6 +1,6 @@
 /** Markdown pieces the hovers share: certificate summaries, hex dumps, byte positions. */
 import * as path from 'node:path';
-import { hexColon } from '../../core/cert/decodeCertificate';
+import { hexBytes, hexColon } from '../../core/cert/decodeCertificate';
 import { DecodedCertificate } from '../../core/cert/model';
 import { ByteRange } from '../../core/tlv/model';
 import { isoDay, validityPhrase } from '../../views/relativeTime';
@@ -17,7 +17,7 @@ export function md(text: string): string {
 export function hexDump(raw: Buffer): string {
   const shown = raw.subarray(0, MAX_HEX_BYTES);
   const rows: string[] = [];
-  for (let i = 0; i < shown.length; i += 32) rows.push([...shown.subarray(i, i + 32)].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' '));
+  for (let i = 0; i < shown.length; i += 32) rows.push(hexBytes(shown.subarray(i, i + 32), ' '));
   const more = raw.length > MAX_HEX_BYTES ? `\n… ${raw.length - MAX_HEX_BYTES} more bytes` : '';
   return '```\n' + rows.join('\n') + more + '\n```';
 }
