@@ -11,8 +11,8 @@ import { CertificateRef, IndexedRecord, IndexedTrustList } from '../workspace/in
 import { RULE_CODES } from './codes';
 import { inScopeOf, scopeFirst } from './nearestFiles';
 import { RuleContext } from './ruleContext';
-import { RelatedTarget, RuleDiagnostic } from './ruleDiagnostic';
-import { listWord, recordLabel, recordTarget, summaryTarget } from './targets';
+import { DiagnosticTarget, RelatedTarget, RuleDiagnostic } from './ruleDiagnostic';
+import { capitalise, listWord, recordLabel, recordTarget, summaryTarget } from './targets';
 import { certName, missingCapfCaFlags, notCaMessage, validityState, when } from './validity';
 
 export const CAPF_ROLE = 4;
@@ -53,14 +53,14 @@ function capfRecordRules(file: IndexedTrustList, r: IndexedRecord, ctx: RuleCont
   const related = found ? [relatedCert(found, `The CAPF certificate this record names: ${fileName(found)}`)] : undefined;
   const source = found ? `, according to ${fileName(found)} in the workspace` : '';
 
-  const mismatch = capfMismatch(file, r, ctx, cert);
+  const mismatch = capfMismatch(file, r, ctx, cert, target);
   if (mismatch) out.push(mismatch);
   if (!cert) {
     if (!mismatch) {
       out.push({
         code: 'capf-unchecked',
         severity: RULE_CODES['capf-unchecked'],
-        message: `${cap(label)} carries only a hash of the CAPF certificate, and no certificate file in the workspace matches it, so its expiry and CA flags cannot be checked. Download the CAPF certificate (Cisco Unified OS Administration > Security > Certificate Management, Find where Certificate is exactly CAPF) into the workspace.`,
+        message: `${capitalise(label)} carries only a hash of the CAPF certificate, and no certificate file in the workspace matches it, so its expiry and CA flags cannot be checked. Download the CAPF certificate (Cisco Unified OS Administration > Security > Certificate Management, Find where Certificate is exactly CAPF) into the workspace.`,
         target,
       });
     }
@@ -100,7 +100,7 @@ function capfRecordRules(file: IndexedTrustList, r: IndexedRecord, ctx: RuleCont
  * decide (the newest of them must be the record's); without any there, a mismatch needs every same-subject
  * certificate in the workspace to differ from the record's.
  */
-function capfMismatch(file: IndexedTrustList, r: IndexedRecord, ctx: RuleContext, cert: DecodedCertificate | undefined): RuleDiagnostic | undefined {
+function capfMismatch(file: IndexedTrustList, r: IndexedRecord, ctx: RuleContext, cert: DecodedCertificate | undefined, target: DiagnosticTarget): RuleDiagnostic | undefined {
   const subject = r.identity.subject;
   if (!subject) return undefined;
   const all = ctx.index.certificatesWithSubject(subject);
@@ -121,11 +121,7 @@ function capfMismatch(file: IndexedTrustList, r: IndexedRecord, ctx: RuleContext
     code: 'capf-mismatch',
     severity: RULE_CODES['capf-mismatch'],
     message: `The workspace's CAPF certificate for ${certName(ws)} (${fileName(newest)}: serial ${ws.serialHex}, valid from ${when(ws.notBefore, ctx.now)}) is not the one this ${listWord(file.list)} carries in ${recordLabel(r.record)}, ${carried}. If ${fileName(newest)} is the certificate the CAPF service uses now, phones that load this file cannot trust it: the LSC fails to install and the phone's Status Messages show "LSC: Connection Failed". Restart the Cisco TFTP service on all TFTP servers so the ITL carries the current CAPF certificate, reset the phones to pick up the new ITL, then retry the certificate operation.`,
-    target: recordTarget(r.record, RecordTag.CERTIFICATE, RecordTag.CERT_HASH, RecordTag.SERIAL_NUMBER),
+    target,
     related: [relatedCert(newest, `The CAPF certificate in the workspace: ${fileName(newest)}`)],
   };
-}
-
-function cap(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

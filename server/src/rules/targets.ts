@@ -1,5 +1,5 @@
 /** Builds diagnostic targets that point at elements of a decoded trust list. */
-import { findElement, TrustList, TrustRecord } from '../core/tlv/model';
+import { findElement, recordCommonName, TrustList, TrustRecord } from '../core/tlv/model';
 import { DiagnosticTarget } from './ruleDiagnostic';
 
 /** The header element with `tag`, else the whole header. */
@@ -25,8 +25,13 @@ export function summaryTarget(list: TrustList): DiagnosticTarget {
 /** "record #3 (TFTP ao115sub)": how messages name a record. */
 export function recordLabel(record: TrustRecord): string {
   const role = record.roleName === 'System Administrator Security Token' ? 'SAST' : record.roleName ?? 'no FUNCTION';
-  const cn = record.subject?.match(/CN=([^;,]*)/)?.[1];
+  const cn = recordCommonName(record);
   return `record #${record.index} (${role}${cn ? ` ${cn}` : ''})`;
+}
+
+/** The text with its first character upper-cased: a record label at the start of a sentence. */
+export function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** The kind word messages use: "ITL", "CTL" or "trust list". */

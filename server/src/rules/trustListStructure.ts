@@ -3,11 +3,11 @@
  * cheap checks of reference part D — at most 2 SAST records, signer version 1.1 with EC certificates,
  * at most 39 records and 64 KB.
  */
-import { HeaderTag, RecordTag } from '../core/tlv/tags';
+import { HeaderTag, isUncompressedEcPoint, RecordTag } from '../core/tlv/tags';
 import { IndexedRecord, IndexedTrustList } from '../workspace/indexedFile';
 import { RULE_CODES } from './codes';
 import { RuleDiagnostic } from './ruleDiagnostic';
-import { headerTarget, listWord, recordLabel, recordTarget, summaryTarget } from './targets';
+import { capitalise, headerTarget, listWord, recordLabel, recordTarget, summaryTarget } from './targets';
 
 export const MAX_SAST_RECORDS = 2;
 export const MAX_RECORDS = 39;
@@ -37,7 +37,7 @@ export function tooManySast(file: IndexedTrustList): RuleDiagnostic[] {
 function isEcRecord(r: IndexedRecord): boolean {
   if (r.certificate) return r.certificate.publicKey.type === 'EC';
   const k = r.record.publicKey;
-  return !!k && k[0] === 0x04 && [65, 97, 133].includes(k.length);
+  return !!k && isUncompressedEcPoint(k);
 }
 
 export function ecNeedsSignerVersion11(file: IndexedTrustList): RuleDiagnostic[] {
@@ -78,8 +78,4 @@ export function sizeLimits(file: IndexedTrustList): RuleDiagnostic[] {
     });
   }
   return out;
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -122,3 +122,8 @@ export function findElement(elements: TlvElement[], tag: number): TlvElement | u
   }
   return undefined;
 }
+
+/** The CN of a record's SUBJECTNAME ("CAPF-7f0ae8d7" of "CN=CAPF-7f0ae8d7;OU=…"), if it has one. */
+export function recordCommonName(record: TrustRecord): string | undefined {
+  return record.subject?.match(/CN=([^;,]*)/)?.[1];
+}

@@ -147,3 +147,8 @@ export const HASH_ALGORITHMS: Record<number, { name: string; node: string; size:
 };
 
 export const SIGNATURE_MODULUS_SIZES: Record<number, number> = { 0: 64, 1: 128, 2: 256, 3: 512 };
+
+/** A PUBLICKEY that is an uncompressed X9.62 EC point (0x04, then X and Y) of P-256, P-384 or P-521. */
+export function isUncompressedEcPoint(raw: Buffer): boolean {
+  return raw[0] === 0x04 && [65, 97, 133].includes(raw.length);
+}

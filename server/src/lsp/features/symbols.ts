@@ -1,5 +1,6 @@
 /** Outline: header and records of a trust-list view, certificates of a certificate view or PEM bundle. */
 import { DocumentSymbol, Range, SymbolKind } from 'vscode-languageserver-protocol';
+import { recordCommonName } from '../../core/tlv/model';
 import { ROLE_SHORT_NAMES } from '../../core/tlv/tags';
 import { positionAt } from '../../rules/sourceLocation';
 import { RenderedView, ViewSection } from '../../views/viewModel';
@@ -17,7 +18,7 @@ function sectionRange(view: RenderedView, s: ViewSection): Range {
 /** "#1 CAPF CAPF-7f0ae8d7": records are named by role and CN. */
 export function recordSymbolName(r: IndexedRecord): string {
   const role = r.record.role !== undefined ? ROLE_SHORT_NAMES[r.record.role] ?? `role ${r.record.role}` : 'no FUNCTION';
-  const cn = r.record.subject?.match(/CN=([^;,]*)/)?.[1];
+  const cn = recordCommonName(r.record);
   return `#${r.record.index} ${role}${cn ? ` ${cn}` : ''}`;
 }
 
