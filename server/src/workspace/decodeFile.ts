@@ -1,8 +1,7 @@
 /** Turns the bytes of a workspace file into an IndexedFile: decode, verify, and compute certificate identities. */
 import { createHash } from 'node:crypto';
-import * as path from 'node:path';
 import { decodeCertificateFile } from '../core/cert/certificateFile';
-import { decodeTrustList } from '../core/tlv/decode';
+import { decodeTrustList, trustListKindFromName } from '../core/tlv/decode';
 import { verifyTrustList } from '../core/tlv/verify';
 import { classifyFile } from '../engine/fileKinds';
 import { certificateIdentity, recordIdentity } from './identity';
@@ -34,8 +33,8 @@ const MAX_CACHED_TRUST_LISTS = 2_000;
 const trustListCache = new Map<string, Pick<IndexedTrustList, 'list' | 'signature' | 'records'>>();
 
 export function decodeTrustListFile(src: FileSource): IndexedTrustList {
-  const base = path.basename(src.name).toUpperCase();
-  const key = `${createHash('sha256').update(src.bytes).digest('hex')}:${base.startsWith('CTL') ? 'CTL' : base.startsWith('ITL') ? 'ITL' : ''}`;
+  // The name's part of the key is the decoder's own fallback rule, so files that decode alike share an entry.
+  const key = `${createHash('sha256').update(src.bytes).digest('hex')}:${trustListKindFromName(src.name)}`;
   let decoded = trustListCache.get(key);
   if (!decoded) {
     const list = decodeTrustList(src.bytes, src.name);

@@ -3,7 +3,6 @@
  * by issuer + serial number, and by subject. Keys are normalised strings so that CUCM's `;`-separated DNs and
  * RFC 4514 `,`-separated DNs compare equal.
  */
-import { createHash } from 'node:crypto';
 import { normalizeDn } from '../core/cert/decodeCertificate';
 import { DecodedCertificate } from '../core/cert/model';
 import { TrustRecord } from '../core/tlv/model';
@@ -52,11 +51,12 @@ export function certificateIdentity(cert: DecodedCertificate): CertificateIdenti
 
 /**
  * The identity of the certificate a trust-list record carries (whole) or names (by hash, issuer and serial).
- * `certificateSha1` is the SHA-1 of the record's CERTIFICATE when the caller already has it.
+ * `certificateSha1` is the lower-case hex SHA-1 of the record's CERTIFICATE, which the caller computes (it
+ * decodes that certificate anyway); it is required when the record has one and ignored when it has none.
  */
-export function recordIdentity(record: TrustRecord, certificateSha1?: string): CertificateIdentity {
+export function recordIdentity(record: TrustRecord, certificateSha1: string | undefined): CertificateIdentity {
   let sha1: string | undefined;
-  if (record.certificate) sha1 = certificateSha1 ?? createHash('sha1').update(record.certificate).digest('hex');
+  if (record.certificate) sha1 = certificateSha1;
   else if (record.certHash && record.certHash.length === 20) sha1 = record.certHash.toString('hex');
   return {
     sha1,

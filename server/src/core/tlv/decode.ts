@@ -527,12 +527,16 @@ export function decodeTrustList(bytes: Uint8Array, fileName?: string): TrustList
   return { kind: kindOf(header.filename, fileName), size: buf.length, header, records, problems: problems.finish() };
 }
 
-function kindOf(filenameTag: string | undefined, fileName: string | undefined): TrustList['kind'] {
-  const base = (filenameTag ?? fileName ?? '').split(/[\\/]/).pop()?.toUpperCase() ?? '';
+/** The kind a file name (path or URI; its last segment counts) tells: CTL… or ITL… (any case), else TLV. */
+export function trustListKindFromName(fileName: string | undefined): TrustList['kind'] {
+  const base = (fileName ?? '').split(/[\\/]/).pop()?.toUpperCase() ?? '';
   if (base.startsWith('CTL')) return 'CTL';
   if (base.startsWith('ITL')) return 'ITL';
-  const alt = (fileName ?? '').split(/[\\/]/).pop()?.toUpperCase() ?? '';
-  if (alt.startsWith('CTL')) return 'CTL';
-  if (alt.startsWith('ITL')) return 'ITL';
   return 'TLV';
+}
+
+/** The header's FILENAME decides; when it names neither kind (or is absent), the file's own name does. */
+function kindOf(filenameTag: string | undefined, fileName: string | undefined): TrustList['kind'] {
+  const kind = trustListKindFromName(filenameTag ?? fileName);
+  return kind !== 'TLV' ? kind : trustListKindFromName(fileName);
 }

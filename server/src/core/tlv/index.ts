@@ -1,6 +1,6 @@
 export * from './model';
 export * from './tags';
-export { decodeTrustList } from './decode';
+export { decodeTrustList, trustListKindFromName } from './decode';
 export { verifyTrustList, findSigner, recordPublicKey, signedBytes, clearPublicKeyCache } from './verify';
 export type { SignatureCheck, SignatureStatus } from './verify';
 export { buildTrustList, encodeRecord } from './build';
