@@ -46,11 +46,6 @@ export class DiagnosticPublisher {
     this.sourceCounts.delete(key);
   }
 
-  /** The last diagnostics sent for a file's slot (for re-sending under a new URI spelling). */
-  lastUri(key: string, slot: PublishSlot): string | undefined {
-    return this.last.get(`${slot}\u0000${key}`)?.uri;
-  }
-
   totals(): { errors: number; warnings: number; filesWithErrors: string[] } {
     let errors = 0;
     let warnings = 0;

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LabInstallTestResult, LabScenariosResult, LabServerInfo, LabStartParams } from '../protocol/customMessages';
 import { LabEnvironment } from '../capf/lab/labEnvironment';
+import { CAPF_PORT } from '../capf/protocol/constants';
 import { DEFAULT_TEST_DEVICE, InstallRun, InstallTestReport, renderInstallReport, runInstallOnLab, runLscInstallTest } from '../capf/lab/installTest';
 import { TimelineEntry } from '../capf/phone/phoneEmulator';
 import { DEFAULT_LAB_DIR, labPaths, LabState } from '../capf/server/labState';
@@ -50,7 +51,7 @@ export class LabController {
       const env = await LabEnvironment.open({ stateDir: p.stateDir || this.defaultStateDir() });
       try {
         await env.rebuildItl();
-        await env.startServer({ host: p.host || '127.0.0.1', port: p.port ?? 3804 });
+        await env.startServer({ host: p.host || '127.0.0.1', port: p.port ?? CAPF_PORT });
       } catch (e) {
         await env.close().catch(() => undefined);
         throw e;

@@ -28,14 +28,18 @@ export interface DiagnosticMapping {
   docsUri?: string;
 }
 
-export function viewRange(view: RenderedView, target: DiagnosticTarget): Range {
-  const line = lineForTarget(view, target);
+/** A view line's range: its underlined part (first non-blank character to the end). */
+export function lineRange(view: RenderedView, line: number): Range {
   const span = lineSpan(view, line);
   return Range.create(line, span.start, line, span.end);
 }
 
+export function viewRange(view: RenderedView, target: DiagnosticTarget): Range {
+  return lineRange(view, lineForTarget(view, target));
+}
+
 /** Where a target lies for a reader: the PEM block of a text file, else the line of the decoded view. */
-export function targetLocation(file: IndexedFile, target: DiagnosticTarget, m: DiagnosticMapping): Location {
+export function targetLocation(file: IndexedFile, target: DiagnosticTarget, m: Pick<DiagnosticMapping, 'viewOf' | 'viewUriOf' | 'sourceUriOf'>): Location {
   const src = sourceLocation(file, target);
   if (src.textual) return Location.create(m.sourceUriOf(file), src.range);
   return Location.create(m.viewUriOf(file), viewRange(m.viewOf(file), target));

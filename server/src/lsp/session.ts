@@ -93,7 +93,7 @@ export class Session {
   /** Indexes every trust list and certificate file under the folders, then publishes all diagnostics. */
   indexFolders(folders: string[]): Promise<void> {
     return this.enqueue(async () => {
-      this.folders = [...new Set([...this.folders, ...folders])];
+      this.setFolders(folders);
       this.indexing = true;
       this.sendStatus();
       try {
@@ -283,7 +283,8 @@ export class Session {
 
   private isInFolders(uri: string): boolean {
     const p = uriToPath(uri);
-    return !!p && this.folderOf(p) !== undefined && !isInSkippedFolder(p, this.folderOf(p));
+    const folder = p ? this.folderOf(p) : undefined;
+    return !!p && folder !== undefined && !isInSkippedFolder(p, folder);
   }
 
   private enqueue(op: () => Promise<void>): Promise<void> {
@@ -326,7 +327,10 @@ export class Session {
 
   private publishFile(file: IndexedFile, ctx: RuleContext, m: DiagnosticMapping): void {
     const found = diagnoseFile(file, ctx, this.settings.severity);
-    const view = found.length ? this.views.viewOf(file) : undefined;
+    // The view is used for a binary file's source diagnostics (byte range and view line in `data`) and for the
+    // view-URI diagnostics, which only an open view gets; a PEM file's source diagnostics never need it.
+    const needsView = file.kind === 'trust-list' || file.text === undefined || this.openViews.has(file.uri);
+    const view = found.length && needsView ? this.views.viewOf(file) : undefined;
     const lsp = toLspDiagnostics(file, view, found, m);
     this.publisher.publish(file.uri, 'source', this.views.sourceUriOf(file), lsp.source);
     this.publisher.publish(file.uri, 'view', this.views.viewUriOf(file), this.openViews.has(file.uri) ? lsp.view : []);

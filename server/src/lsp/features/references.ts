@@ -6,9 +6,9 @@ import { Location, Position } from 'vscode-languageserver-protocol';
 import { RecordTag } from '../../core/tlv/tags';
 import { recordTarget } from '../../rules/targets';
 import { CertificateIdentity } from '../../workspace/identity';
-import { lineForTarget } from '../../views/viewTargets';
+import { targetLocation } from '../lspDiagnostics';
 import { ResolvedDocument } from '../session';
-import { certificateLocation, FeatureContext, lineRange } from './featureContext';
+import { certificateLocation, FeatureContext } from './featureContext';
 import { subjectOfPemLine, subjectOfViewLine } from './lineSubject';
 
 function identityAt(doc: ResolvedDocument, position: Position): CertificateIdentity | undefined {
@@ -24,9 +24,7 @@ export function references(doc: ResolvedDocument, position: Position, includeDec
   const out: Location[] = [];
   if (includeDeclaration) for (const ref of ctx.index.certificatesMatching(id)) out.push(certificateLocation(ref, ctx));
   for (const ref of ctx.index.recordsCarrying(id)) {
-    const view = ctx.views.viewOf(ref.file);
-    const line = lineForTarget(view, recordTarget(ref.record.record, RecordTag.CERTIFICATE, RecordTag.CERT_HASH, RecordTag.SERIAL_NUMBER));
-    out.push(Location.create(ctx.views.viewUriOf(ref.file), lineRange(view, line)));
+    out.push(targetLocation(ref.file, recordTarget(ref.record.record, RecordTag.CERTIFICATE, RecordTag.CERT_HASH, RecordTag.SERIAL_NUMBER), ctx.views));
   }
   return out;
 }
