@@ -23,8 +23,6 @@ const entries = [
 
 const contexts = [];
 for (const entry of entries) {
-  const fs = await import('node:fs');
-  if (!fs.existsSync(entry.entryPoints[0])) continue; // parts not written yet are skipped
   contexts.push(await esbuild.context({ ...common, ...entry }));
 }
 if (watch) {
