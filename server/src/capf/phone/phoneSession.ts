@@ -182,24 +182,6 @@ const SIGNATURE_HASHES: Record<string, string> = {
   [OID.ecdsaWithSHA512]: 'sha512',
 };
 
-/** The bytes of the first element inside a DER SEQUENCE (a certificate's tbsCertificate), or undefined. */
-function firstChild(der: Buffer): Buffer | undefined {
-  const header = (at: number): [number, number] | undefined => {
-    if (der[at] !== 0x30 || at + 2 > der.length) return undefined;
-    const first = der[at + 1];
-    if (first < 0x80) return [2, first];
-    const n = first & 0x7f;
-    if (n < 1 || n > 3 || at + 2 + n > der.length) return undefined;
-    let len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + der[at + 2 + i];
-    return [2 + n, len];
-  };
-  const outer = header(0);
-  const inner = outer && header(outer[0]);
-  if (!outer || !inner || outer[0] + inner[0] + inner[1] > der.length) return undefined;
-  return der.subarray(outer[0], outer[0] + inner[0] + inner[1]);
-}
-
 const trustedCapfs = new Map<string, { subject: Buffer; key: KeyObject }>();
 
 /** The trusted CAPF certificate's subject DER and public key, decoded once per certificate. */
@@ -224,9 +206,9 @@ function capfFacts(der: Buffer): { subject: Buffer; key: KeyObject } | undefined
 /** The decoded LSC when acceptable (issued by the trusted CAPF, for our key and name, valid now), else why not. */
 function checkIssuedLsc(der: Buffer, key: KeyObject, c: PhoneSessionContext): DecodedCertificate | string {
   const decoded = decodeCertificate(der);
-  const tbs = firstChild(der);
-  if (!decoded.ok || decoded.problems.length || !tbs) return 'the LSC is not a readable certificate';
+  if (!decoded.ok || decoded.problems.length) return 'the LSC is not a readable certificate';
   const lsc = decoded.certificate;
+  const tbs = der.subarray(lsc.tbs.start, lsc.tbs.end);
   const capf = capfFacts(c.capfDer);
   const hash = SIGNATURE_HASHES[lsc.signatureAlgorithmOid];
   let signed = false;
