@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { hexColon } from '../core/cert/decodeCertificate';
 import { DecodedCertificate } from '../core/cert/model';
-import { RecordTag } from '../core/tlv/tags';
+import { CAPF_ROLE, RecordTag } from '../core/tlv/tags';
 import { sameCertificate } from '../workspace/identity';
 import { CertificateRef, IndexedRecord, IndexedTrustList } from '../workspace/indexedFile';
 import { RULE_CODES } from './codes';
@@ -15,7 +15,6 @@ import { DiagnosticTarget, RelatedTarget, RuleDiagnostic } from './ruleDiagnosti
 import { capitalise, listWord, recordLabel, recordTarget, summaryTarget } from './targets';
 import { certName, missingCapfCaFlags, notCaMessage, validityState, when } from './validity';
 
-export const CAPF_ROLE = 4;
 
 export function capfRules(file: IndexedTrustList, ctx: RuleContext): RuleDiagnostic[] {
   const capf = file.records.filter((r) => r.record.role === CAPF_ROLE);

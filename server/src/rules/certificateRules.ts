@@ -3,12 +3,11 @@ import * as path from 'node:path';
 import { DecodedCertificate } from '../core/cert/model';
 import { IndexedCertificate, IndexedCertificateFile } from '../workspace/indexedFile';
 import { RULE_CODES } from './codes';
-import { CAPF_ROLE } from './capfRules';
 import { RuleContext } from './ruleContext';
 import { DiagnosticTarget, RelatedTarget, RuleDiagnostic } from './ruleDiagnostic';
 import { recordLabel, recordTarget } from './targets';
 import { certName, missingCapfCaFlags, notCaMessage, validityState, when } from './validity';
-import { RecordTag } from '../core/tlv/tags';
+import { CAPF_ROLE, RecordTag } from '../core/tlv/tags';
 
 export const MIN_RSA_BITS = 2048;
 

@@ -6,7 +6,7 @@
  */
 import { IndexedFile } from '../workspace/indexedFile';
 import { WorkspaceIndex } from '../workspace/workspaceIndex';
-import { CAPF_ROLE } from './capfRules';
+import { CAPF_ROLE } from '../core/tlv/tags';
 
 export function dependentsOf(file: IndexedFile, index: WorkspaceIndex): Set<string> {
   const out = new Set<string>();

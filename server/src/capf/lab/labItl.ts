@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { createPrivateKey, KeyObject } from 'node:crypto';
-import { buildTrustList } from '../../core/tlv';
+import { CAPF_ROLE, buildTrustList } from '../../core/tlv';
 import { makeCluster } from '../../fixtures/cluster';
 import { referenceItlOptions, referenceRecords } from '../../fixtures/generateFixtures';
 import { KeySpec } from '../keys';
@@ -50,7 +50,7 @@ export async function buildLabItl(state: LabState, o: LabItlOptions = {}): Promi
   const keys = await loadClusterKeys(state);
   const now = state.clock();
   const cluster = makeCluster(now, { ...keys, capf: state.capf.key });
-  const records = referenceRecords(cluster, o.capfDer ?? state.capf.der).filter((r) => o.withCapfRecord !== false || r.role !== 4);
+  const records = referenceRecords(cluster, o.capfDer ?? state.capf.der).filter((r) => o.withCapfRecord !== false || r.role !== CAPF_ROLE);
   const itl = buildTrustList(referenceItlOptions(cluster, now, records));
   if (o.write !== false) await writeFileAtomicAsync(state.paths.itl, itl);
   return itl;

@@ -5,10 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { decodeCertificate } from '../../core/cert/decodeCertificate';
-import { decodeTrustList, verifyTrustList, TrustRecord } from '../../core/tlv';
+import { CAPF_ROLE, HASH_ALGORITHMS, decodeTrustList, verifyTrustList, TrustRecord } from '../../core/tlv';
 import { PhoneStatus } from './statusMessages';
-
-export const CAPF_ROLE = 4;
 
 /** An ITL as the phone holds it after loading: verified, with its CAPF records, or why it is of no use. */
 export type LoadedItl =
@@ -27,8 +25,6 @@ export function loadItl(itl: Buffer): LoadedItl {
   return { ok: true, capfRecords, signer: sig.signer?.subject ?? 'unknown signer' };
 }
 
-const HASHES: Record<number, string> = { 1: 'sha1', 2: 'sha256', 3: 'sha512' };
-
 export type CapfMatch = { matched: true; record: TrustRecord; by: 'certificate' | 'certificate hash' | 'public key' } | { matched: false; problem: string };
 
 export function matchCapfCertificate(records: TrustRecord[], presentedDer: Buffer): CapfMatch {
@@ -46,7 +42,7 @@ export function matchCapfCertificate(records: TrustRecord[], presentedDer: Buffe
     if (record.certificate?.equals(presentedDer)) return { matched: true, record, by: 'certificate' };
     if (record.certHash) {
       const algorithm = record.certHashAlgorithm ?? 1;
-      const digest = algorithm === 1 ? sha1 : createHash(HASHES[algorithm] ?? 'sha1').update(presentedDer).digest();
+      const digest = algorithm === 1 ? sha1 : createHash(HASH_ALGORITHMS[algorithm]?.node ?? 'sha1').update(presentedDer).digest();
       if (digest.equals(record.certHash)) return { matched: true, record, by: 'certificate hash' };
     }
     if (record.publicKey && keyOf()?.equals(record.publicKey)) return { matched: true, record, by: 'public key' };

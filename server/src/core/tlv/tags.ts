@@ -116,6 +116,9 @@ export const ROLE_NAMES: Record<number, string> = {
   21: 'TVS',
 };
 
+/** The FUNCTION (role) code of a CAPF record. */
+export const CAPF_ROLE = 4;
+
 export const ROLE_SHORT_NAMES: Record<number, string> = { ...ROLE_NAMES, 0: 'SAST' };
 
 export const ROLE_MEANINGS: Record<number, string> = {
