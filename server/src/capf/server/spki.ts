@@ -8,18 +8,13 @@ import { createPublicKey } from 'node:crypto';
 import * as w from '../../core/asn1/derWriter';
 import { OID, CURVE_NAMES } from '../../core/asn1/oids';
 import { Tag, decodeOid, isUniversal, readDerNode } from '../../core/asn1/der';
+import { unsignedInt } from '../../core/cert/decodeCertificate';
 import { KeySpec, describeSpec } from '../keys';
 import { CurveName } from '../protocol/constants';
 
 export type SpkiCheck = { ok: true; spec: KeySpec; description: string } | { ok: false; problem: string };
 
 const bad = (problem: string): SpkiCheck => ({ ok: false, problem });
-
-function unsigned(content: Buffer): Buffer {
-  let i = 0;
-  while (i < content.length - 1 && content[i] === 0) i++;
-  return content.subarray(i);
-}
 
 export function checkSpki(der: Buffer): SpkiCheck {
   const root = readDerNode(der, 0);
@@ -36,8 +31,8 @@ export function checkSpki(der: Buffer): SpkiCheck {
       return bad('PUBLIC_KEY is not an RSAPublicKey');
     }
     if (n.content[0] & 0x80 || e.content[0] & 0x80) return bad('the RSA modulus or exponent is negative');
-    const modulus = unsigned(n.content);
-    const exponent = unsigned(e.content);
+    const modulus = unsignedInt(n.content);
+    const exponent = unsignedInt(e.content);
     if (!(modulus[modulus.length - 1] & 1) || !(exponent[exponent.length - 1] & 1) || (exponent.length === 1 && exponent[0] < 3)) {
       return bad('the RSA modulus and exponent must be odd, the exponent at least 3');
     }

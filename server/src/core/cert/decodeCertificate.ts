@@ -85,7 +85,8 @@ function algorithmName(oid: string): string {
   return ALGORITHM_NAMES[oid] ?? OID_NAMES[oid] ?? oid;
 }
 
-function unsignedInt(content: Buffer): Buffer {
+/** An INTEGER's content without leading zero bytes (the magnitude of a non-negative DER integer). */
+export function unsignedInt(content: Buffer): Buffer {
   let i = 0;
   while (i < content.length - 1 && content[i] === 0) i++;
   return content.subarray(i);
