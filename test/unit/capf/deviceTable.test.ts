@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import schema = require('../../../server/src/capf/deviceTable.schema.json');
 import {
   AUTHENTICATION_MODES,
+  DeviceEntry,
   CERTIFICATE_OPERATIONS,
   EC_KEY_SIZES,
   KEY_ORDERS,
@@ -166,6 +167,94 @@ describe('capf: device table', () => {
       const parsed = parseDeviceTable(fs.readFileSync(store.file, 'utf8'));
       assert.ok(parsed.ok);
       for (const [i, d] of parsed.table.devices.entries()) assert.equal(d.certificateOperationStatus, i === 3 ? newDeviceEntry(d.name).certificateOperationStatus : successStatus('Upgrade'), d.name);
+    });
+
+    describe('journal (while a CAPF server runs)', () => {
+      const names = Array.from({ length: 12 }, (_, i) => `SEP0000000001${i.toString(16).padStart(2, '0').toUpperCase()}`);
+      const tableOnDisk = (file: string) => {
+        const r = parseDeviceTable(fs.readFileSync(file, 'utf8'));
+        assert.ok(r.ok);
+        return r.table;
+      };
+      async function journaledStore(onRepair?: (m: string) => void): Promise<DeviceTableStore> {
+        const store = new DeviceTableStore(path.join(tempDir(), 'capf-devices.json'), { onRepair });
+        await store.update((t) => (t.devices = names.map((n) => newDeviceEntry(n, { certificateOperation: 'Install/Upgrade' }))));
+        await store.startJournal();
+        return store;
+      }
+      const succeed = (e: DeviceEntry) => {
+        e.certificateOperation = 'No Pending Operation';
+        e.certificateOperationStatus = successStatus('Upgrade');
+      };
+
+      it('appends results to the journal instead of rewriting the table; every reader sees them; flush writes them in and removes the journal', async () => {
+        const store = await journaledStore();
+        const writes = store.writes;
+        await Promise.all(names.map((n) => store.updateDevice(n, succeed)));
+        assert.equal(store.writes, writes, 'no whole-table write per batch');
+        assert.ok(store.journalWrites >= 1 && store.journalWrites < names.length, `${store.journalWrites} journal appends`);
+        assert.ok(tableOnDisk(store.file).devices.every((d) => d.certificateOperationStatus !== successStatus('Upgrade')), 'the table file is not rewritten yet');
+        const reader = new DeviceTableStore(store.file);
+        for (const n of names) assert.equal((await reader.get(n))?.certificateOperationStatus, successStatus('Upgrade'), `another process sees ${n}`);
+        await store.flush();
+        assert.ok(tableOnDisk(store.file).devices.every((d) => d.certificateOperationStatus === successStatus('Upgrade')));
+        assert.equal(fs.existsSync(store.journalFile), false, 'the journal is gone once its results are in the table');
+        await store.stopJournal();
+      });
+
+      it('after a stop without a checkpoint (a crash), the next server takes the journal into the table and says so', async () => {
+        const store = await journaledStore();
+        await Promise.all(names.slice(0, 5).map((n) => store.updateDevice(n, succeed)));
+        // the process dies here: no flush, no checkpoint
+        assert.ok(fs.existsSync(store.journalFile));
+        const repairs: string[] = [];
+        const next = new DeviceTableStore(store.file, { onRepair: (m) => repairs.push(m) });
+        await next.startJournal();
+        assert.equal(repairs.length, 1);
+        assert.match(repairs[0], /took 5 result\(s\)/);
+        const table = tableOnDisk(store.file);
+        for (const [i, d] of table.devices.entries()) assert.equal(d.certificateOperation, i < 5 ? 'No Pending Operation' : 'Install/Upgrade', d.name);
+        assert.equal(fs.existsSync(store.journalFile), false);
+        await next.stopJournal();
+      });
+
+      it('ignores a cut-off last line and never applies a journal to a table changed after it: that journal is kept aside', async () => {
+        const store = await journaledStore();
+        await Promise.all(names.slice(0, 3).map((n) => store.updateDevice(n, succeed)));
+        fs.appendFileSync(store.journalFile, '{"entry":{"name":"SEP00000000');
+        assert.equal((await new DeviceTableStore(store.file).get(names[0]))?.certificateOperation, 'No Pending Operation', 'whole lines still apply');
+        // someone edits the table while no server runs (after the crash)
+        const edited = tableOnDisk(store.file);
+        edited.devices[0].certificateOperation = 'Delete';
+        fs.writeFileSync(store.file, JSON.stringify(edited));
+        const reader = new DeviceTableStore(store.file);
+        assert.equal((await reader.get(names[0]))?.certificateOperation, 'Delete', 'the edit wins: the journal names another table');
+        assert.equal((await reader.get(names[1]))?.certificateOperation, 'Install/Upgrade');
+        const repairs: string[] = [];
+        const next = new DeviceTableStore(store.file, { onRepair: (m) => repairs.push(m) });
+        await next.startJournal();
+        assert.match(repairs[0] ?? '', /was not applied .*changed after its 3 result\(s\).*kept as .*unapplied-/);
+        const aside = fs.readdirSync(path.dirname(store.file)).filter((f) => f.includes('.journal.unapplied-'));
+        assert.equal(aside.length, 1, 'nothing is lost: the journal is kept under a new name');
+        assert.equal(fs.existsSync(store.journalFile), false);
+        await next.stopJournal();
+      });
+
+      it('an edit of the table while the server runs keeps the server\'s results and the edit', async () => {
+        const store = await journaledStore();
+        await store.updateDevice(names[0], succeed);
+        const edited = tableOnDisk(store.file); // as an editor shows it: without the journaled result
+        edited.devices[1].authenticationMode = 'By Authentication String';
+        edited.devices[1].authenticationString = '123456';
+        fs.writeFileSync(store.file, JSON.stringify(edited));
+        assert.equal((await store.get(names[0]))?.certificateOperation, 'No Pending Operation');
+        assert.equal((await store.get(names[1]))?.authenticationString, '123456');
+        await store.stopJournal();
+        const table = tableOnDisk(store.file);
+        assert.equal(table.devices[0].certificateOperation, 'No Pending Operation');
+        assert.equal(table.devices[1].authenticationString, '123456');
+        assert.equal(fs.existsSync(store.journalFile), false);
+      });
     });
 
     it('sees edits made by others, and never overwrites a broken file', async () => {

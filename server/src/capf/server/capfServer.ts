@@ -103,10 +103,12 @@ export class CapfServer {
       handshakeTimeout: o.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
     });
     server.maxConnections = o.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    // while serving, the table's changes are journaled (deviceTableJournal.ts); `stop` writes them into the table
+    await o.state.devices.startJournal();
     await new Promise<void>((resolve, reject) => {
       const onError = (e: NodeJS.ErrnoException) => {
         const why = e.code === 'EADDRINUSE' ? 'the port is in use (another CAPF server?)' : e.code === 'EADDRNOTAVAIL' ? 'no such local address' : e.code === 'EACCES' ? 'permission denied' : e.message;
-        reject(new Error(`cannot listen on ${host}:${port}: ${why}`));
+        void o.state.devices.stopJournal().finally(() => reject(new Error(`cannot listen on ${host}:${port}: ${why}`)));
       };
       server.once('error', onError);
       server.listen(port, host, () => {
@@ -150,6 +152,7 @@ export class CapfServer {
       await closed;
       this.ctx.log({ event: 'server-stop', message: `CAPF server on ${this.address.host}:${this.address.port} stopped after ${this.sessionCount} session(s)` });
       await this.state.flush();
+      await this.state.devices.stopJournal();
     })();
     return this.stopping;
   }

@@ -1,14 +1,25 @@
 /**
  * The device table on disk (capf-devices.json). Reads are cached until the file changes (someone may edit it
  * in VS Code or with `itl-lens capf device` while the server runs). Writes are serialized and batched: every
- * change queued while a write is in flight goes into the next single read-modify-write, which is atomic
- * (temporary file, fsync, rename). A broken file is reported, never overwritten.
+ * change queued while a write is in flight goes into the next single write. A broken file is reported, never
+ * overwritten.
+ *
+ * Two ways of writing a batch:
+ *   - whole-table (the default, and every `update`): read-modify-write of the whole file, atomic (temporary
+ *     file, fsync, rename);
+ *   - journaled (while the CAPF server runs, `startJournal`): entry changes are appended to the table's
+ *     journal (deviceTableJournal.ts: one write and one fdatasync per batch) and the table is rewritten from
+ *     memory at most once per CHECKPOINT_MS, and on flush; then the journal is removed.
+ * Either way a change settles only once it is on disk. Every read lays a journal that applies over the table,
+ * so other processes (the CLI, a second VS Code window) see the server's results before the checkpoint.
  */
 import * as fs from 'node:fs';
 import { promises as fsp, Stats } from 'node:fs';
 import { writeFileAtomicAsync } from '../../core/fs/atomicWriteAsync';
+import { AppendOnlyFile } from '../../core/fs/appendOnlyFile';
 import { CommitPacer } from './commitPacer';
 import { DeviceEntry, DeviceTable, TableParse, formatProblems, parseDeviceTable, serializeDeviceTableParts } from './deviceTable';
+import { JournalRecord, applyRecords, journalHeader, journalLines, journalPathFor, parseJournal, tableHash } from './deviceTableJournal';
 
 /**
  * A write that must be durable before the table change that goes with it is written (the issued LSC in the
@@ -19,12 +30,15 @@ export interface DurableWrite {
   done: Promise<void>;
 }
 
+/** A change to one entry: `edit` the listed entry (rejected when it is not listed), or `put` a whole entry. */
+type EntryChange = { name: string; edit: (entry: DeviceEntry) => void } | { name: string; put: DeviceEntry };
+
 type Mutation = {
-  apply: (table: DeviceTable) => unknown;
+  /** a change of the whole table (`update`): applied to a copy, undone when it throws */
+  whole?: (table: DeviceTable) => unknown;
+  entry?: EntryChange;
   /** the companion write, started when the change was queued; resolves to its failure, if any */
   durableFirst?: Promise<DurableWriteError | undefined>;
-  /** true when `apply` changes nothing unless it succeeds, so no snapshot is needed to undo it */
-  atomic: boolean;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
 };
@@ -42,120 +56,199 @@ export class DurableWriteError extends Error {
 }
 
 /**
- * Group commit: under load, table writes start at most this often, so that one write carries the results of
- * many sessions (each write is the whole file). The first write after a quiet spell starts at once.
+ * Group commit: under load, batches start at most this often, so that one write carries the results of many
+ * sessions. The first batch after a quiet spell starts at once.
  */
 export const GROUP_COMMIT_MS = 20;
 
+/** While journaled, the table file is rewritten at most this often (and on flush and stop). */
+export const CHECKPOINT_MS = 1000;
+
+/** The table file as last read or written by this store. */
+interface TableFile {
+  /** stat key ('' when there is no file) */
+  key: string;
+  parse: TableParse;
+  /** SHA-256 of its bytes ('' when there is no file): a journal applies only to the file it names */
+  hash: string;
+}
+
+/** A journal left by another process (or a stopped server), as last read. */
+interface Overlay {
+  key: string;
+  tableHash: string | undefined;
+  records: JournalRecord[];
+  problem?: string;
+}
+
+/** What reads see: the table file with the journal laid over it. */
+interface View {
+  parse: TableParse;
+  byName: Map<string, DeviceEntry>;
+  index: Map<string, number>;
+}
+
 export class DeviceTableStore {
-  private cache: { key: string; parse: TableParse; byName: Map<string, DeviceEntry> } | undefined;
+  readonly journalFile: string;
+  private base: TableFile | undefined;
+  private overlay: Overlay | undefined;
+  /** entry changes this store journaled since its last whole-table write */
+  private own: JournalRecord[] = [];
+  private view: View | undefined;
   private queue: Mutation[] = [];
   private draining: Promise<void> | undefined;
   private writing = false;
+  private journaled = false;
+  private checkpointDue = false;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  private readonly journalOut: AppendOnlyFile;
   private readonly pacer = new CommitPacer(GROUP_COMMIT_MS);
   private readonly entryBytes = new WeakMap<DeviceEntry, Buffer>();
-  /** number of physical writes, for tests and the benchmark report */
+  /** number of whole-table writes and of journal appends, for tests and the benchmark report */
   writes = 0;
+  journalWrites = 0;
 
-  constructor(readonly file: string) {}
-
-  /** The table as it is on disk now (a missing file is an empty table). Treat the result as read-only. */
-  async read(): Promise<TableParse> {
-    // While our own write is in flight the file may already be renamed into place before we hear so: what
-    // is on disk then is our doing, and the cache (updated when the write completes) stays authoritative.
-    if (this.writing && this.cache) return this.cache.parse;
-    let st: Stats;
-    try {
-      // a stat is metadata only: done synchronously it costs microseconds, less than an async round trip
-      st = fs.statSync(this.file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, table: { devices: [] } };
-      return { ok: false, problems: [{ path: '$', message: `cannot read ${this.file}: ${(e as Error).message}` }] };
-    }
-    const key = statKey(st);
-    if (this.cache?.key === key) return this.cache.parse;
-    let text: string;
-    try {
-      text = await fsp.readFile(this.file, 'utf8');
-    } catch (e) {
-      return { ok: false, problems: [{ path: '$', message: `cannot read ${this.file}: ${(e as Error).message}` }] };
-    }
-    const parse = parseDeviceTable(text);
-    this.setCache(key, parse);
-    return parse;
+  /** `onRepair` hears of journals that could not be applied (kept aside) or were taken in after a stop. */
+  constructor(
+    readonly file: string,
+    private readonly o: { onRepair?: (message: string) => void } = {},
+  ) {
+    this.journalFile = journalPathFor(file);
+    this.journalOut = new AppendOnlyFile(this.journalFile);
   }
 
-  private setCache(key: string, parse: TableParse): void {
-    this.cache = { key, parse, byName: new Map(parse.ok ? parse.table.devices.map((d) => [d.name, d]) : []) };
+  /** The table as it is now: the file, with a journal that applies to it laid over. Treat the result as read-only. */
+  async read(): Promise<TableParse> {
+    // While our own write is in flight the file may already be renamed into place before we hear so: what
+    // is on disk then is our doing, and the view (updated when the write completes) stays authoritative.
+    if (this.writing && this.view) return this.view.parse;
+    const key = statKey(this.file);
+    if (typeof key !== 'string') return { ok: false, problems: [{ path: '$', message: `cannot read ${this.file}: ${key.error}` }] };
+    let changed = !this.view;
+    if (this.base?.key !== key) {
+      this.base = await loadTable(this.file, key);
+      changed = true;
+      // someone else changed the file: our journal no longer applies to it, so write our results in at once
+      if (this.own.length) this.requestCheckpoint();
+    }
+    if (!this.journaled) {
+      // a server's journal holds only what it journaled itself (`own`); anyone else reads it from disk
+      const jkey = statKey(this.journalFile);
+      if (typeof jkey === 'string' && this.overlay?.key !== jkey) {
+        this.overlay = jkey ? await loadOverlay(this.journalFile, jkey) : undefined;
+        changed = true;
+      }
+    }
+    if (changed) this.view = this.compose();
+    return (this.view as View).parse;
   }
 
   /** The entry for `name`, undefined when not listed; throws DeviceTableError when the file is broken. */
   async get(name: string): Promise<DeviceEntry | undefined> {
     const parse = await this.read();
     if (!parse.ok) throw new DeviceTableError(`${this.file} is invalid:\n${formatProblems(parse.problems)}`);
-    return this.cache?.parse === parse ? this.cache.byName.get(name) : parse.table.devices.find((d) => d.name === name);
+    return this.view?.parse === parse ? this.view.byName.get(name) : parse.table.devices.find((d) => d.name === name);
   }
 
   /**
-   * Applies `mutate` to the current table and writes it. Changes queued together are written once.
+   * Applies `mutate` to the current table and writes the whole table. Changes queued together are written once.
    * Rejects (without writing) when the file on disk is broken or `mutate` throws.
    */
   update<T>(mutate: (table: DeviceTable) => T): Promise<T> {
-    return this.enqueue(mutate, false);
+    return this.enqueue({ whole: mutate });
   }
 
-  private enqueue<T>(mutate: (table: DeviceTable) => T, atomic: boolean, first?: DurableWrite): Promise<T> {
+  /**
+   * Changes one device; rejects when it is not listed. `durableFirst` (e.g. the LSC just issued, appended to
+   * the register) is group-committed with the change: the batch waits for every companion write to be
+   * durable, then writes the change (journal or table), and only then does the promise settle, so a caller that
+   * answers after it never acknowledges what a crash could lose. When the companion write fails, the change
+   * rejects with DurableWriteError and is not applied.
+   */
+  updateDevice(name: string, edit: (entry: DeviceEntry) => void, durableFirst?: DurableWrite): Promise<DeviceEntry> {
+    return this.enqueue({ entry: { name, edit } }, durableFirst);
+  }
+
+  /** Adds or replaces a device entry. */
+  upsert(entry: DeviceEntry): Promise<DeviceEntry> {
+    return this.enqueue({ entry: { name: entry.name, put: structuredClone(entry) } });
+  }
+
+  /**
+   * From now on, entry changes go to the journal and the table is rewritten at most every CHECKPOINT_MS (the
+   * CAPF server calls this when it starts). A journal found now is first taken into the table when it applies
+   * to it, else kept aside under a new name; either is reported to `onRepair`.
+   */
+  async startJournal(): Promise<void> {
+    await this.flush();
+    await this.read();
+    const o = this.overlay;
+    if (o && (o.records.length || o.problem) && o.tableHash !== undefined && o.tableHash === this.base?.hash && this.base.parse.ok) {
+      this.checkpointDue = true; // a whole-table write of the view, which holds the journal's results
+      await this.drainNow();
+      this.o.onRepair?.(`took ${o.records.length} result(s) that a CAPF server had journaled but not yet written (it stopped first) into ${this.file}`);
+    } else if (fs.existsSync(this.journalFile)) {
+      this.setAside(o);
+    }
+    this.overlay = undefined;
+    this.journaled = true;
+  }
+
+  /** Writes the journaled results into the table and goes back to whole-table writes (server stop). */
+  async stopJournal(): Promise<void> {
+    await this.flush();
+    this.journaled = false;
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = undefined;
+    await this.journalOut.close();
+  }
+
+  /** Resolves when every queued change is on disk and the table file holds every result. */
+  async flush(): Promise<void> {
+    if (this.own.length) this.requestCheckpoint();
+    while (this.draining) await this.draining;
+  }
+
+  private enqueue<T>(m: Omit<Mutation, 'resolve' | 'reject' | 'durableFirst'>, first?: DurableWrite): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       // the companion write runs concurrently with the batch in flight, so its flush overlaps the table's
       const durableFirst = first?.done.then(
         () => undefined,
         (e: Error) => new DurableWriteError(first.what, e),
       );
-      this.queue.push({ apply: mutate, atomic, durableFirst, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ ...m, durableFirst, resolve: resolve as (v: unknown) => void, reject });
       this.draining ??= this.drain();
     });
   }
 
-  /**
-   * Changes one device; rejects when it is not listed. `durableFirst` (e.g. the LSC just issued, appended to
-   * the register) is group-committed with the change: the batch waits for every companion write to be
-   * durable, then writes the table, and only then does the promise settle, so a caller that answers after it
-   * never acknowledges what a crash could lose. When the companion write fails, the change rejects with
-   * DurableWriteError and is not applied.
-   */
-  updateDevice(name: string, change: (entry: DeviceEntry) => void, durableFirst?: DurableWrite): Promise<DeviceEntry> {
-    return this.enqueue((table) => {
-      const i = table.devices.findIndex((d) => d.name === name);
-      if (i < 0) throw new DeviceTableError(`${name} is not in the device table`);
-      const copy = structuredClone(table.devices[i]);
-      change(copy); // on a throw the table is untouched
-      table.devices[i] = copy;
-      return { ...copy };
-    }, true, durableFirst);
+  private requestCheckpoint(): void {
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = undefined;
+    this.checkpointDue = true;
+    this.draining ??= this.drain();
   }
 
-  /** Adds or replaces a device entry. */
-  upsert(entry: DeviceEntry): Promise<DeviceEntry> {
-    return this.enqueue((table) => {
-      const i = table.devices.findIndex((d) => d.name === entry.name);
-      if (i >= 0) table.devices[i] = structuredClone(entry);
-      else table.devices.push(structuredClone(entry));
-      return { ...entry };
-    }, true);
+  private scheduleCheckpoint(): void {
+    this.checkpointTimer ??= setTimeout(() => {
+      this.checkpointTimer = undefined;
+      if (this.own.length) this.requestCheckpoint();
+    }, CHECKPOINT_MS);
+    // a process that exits before the checkpoint leaves the journal, which every reader lays over the table
+    this.checkpointTimer.unref();
   }
 
-  /** Resolves when every queued change is on disk. */
-  async flush(): Promise<void> {
+  private async drainNow(): Promise<void> {
+    this.draining ??= this.drain();
     while (this.draining) await this.draining;
   }
 
   /**
-   * Writes batches until the queue is empty. `draining` is cleared in the same turn in which the queue is seen
-   * empty, so a change queued by a caller that a batch has just woken always finds a drain to pick it up.
+   * Writes batches until nothing is queued or due. `draining` is cleared in the same turn in which that is
+   * seen, so a change queued by a caller that a batch has just woken always finds a drain to pick it up.
    */
   private async drain(): Promise<void> {
     for (;;) {
-      if (this.queue.length === 0) {
+      if (this.queue.length === 0 && !this.checkpointDue) {
         this.draining = undefined;
         return;
       }
@@ -163,48 +256,169 @@ export class DeviceTableStore {
     }
   }
 
-  /** One batch: read, apply every queued change, write once; settles each change's promise. Never throws. */
+  /** One batch: read, apply every queued change, write once (journal or table); settles each change. Never throws. */
   private async writeBatch(): Promise<void> {
     await this.pacer.turn();
     let batch = this.queue;
     this.queue = [];
     if (batch.some((m) => m.durableFirst)) batch = await companionsDurable(batch);
-    if (batch.length === 0) return;
+    const checkpoint = this.checkpointDue;
+    this.checkpointDue = false;
+    if (batch.length === 0 && !checkpoint) return;
     const parse = await this.read();
     if (!parse.ok) {
       const err = new DeviceTableError(`${this.file} is invalid, so it was not changed:\n${formatProblems(parse.problems)}`);
       batch.forEach((m) => m.reject(err));
-      return;
+      return; // journaled results stay in memory and in the journal until the file is mended
     }
-    // Atomic changes replace whole entries, so a shallow copy suffices and unchanged entries keep their identity
-    // (and their cached text); any other change works on a deep copy.
-    const table: DeviceTable = batch.every((m) => m.atomic) ? { devices: parse.table.devices.slice() } : structuredClone(parse.table);
+    const view = this.view as View;
+    const journal = this.journaled && !checkpoint && !batch.some((m) => m.whole);
+    // Entry changes replace whole entries, so a shallow copy suffices and unchanged entries keep their
+    // identity (and their cached text); a whole-table change works on a deep copy.
+    let table: DeviceTable = batch.some((m) => m.whole) ? structuredClone(parse.table) : { devices: parse.table.devices.slice() };
+    let index = batch.some((m) => m.whole) ? indexOf(table) : new Map(view.index);
     const results: Array<{ m: Mutation; ok: boolean; value: unknown }> = [];
+    const records: JournalRecord[] = [];
     for (const m of batch) {
-      const snapshot = m.atomic ? undefined : structuredClone(table);
       try {
-        results.push({ m, ok: true, value: m.apply(table) });
+        if (m.whole) {
+          const snapshot = structuredClone(table);
+          try {
+            results.push({ m, ok: true, value: m.whole(table) });
+          } catch (e) {
+            table = snapshot; // a failed change leaves no trace
+            throw e;
+          } finally {
+            index = indexOf(table);
+          }
+        } else {
+          const record = applyEntryChange(table, index, m.entry as EntryChange);
+          records.push(record);
+          results.push({ m, ok: true, value: { ...record.entry } });
+        }
       } catch (e) {
-        if (snapshot) table.devices = snapshot.devices; // a failed change leaves no trace
         results.push({ m, ok: false, value: e });
       }
     }
     try {
-      const bytes = serializeDeviceTableParts(table, this.entryBytes);
-      this.writing = true;
-      try {
-        await writeFileAtomicAsync(this.file, bytes);
-      } finally {
-        this.writing = false;
-      }
-      this.writes++;
-      this.setCache(statKey(fs.statSync(this.file)), { ok: true, table });
+      if (journal) await this.appendJournal(records);
+      else await this.writeTable(table);
     } catch (e) {
       batch.forEach((m) => m.reject(e as Error));
       return;
     }
+    if (journal) {
+      this.own.push(...records);
+      this.view = makeView({ ok: true, table }, index);
+      this.scheduleCheckpoint();
+    }
     for (const r of results) (r.ok ? r.m.resolve(r.value) : r.m.reject(r.value as Error));
   }
+
+  private async appendJournal(records: JournalRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const hash = (this.base as TableFile).hash;
+    await this.journalOut.append(journalLines(records), { dataSync: true, header: () => journalHeader(hash) });
+    this.journalWrites++;
+  }
+
+  /** The whole table, atomically; then the journal is removed (its results are in the table now). */
+  private async writeTable(table: DeviceTable): Promise<void> {
+    const parts = serializeDeviceTableParts(table, this.entryBytes);
+    const previous = this.base;
+    this.writing = true;
+    try {
+      await writeFileAtomicAsync(this.file, parts);
+    } finally {
+      this.writing = false;
+    }
+    this.writes++;
+    const key = statKey(this.file);
+    this.base = { key: typeof key === 'string' ? key : '?', parse: { ok: true, table }, hash: tableHash(parts) };
+    this.view = makeView(this.base.parse);
+    this.own = [];
+    const o = this.overlay;
+    this.overlay = undefined;
+    if (this.journaled || !o || o.key === '' || (o.tableHash === previous?.hash && !o.problem)) removeIfPresent(this.journalFile);
+    else this.setAside(o);
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = undefined;
+  }
+
+  /** Keeps a journal that does not apply to the table under a new name, and says so. */
+  private setAside(o: Overlay | undefined): void {
+    const aside = `${this.journalFile}.unapplied-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    try {
+      fs.renameSync(this.journalFile, aside);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    const why = o?.problem ? o.problem : `${this.file} was changed after its ${o?.records.length ?? 0} result(s) were recorded`;
+    this.o.onRepair?.(`${this.journalFile} was not applied (${why}); it is kept as ${aside}`);
+  }
+
+  private compose(): View {
+    const base = this.base as TableFile;
+    if (!base.parse.ok) return makeView(base.parse);
+    const o = this.overlay;
+    const records = this.journaled || this.own.length ? this.own : o && !o.problem && o.tableHash === base.hash ? o.records : [];
+    if (records.length === 0) return makeView(base.parse);
+    const table = { devices: base.parse.table.devices.slice() };
+    const index = indexOf(table);
+    applyRecords(table, records, index);
+    return makeView({ ok: true, table }, index);
+  }
+}
+
+/** Applies one entry change to `table` (keeping `index` right); the journal record of it. */
+function applyEntryChange(table: DeviceTable, index: Map<string, number>, c: EntryChange): JournalRecord {
+  const i = index.get(c.name);
+  if ('put' in c) {
+    const entry = structuredClone(c.put);
+    if (i === undefined) index.set(entry.name, table.devices.push(entry) - 1);
+    else table.devices[i] = entry;
+    return { entry, add: true };
+  }
+  if (i === undefined) throw new DeviceTableError(`${c.name} is not in the device table`);
+  const entry = structuredClone(table.devices[i]);
+  c.edit(entry); // on a throw the table is untouched
+  table.devices[i] = entry;
+  return { entry, add: false };
+}
+
+function indexOf(table: DeviceTable): Map<string, number> {
+  return new Map(table.devices.map((d, i) => [d.name, i]));
+}
+
+function makeView(parse: TableParse, index?: Map<string, number>): View {
+  if (!parse.ok) return { parse, byName: new Map(), index: new Map() };
+  const byName = new Map<string, DeviceEntry>();
+  for (const d of parse.table.devices) byName.set(d.name, d);
+  return { parse, byName, index: index ?? indexOf(parse.table) };
+}
+
+async function loadTable(file: string, key: string): Promise<TableFile> {
+  if (key === '') return { key, parse: { ok: true, table: { devices: [] } }, hash: '' };
+  let bytes: Buffer;
+  try {
+    bytes = await fsp.readFile(file);
+  } catch (e) {
+    return { key: '?', parse: { ok: false, problems: [{ path: '$', message: `cannot read ${file}: ${(e as Error).message}` }] }, hash: '?' };
+  }
+  return { key, parse: parseDeviceTable(bytes.toString('utf8')), hash: tableHash(bytes) };
+}
+
+async function loadOverlay(file: string, key: string): Promise<Overlay> {
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (e) {
+    return { key: '?', tableHash: undefined, records: [], problem: `cannot read it: ${(e as Error).message}` };
+  }
+  const j = parseJournal(text);
+  if (!j.ok) return { key, tableHash: undefined, records: [], problem: j.problem };
+  return { key, tableHash: j.tableHash, records: j.records };
 }
 
 /** Waits for the batch's companion writes; returns the changes whose writes made it, rejecting the others. */
@@ -214,6 +428,22 @@ async function companionsDurable(batch: Mutation[]): Promise<Mutation[]> {
   return batch.filter((_, i) => !failures[i]);
 }
 
-function statKey(st: Stats): string {
+/** A file's identity and version ('' when it does not exist); a stat is metadata only, microseconds done synchronously. */
+function statKey(file: string): string | { error: string } {
+  let st: Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    return { error: (e as Error).message };
+  }
   return `${st.ino}:${st.size}:${st.mtimeMs}`;
+}
+
+function removeIfPresent(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
 }

@@ -4,14 +4,16 @@
  *   capf/capf.pem, capf/capf.key.pem                      CAPF certificate and key (generated on first use, or the user's own)
  *   manufacturing-ca/ca.pem, manufacturing-ca/ca.key.pem  the lab manufacturing CA that signs MICs
  *   capf-devices.json                                     the device table (see deviceTable.schema.json)
+ *   capf-devices.journal                                  while a server runs: its results not yet in the table (deviceTableJournal.ts)
  *   operations.log                                        append-only operation log, one JSON object per line
  *   issued/issued-lscs.pem                                every LSC the server issued (append-only register, lscRegister.ts)
  *   fetched/<device>.pem                                  certificates fetched by Troubleshoot
  *   phones/<device>/                                      emulated phones' MIC, LSC and keys
  *   cluster/keys/, tftp/ITLFile.tlv                       the lab cluster's keys and the ITL it built
  *
- * Every file is written atomically (temporary file, fsync, rename), except the two append-only ones (the
- * operation log and the LSC register), which only ever grow by whole entries; private keys are mode 0600.
+ * Every file is written atomically (temporary file, fsync, rename), except the append-only ones (the
+ * operation log, the LSC register and the device table's journal), which only ever grow by whole entries;
+ * private keys are mode 0600.
  */
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
@@ -86,9 +88,9 @@ export class LabState {
     readonly lscs: LscRegister,
     o: LabStateOptions,
   ) {
-    this.devices = new DeviceTableStore(paths.devices);
-    this.log = new OperationLog(paths.log);
     this.clock = o.clock ?? systemClock;
+    this.log = new OperationLog(paths.log);
+    this.devices = new DeviceTableStore(paths.devices, { onRepair: (message) => this.log.append({ time: this.clock().toISOString(), event: 'state-repair', message }) });
     this.keySource = o.keySource ?? generateKey;
   }
 

@@ -3,6 +3,10 @@
  * one write per batch instead of an open, a write and a close. Opened on first use (folder created), reopened
  * when the open file is no longer the one at the path (deleted or moved away while the server runs), so that
  * appends never go into a file nobody can see.
+ *
+ * The bytes are written synchronously (an append of a batch to the page cache takes microseconds; handing it to
+ * libuv's thread pool cost the event loop more, in wake-ups, on a busy 2-core machine); only the flush to disk
+ * (fdatasync), which waits for the device, goes to the thread pool.
  */
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
@@ -10,19 +14,24 @@ import * as path from 'node:path';
 
 export class AppendOnlyFile {
   private fd: number | undefined;
+  /** the open file was empty when opened: the next append starts it (with its header, if the caller has one) */
+  private fresh = false;
 
   constructor(
     readonly file: string,
     private readonly mode = 0o644,
   ) {}
 
-  /** Appends all of `bytes`; with `dataSync`, resolves only once they are on disk (fdatasync). */
-  async append(bytes: Buffer, o: { dataSync?: boolean } = {}): Promise<void> {
+  /**
+   * Appends all of `bytes`; with `dataSync`, resolves only once they are on disk (fdatasync). `header` is
+   * written first when the file is new or empty (also when it was recreated because the old one went away).
+   */
+  async append(bytes: Buffer, o: { dataSync?: boolean; header?: () => Buffer } = {}): Promise<void> {
     const fd = await this.open();
     try {
-      for (let done = 0; done < bytes.length; ) {
-        done += await new Promise<number>((resolve, reject) => fs.write(fd, bytes, done, bytes.length - done, null, (e, n) => (e ? reject(e) : resolve(n))));
-      }
+      const out = this.fresh && o.header ? Buffer.concat([o.header(), bytes]) : bytes;
+      for (let done = 0; done < out.length; ) done += fs.writeSync(fd, out, done, out.length - done);
+      this.fresh = false;
       if (o.dataSync) await new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
     } catch (e) {
       this.forget(); // reopen next time: the file may have been moved or its folder removed
@@ -41,6 +50,7 @@ export class AppendOnlyFile {
     if (this.fd === undefined) {
       await fsp.mkdir(path.dirname(this.file), { recursive: true });
       this.fd = await new Promise<number>((resolve, reject) => fs.open(this.file, 'a', this.mode, (e, fd) => (e ? reject(e) : resolve(fd))));
+      this.fresh = fs.fstatSync(this.fd).size === 0;
     }
     return this.fd;
   }
