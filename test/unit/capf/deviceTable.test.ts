@@ -15,7 +15,8 @@ import {
   serializeDeviceTable,
 } from '../../../server/src/capf/server/deviceTable';
 import { ALL_STATUSES, successStatus } from '../../../server/src/capf/server/operationStatus';
-import { DeviceTableStore, DurableWriteError } from '../../../server/src/capf/server/deviceTableStore';
+import { DeviceTableStore } from '../../../server/src/capf/server/deviceTableStore';
+import { RegisteredLsc } from '../../../server/src/capf/server/lscRegister';
 import { normalizeDeviceName, parseAuth, parseDeadline, parseKey, parseOperation, scheduleOperation } from '../../../server/src/capf/server/deviceSchedule';
 import { removeTempDirs, tempDir, within } from './helpers';
 
@@ -132,41 +133,47 @@ describe('capf: device table', () => {
       assert.equal(entry?.certificateOperationStatus, 'Operation Pending');
     });
 
-    it('group-commits companion writes: each is durable before its change settles; a failed write rejects only its change', async () => {
-      const dir = tempDir();
-      const store = new DeviceTableStore(path.join(dir, 'capf-devices.json'));
+    /** An in-memory register whose appends settle after a delay, the fourth failing when asked to. */
+    function fakeRegister(failFourth = false) {
+      const durable: RegisteredLsc[] = [];
+      let n = 0;
+      return {
+        durable,
+        appends: () => n,
+        append: (l: RegisteredLsc) =>
+          new Promise<void>((resolve, reject) => {
+            const i = n++;
+            setTimeout(() => (failFourth && l.serialNumber === '04' ? reject(new Error('disk full')) : (durable.push(l), resolve())), (i * 7) % 13);
+          }),
+        readAll: async () => durable.slice(),
+      };
+    }
+    const lscFor = (device: string, i: number): RegisteredLsc => ({ device, serialNumber: (i + 1).toString(16).padStart(2, '0').toUpperCase(), issuedAt: '2026-11-27T12:00:00.000Z', der: Buffer.from([0x30, i]) });
+
+    it('an LSC is in the register before the change that records it settles; a failed register write fails its batch only', async () => {
+      const register = fakeRegister(true);
+      const store = new DeviceTableStore(path.join(tempDir(), 'capf-devices.json'), { register });
       const names = Array.from({ length: 20 }, (_, i) => `SEP0000000000${i.toString(16).padStart(2, '0').toUpperCase()}`);
       await Promise.all(names.map((n) => store.upsert(newDeviceEntry(n))));
       const writesBefore = store.writes;
-      const durable = new Set<string>();
-      // companion writes that finish in a scrambled order; the fourth fails
-      const companion = (n: string, i: number) => ({
-        what: `the record of ${n}`,
-        done: new Promise<void>((resolve, reject) =>
-          setTimeout(() => {
-            if (i === 3) return reject(new Error('disk full'));
-            durable.add(n);
-            resolve();
-          }, (i * 7) % 13),
-        ),
-      });
       const results = await Promise.allSettled(
         names.map((n, i) =>
-          store.updateDevice(n, (e) => (e.certificateOperationStatus = successStatus('Upgrade')), companion(n, i)).then((e) => {
-            assert.ok(durable.has(n), 'the companion write is durable before the change settles');
+          store.updateDevice(n, (e) => (e.certificateOperationStatus = successStatus('Upgrade')), lscFor(n, i)).then((e) => {
+            assert.ok(register.durable.some((l) => l.device === n), 'the LSC is durable before the change settles');
             return e;
           }),
         ),
       );
       assert.ok(store.writes - writesBefore < names.length, `${store.writes - writesBefore} table writes for ${names.length} changes`);
-      results.forEach((r, i) => assert.equal(r.status, i === 3 ? 'rejected' : 'fulfilled', names[i]));
-      const failure = (results[3] as PromiseRejectedResult).reason as DurableWriteError;
-      assert.ok(failure instanceof DurableWriteError);
-      assert.equal(failure.cause.message, 'disk full');
-      assert.match(failure.message, /the record of SEP00000000000[3]: disk full/);
+      const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+      assert.ok(failed.includes(3), 'the change whose LSC could not be written fails');
+      assert.match(((results[3] as PromiseRejectedResult).reason as Error).message, /disk full/);
       const parsed = parseDeviceTable(fs.readFileSync(store.file, 'utf8'));
       assert.ok(parsed.ok);
-      for (const [i, d] of parsed.table.devices.entries()) assert.equal(d.certificateOperationStatus, i === 3 ? newDeviceEntry(d.name).certificateOperationStatus : successStatus('Upgrade'), d.name);
+      for (const [i, d] of parsed.table.devices.entries()) assert.equal(d.certificateOperationStatus === successStatus('Upgrade'), !failed.includes(i), d.name);
+      // a change that is refused records no LSC
+      await assert.rejects(store.updateDevice('SEP00112233FFFF', () => undefined, lscFor('SEP00112233FFFF', 40)), /not in the device table/);
+      assert.ok(!register.durable.some((l) => l.device === 'SEP00112233FFFF'));
     });
 
     describe('journal (while a CAPF server runs)', () => {
@@ -176,8 +183,8 @@ describe('capf: device table', () => {
         assert.ok(r.ok);
         return r.table;
       };
-      async function journaledStore(onRepair?: (m: string) => void): Promise<DeviceTableStore> {
-        const store = new DeviceTableStore(path.join(tempDir(), 'capf-devices.json'), { onRepair });
+      async function journaledStore(onRepair?: (m: string) => void, register = fakeRegister()): Promise<DeviceTableStore> {
+        const store = new DeviceTableStore(path.join(tempDir(), 'capf-devices.json'), { onRepair, register });
         await store.update((t) => (t.devices = names.map((n) => newDeviceEntry(n, { certificateOperation: 'Install/Upgrade' }))));
         await store.startJournal();
         return store;
@@ -188,28 +195,38 @@ describe('capf: device table', () => {
       };
 
       it('appends results to the journal instead of rewriting the table; every reader sees them; flush writes them in and removes the journal', async () => {
-        const store = await journaledStore();
+        const register = fakeRegister();
+        const store = await journaledStore(undefined, register);
         const writes = store.writes;
-        await Promise.all(names.map((n) => store.updateDevice(n, succeed)));
+        await Promise.all(names.map((n, i) => store.updateDevice(n, succeed, i < 4 ? lscFor(n, i) : undefined)));
+        assert.equal(register.appends(), 0, 'the LSCs are durable in the journal, the register gets them at the checkpoint');
+        assert.deepEqual(store.journaledLsc(names[2], '03')?.der, lscFor(names[2], 2).der);
         assert.equal(store.writes, writes, 'no whole-table write per batch');
         assert.ok(store.journalWrites >= 1 && store.journalWrites < names.length, `${store.journalWrites} journal appends`);
         assert.ok(tableOnDisk(store.file).devices.every((d) => d.certificateOperationStatus !== successStatus('Upgrade')), 'the table file is not rewritten yet');
         const reader = new DeviceTableStore(store.file);
         for (const n of names) assert.equal((await reader.get(n))?.certificateOperationStatus, successStatus('Upgrade'), `another process sees ${n}`);
+        assert.deepEqual((await reader.read()).ok, true);
+        assert.equal(reader.journaledLsc(names[3], '04')?.serialNumber, '04', 'and the LSCs not yet in the register');
         await store.flush();
+        assert.deepEqual(register.durable.map((l) => l.serialNumber).sort(), ['01', '02', '03', '04']);
+        assert.equal(store.journaledLsc(names[2], '03'), undefined);
         assert.ok(tableOnDisk(store.file).devices.every((d) => d.certificateOperationStatus === successStatus('Upgrade')));
         assert.equal(fs.existsSync(store.journalFile), false, 'the journal is gone once its results are in the table');
         await store.stopJournal();
       });
 
-      it('after a stop without a checkpoint (a crash), the next server takes the journal into the table and says so', async () => {
-        const store = await journaledStore();
-        await Promise.all(names.slice(0, 5).map((n) => store.updateDevice(n, succeed)));
-        // the process dies here: no flush, no checkpoint
+      it('after a stop without a checkpoint (a crash), the next server takes the journal into the table and its LSCs into the register, once', async () => {
+        const register = fakeRegister();
+        const store = await journaledStore(undefined, register);
+        await Promise.all(names.slice(0, 5).map((n, i) => store.updateDevice(n, succeed, lscFor(n, i))));
+        // the process dies here: no flush, no checkpoint; say it had put the first LSC in the register already
+        await register.append(lscFor(names[0], 0));
         assert.ok(fs.existsSync(store.journalFile));
         const repairs: string[] = [];
-        const next = new DeviceTableStore(store.file, { onRepair: (m) => repairs.push(m) });
+        const next = new DeviceTableStore(store.file, { onRepair: (m) => repairs.push(m), register });
         await next.startJournal();
+        assert.deepEqual(register.durable.map((l) => l.serialNumber).sort(), ['01', '02', '03', '04', '05'], 'each LSC once');
         assert.equal(repairs.length, 1);
         assert.match(repairs[0], /took 5 result\(s\)/);
         const table = tableOnDisk(store.file);

@@ -2,22 +2,25 @@
  * The device table's journal, `capf-devices.journal` beside `capf-devices.json`.
  *
  * While the CAPF server runs, the results of its sessions are not written by rewriting the whole table: each
- * group-committed batch appends one line per changed entry here (one write, one fdatasync), and the table is
- * rewritten from memory at most once a second (a checkpoint), after which the journal is removed. Rewriting
- * a 400-entry table per batch cost the server more than a fifth of its throughput on the benchmark machine
- * (docs/capf-lab.md#throughput); an append costs a few hundred bytes.
+ * group-committed batch appends one line per changed entry here (one write, one fdatasync), an issued LSC
+ * inside the line of the entry that records it, so that one flush to disk makes both durable. At most once a
+ * second (a checkpoint) the LSCs go to the register (issued/issued-lscs.pem) and the table is rewritten from
+ * memory; then the journal is removed. On the 2-core benchmark machine a flush to disk costs far more than
+ * its bytes (thread-pool hand-offs, VM exits, journal commits), so one per batch instead of a table rewrite
+ * and a register append each is worth a tenth of the server's throughput (docs/capf-lab.md#throughput).
  *
  * Every reader lays the journal over the table (DeviceTableStore.read), so what any process sees is current,
  * and a journal left by a crash is taken into the table by the next server that starts on the folder.
  *
  *   line 1   {"journal":"capf-devices","version":1,"table":"<SHA-256 of the table file's bytes, or '' for no file>"}
- *   then     {"entry":{ …the whole device entry after the change… },"add":false}
+ *   then     {"entry":{ …the whole device entry after the change… },"add":false[,"lsc":{"serialNumber":…,"issuedAt":…,"der":"<base64>"}]}
  *
  * A journal applies only to the table file it names by hash: if the table was changed since (an editor, the
  * CLI), its lines are not laid over it. A last line without its newline (a write cut short) is ignored.
  */
 import { createHash } from 'node:crypto';
 import { DeviceEntry, DeviceTable, TableProblem, validateDeviceEntry } from './deviceTable';
+import { RegisteredLsc } from './lscRegister';
 
 export const JOURNAL_KIND = 'capf-devices';
 export const JOURNAL_VERSION = 1;
@@ -26,11 +29,16 @@ export const JOURNAL_VERSION = 1;
 export interface JournalRecord {
   entry: DeviceEntry;
   add: boolean;
+  /** the LSC this change records as issued (the register receives it at the checkpoint) */
+  lsc?: RegisteredLsc;
 }
 
 export type ParsedJournal =
   | { ok: true; tableHash: string; records: JournalRecord[]; problems: TableProblem[] }
   | { ok: false; problem: string };
+
+const SERIAL = /^[0-9A-F]{2}(:[0-9A-F]{2})*$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** The journal's path for a table path: the extension replaced (capf-devices.json → capf-devices.journal). */
 export function journalPathFor(tableFile: string): string {
@@ -52,7 +60,10 @@ export function journalHeader(hash: string): Buffer {
 
 export function journalLines(records: readonly JournalRecord[]): Buffer {
   let text = '';
-  for (const r of records) text += `${JSON.stringify({ entry: r.entry, add: r.add })}\n`;
+  for (const r of records) {
+    const lsc = r.lsc && { serialNumber: r.lsc.serialNumber, issuedAt: r.lsc.issuedAt, der: r.lsc.der.toString('base64') };
+    text += `${JSON.stringify(lsc ? { entry: r.entry, add: r.add, lsc } : { entry: r.entry, add: r.add })}\n`;
+  }
   return Buffer.from(text);
 }
 
@@ -75,7 +86,7 @@ export function parseJournal(text: string): ParsedJournal {
   const problems: TableProblem[] = [];
   for (let i = 1; i < lines.length; i++) {
     const where = `journal line ${i + 1}`;
-    let raw: { entry?: unknown; add?: unknown };
+    let raw: { entry?: unknown; add?: unknown; lsc?: { serialNumber?: unknown; issuedAt?: unknown; der?: unknown } };
     try {
       raw = JSON.parse(lines[i]);
     } catch {
@@ -83,7 +94,18 @@ export function parseJournal(text: string): ParsedJournal {
       continue;
     }
     const entry = validateDeviceEntry(raw?.entry, where, problems);
-    if (entry) records.push({ entry, add: raw.add === true });
+    if (!entry) continue;
+    const l = raw.lsc;
+    if (l === undefined) {
+      records.push({ entry, add: raw.add === true });
+      continue;
+    }
+    const der = typeof l?.der === 'string' && BASE64.test(l.der) ? Buffer.from(l.der, 'base64') : undefined;
+    if (typeof l?.serialNumber !== 'string' || !SERIAL.test(l.serialNumber) || typeof l.issuedAt !== 'string' || Number.isNaN(Date.parse(l.issuedAt)) || !der?.length) {
+      problems.push({ path: `${where}.lsc`, message: 'not an issued LSC (serialNumber, issuedAt, der)' });
+      continue;
+    }
+    records.push({ entry, add: raw.add === true, lsc: { device: entry.name, serialNumber: l.serialNumber, issuedAt: l.issuedAt, der } });
   }
   return { ok: true, tableHash: h.table, records, problems };
 }

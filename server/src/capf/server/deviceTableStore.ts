@@ -7,11 +7,13 @@
  * Two ways of writing a batch:
  *   - whole-table (the default, and every `update`): read-modify-write of the whole file, atomic (temporary
  *     file, fsync, rename);
- *   - journaled (while the CAPF server runs, `startJournal`): entry changes are appended to the table's
- *     journal (deviceTableJournal.ts: one write and one fdatasync per batch) and the table is rewritten from
- *     memory at most once per CHECKPOINT_MS, and on flush; then the journal is removed.
- * Either way a change settles only once it is on disk. Every read lays a journal that applies over the table,
- * so other processes (the CLI, a second VS Code window) see the server's results before the checkpoint.
+ *   - journaled (while the CAPF server runs, `startJournal`): entry changes, with the LSCs they record, are
+ *     appended to the table's journal (deviceTableJournal.ts: one write and one fdatasync per batch); at most
+ *     once per CHECKPOINT_MS, and on flush, the LSCs go to the register and the table is rewritten from
+ *     memory; then the journal is removed.
+ * Either way a change settles only once it is on disk, with its LSC (in the whole-table way the LSC is in the
+ * register before the table is written). Every read lays a journal that applies over the table, so other
+ * processes (the CLI, a second VS Code window) see the server's results before the checkpoint.
  */
 import * as fs from 'node:fs';
 import { promises as fsp, Stats } from 'node:fs';
@@ -20,14 +22,12 @@ import { AppendOnlyFile } from '../../core/fs/appendOnlyFile';
 import { CommitPacer } from './commitPacer';
 import { DeviceEntry, DeviceTable, TableParse, formatProblems, parseDeviceTable, serializeDeviceTableParts } from './deviceTable';
 import { JournalRecord, applyRecords, journalHeader, journalLines, journalPathFor, parseJournal, tableHash } from './deviceTableJournal';
+import { RegisteredLsc } from './lscRegister';
 
-/**
- * A write that must be durable before the table change that goes with it is written (the issued LSC in the
- * register): started by the caller, named for error messages.
- */
-export interface DurableWrite {
-  what: string;
-  done: Promise<void>;
+/** Where issued LSCs go for good (the LSC register); `append` resolves once the LSC is on disk. */
+export interface LscSink {
+  append(lsc: RegisteredLsc): Promise<void>;
+  readAll(): Promise<RegisteredLsc[]>;
 }
 
 /** A change to one entry: `edit` the listed entry (rejected when it is not listed), or `put` a whole entry. */
@@ -37,23 +37,13 @@ type Mutation = {
   /** a change of the whole table (`update`): applied to a copy, undone when it throws */
   whole?: (table: DeviceTable) => unknown;
   entry?: EntryChange;
-  /** the companion write, started when the change was queued; resolves to its failure, if any */
-  durableFirst?: Promise<DurableWriteError | undefined>;
+  /** the LSC the change records as issued: durable with it */
+  lsc?: RegisteredLsc;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
 };
 
 export class DeviceTableError extends Error {}
-
-/** A change's companion write failed: the change was not applied. `cause` is the write error. */
-export class DurableWriteError extends Error {
-  constructor(
-    readonly what: string,
-    override readonly cause: Error,
-  ) {
-    super(`cannot write ${what}: ${cause.message}`);
-  }
-}
 
 /**
  * Group commit: under load, batches start at most this often, so that one write carries the results of many
@@ -104,14 +94,19 @@ export class DeviceTableStore {
   private readonly journalOut: AppendOnlyFile;
   private readonly pacer = new CommitPacer(GROUP_COMMIT_MS);
   private readonly entryBytes = new WeakMap<DeviceEntry, Buffer>();
+  /** LSCs of journal records already appended to the register (a checkpoint that failed later does not append them twice) */
+  private readonly registered = new WeakSet<RegisteredLsc>();
   /** number of whole-table writes and of journal appends, for tests and the benchmark report */
   writes = 0;
   journalWrites = 0;
 
-  /** `onRepair` hears of journals that could not be applied (kept aside) or were taken in after a stop. */
+  /**
+   * `register` receives the LSCs that changes record (without one, such changes are refused); `onRepair` hears
+   * of journals taken in after a stop or kept aside, and of checkpoints that could not be written.
+   */
   constructor(
     readonly file: string,
-    private readonly o: { onRepair?: (message: string) => void } = {},
+    private readonly o: { onRepair?: (message: string) => void; register?: LscSink } = {},
   ) {
     this.journalFile = journalPathFor(file);
     this.journalOut = new AppendOnlyFile(this.journalFile);
@@ -159,14 +154,24 @@ export class DeviceTableStore {
   }
 
   /**
-   * Changes one device; rejects when it is not listed. `durableFirst` (e.g. the LSC just issued, appended to
-   * the register) is group-committed with the change: the batch waits for every companion write to be
-   * durable, then writes the change (journal or table), and only then does the promise settle, so a caller that
-   * answers after it never acknowledges what a crash could lose. When the companion write fails, the change
-   * rejects with DurableWriteError and is not applied.
+   * Changes one device; rejects when it is not listed. `lsc`, the LSC the change records as issued, is made
+   * durable with it, group-committed with other sessions' changes: in the journal line of the change, or (not
+   * journaled) in the register before the table is written. The promise settles only then, so a caller that
+   * answers after it never acknowledges what a crash could lose. A change that is refused records no LSC.
    */
-  updateDevice(name: string, edit: (entry: DeviceEntry) => void, durableFirst?: DurableWrite): Promise<DeviceEntry> {
-    return this.enqueue({ entry: { name, edit } }, durableFirst);
+  updateDevice(name: string, edit: (entry: DeviceEntry) => void, lsc?: RegisteredLsc): Promise<DeviceEntry> {
+    return this.enqueue({ entry: { name, edit }, lsc });
+  }
+
+  /** An LSC recorded by a change that is journaled but not yet in the register (see LabState.currentLsc). */
+  journaledLsc(device: string, serialNumber: string): RegisteredLsc | undefined {
+    const o = this.overlay;
+    const records = this.journaled || this.own.length ? this.own : o && !o.problem && o.tableHash === this.base?.hash ? o.records : [];
+    for (let i = records.length - 1; i >= 0; i--) {
+      const l = records[i].lsc;
+      if (l && l.device === device && l.serialNumber === serialNumber) return l;
+    }
+    return undefined;
   }
 
   /** Adds or replaces a device entry. */
@@ -209,14 +214,9 @@ export class DeviceTableStore {
     while (this.draining) await this.draining;
   }
 
-  private enqueue<T>(m: Omit<Mutation, 'resolve' | 'reject' | 'durableFirst'>, first?: DurableWrite): Promise<T> {
+  private enqueue<T>(m: Omit<Mutation, 'resolve' | 'reject'>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      // the companion write runs concurrently with the batch in flight, so its flush overlaps the table's
-      const durableFirst = first?.done.then(
-        () => undefined,
-        (e: Error) => new DurableWriteError(first.what, e),
-      );
-      this.queue.push({ ...m, durableFirst, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ ...m, resolve: resolve as (v: unknown) => void, reject });
       this.draining ??= this.drain();
     });
   }
@@ -259,9 +259,8 @@ export class DeviceTableStore {
   /** One batch: read, apply every queued change, write once (journal or table); settles each change. Never throws. */
   private async writeBatch(): Promise<void> {
     await this.pacer.turn();
-    let batch = this.queue;
+    const batch = this.queue;
     this.queue = [];
-    if (batch.some((m) => m.durableFirst)) batch = await companionsDurable(batch);
     const checkpoint = this.checkpointDue;
     this.checkpointDue = false;
     if (batch.length === 0 && !checkpoint) return;
@@ -292,7 +291,9 @@ export class DeviceTableStore {
             index = indexOf(table);
           }
         } else {
+          if (m.lsc && !this.o.register) throw new DeviceTableError('this device table has no LSC register to record an issued LSC in');
           const record = applyEntryChange(table, index, m.entry as EntryChange);
+          if (m.lsc) record.lsc = m.lsc;
           records.push(record);
           results.push({ m, ok: true, value: { ...record.entry } });
         }
@@ -302,9 +303,17 @@ export class DeviceTableStore {
     }
     try {
       if (journal) await this.appendJournal(records);
-      else await this.writeTable(table);
+      else {
+        await this.registerLscs(records);
+        await this.writeTable(table);
+      }
     } catch (e) {
       batch.forEach((m) => m.reject(e as Error));
+      if (!journal && this.own.length) {
+        // a checkpoint that failed: the results stay journaled (on disk, and here) and it is tried again later
+        this.o.onRepair?.(`could not write the journaled results into ${this.file}: ${(e as Error).message}; they stay in ${this.journalFile}`);
+        this.scheduleCheckpoint();
+      }
       return;
     }
     if (journal) {
@@ -313,6 +322,23 @@ export class DeviceTableStore {
       this.scheduleCheckpoint();
     }
     for (const r of results) (r.ok ? r.m.resolve(r.value) : r.m.reject(r.value as Error));
+  }
+
+  /**
+   * Before a whole-table write: the LSCs its changes record go to the register, each once: this batch's, and
+   * those of the journal being written in (ours, or one left by a stopped server, less what the register has).
+   */
+  private async registerLscs(batchRecords: JournalRecord[]): Promise<void> {
+    const o = this.overlay;
+    const folded = this.journaled || this.own.length ? this.own : o && !o.problem && o.tableHash === this.base?.hash ? o.records : [];
+    const pending = [...folded, ...batchRecords].map((r) => r.lsc).filter((l): l is RegisteredLsc => !!l && !this.registered.has(l));
+    if (pending.length === 0) return;
+    const register = this.o.register;
+    if (!register) throw new DeviceTableError('this device table has no LSC register to record an issued LSC in');
+    let have = new Set<string>();
+    if (folded === o?.records) have = new Set((await register.readAll()).map((l) => `${l.device} ${l.serialNumber}`)); // after a crash it may hold some
+    await Promise.all(pending.filter((l) => !have.has(`${l.device} ${l.serialNumber}`)).map((l) => register.append(l)));
+    for (const l of pending) this.registered.add(l);
   }
 
   private async appendJournal(records: JournalRecord[]): Promise<void> {
@@ -419,13 +445,6 @@ async function loadOverlay(file: string, key: string): Promise<Overlay> {
   const j = parseJournal(text);
   if (!j.ok) return { key, tableHash: undefined, records: [], problem: j.problem };
   return { key, tableHash: j.tableHash, records: j.records };
-}
-
-/** Waits for the batch's companion writes; returns the changes whose writes made it, rejecting the others. */
-async function companionsDurable(batch: Mutation[]): Promise<Mutation[]> {
-  const failures = await Promise.all(batch.map((m) => m.durableFirst));
-  failures.forEach((f, i) => f && batch[i].reject(f));
-  return batch.filter((_, i) => !failures[i]);
 }
 
 /** A file's identity and version ('' when it does not exist); a stat is metadata only, microseconds done synchronously. */

@@ -24,7 +24,7 @@ import { Clock, systemClock } from '../clock';
 import { generateKey, KeySource } from '../keys';
 import { writeFileAtomicAsync, writeSecretAtomicAsync } from '../../core/fs/atomicWriteAsync';
 import { DEVICE_TABLE_FILE, deviceNameProblem } from './deviceTable';
-import { DeviceTableStore, DurableWrite } from './deviceTableStore';
+import { DeviceTableStore } from './deviceTableStore';
 import { Issuer, makeIssuer } from './issuer';
 import { createCapfCertificate, createManufacturingCa } from './labCertificates';
 import { LSC_REGISTER_FILE, LscRegister, RegisteredLsc } from './lscRegister';
@@ -90,7 +90,7 @@ export class LabState {
   ) {
     this.clock = o.clock ?? systemClock;
     this.log = new OperationLog(paths.log);
-    this.devices = new DeviceTableStore(paths.devices, { onRepair: (message) => this.log.append({ time: this.clock().toISOString(), event: 'state-repair', message }) });
+    this.devices = new DeviceTableStore(paths.devices, { register: lscs, onRepair: (message) => this.log.append({ time: this.clock().toISOString(), event: 'state-repair', message }) });
     this.keySource = o.keySource ?? generateKey;
   }
 
@@ -177,29 +177,25 @@ export class LabState {
     return path.join(this.paths.phonesDir, safeDevice(device));
   }
 
-  /**
-   * Appends an issued LSC to the register, as the write DeviceTableStore.updateDevice must see durable before
-   * the device's new status (group-committed with other sessions' LSCs).
-   */
-  registerLsc(device: string, der: Buffer, serialNumber: string): DurableWrite {
-    const issuedAt = this.clock().toISOString();
-    return { what: `the LSC register ${this.paths.lscRegister}`, done: this.lscs.append({ device: safeDevice(device), serialNumber, issuedAt, der }) };
+  /** An issued LSC as the register keeps it: the change that records it (DeviceTableStore.updateDevice) makes it durable. */
+  issuedLsc(device: string, der: Buffer, serialNumber: string): RegisteredLsc {
+    return { device: safeDevice(device), serialNumber, issuedAt: this.clock().toISOString(), der };
   }
 
-  /** The LSC the device table says `device` holds now (its lsc.serialNumber), from the register. */
+  /** The LSC the device table says `device` holds now (its lsc.serialNumber), from the journal or the register. */
   async currentLsc(device: string): Promise<RegisteredLsc | undefined> {
     const serial = (await this.devices.get(device))?.lsc?.serialNumber;
-    return serial ? this.lscs.find(device, serial) : undefined;
+    return serial ? (this.devices.journaledLsc(device, serial) ?? this.lscs.find(device, serial)) : undefined;
   }
 
   writeFetchedCertificate(device: string, der: Buffer): Promise<void> {
     return writeFileAtomicAsync(this.fetchedCertificatePath(device), toPem('CERTIFICATE', der));
   }
 
-  /** Waits until the LSC register, the device table and the log are on disk. */
+  /** Waits until the device table (and the LSCs its changes recorded, in the register) and the log are on disk. */
   async flush(): Promise<void> {
-    await this.lscs.flush();
     await this.devices.flush();
+    await this.lscs.flush();
     await this.log.flush();
   }
 

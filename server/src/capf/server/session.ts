@@ -33,7 +33,7 @@ import {
 import { AuthLockout } from './authLockout';
 import { verifyExistingCertificate } from './certificateAuth';
 import { DeviceEntry, deviceNameProblem } from './deviceTable';
-import { DurableWriteError } from './deviceTableStore';
+import { DeviceTableError } from './deviceTableStore';
 import { LabState } from './labState';
 import { IssuedLsc, issueLscAsync, summarizeCertificate } from './lscProfile';
 import { LogEvent, OperationLogEntry } from './operationLog';
@@ -300,8 +300,9 @@ export class CapfSession {
     if (!reason.ok) return this.fail('protocol-error', `malformed STORE_CERT_RESP: ${reason.error.message}`);
     if (reason.value !== Reason.OK) return this.fail('failed', `${device.name} did not store the LSC (reason ${reason.value})`, undefined, 'issued');
     const { der, summary } = this.issued as IssuedLsc;
-    // the LSC (appended to the register) and the table change are group-committed with other sessions'
-    // (register first, then table, each flushed to disk); END_SESSION goes out only once both are durable.
+    // The table change and the LSC it records are group-committed with other sessions' (one journal append
+    // and flush while the server runs); END_SESSION goes out only once both are durable.
+    const lsc = this.ctx.state.issuedLsc(device.name, der, summary.serialNumber);
     try {
       await this.ctx.state.devices.updateDevice(
         device.name,
@@ -310,11 +311,13 @@ export class CapfSession {
           e.certificateOperationStatus = successStatus('Upgrade');
           e.lsc = summary;
         },
-        this.ctx.state.registerLsc(device.name, der, summary.serialNumber),
+        lsc,
       );
     } catch (e) {
-      if (e instanceof DurableWriteError) throw e.cause; // as when the LSC could not be written: the session fails
-      this.log('protocol-error', `could not record the result for ${device.name}: ${(e as Error).message}`);
+      if (!(e instanceof DeviceTableError)) throw e; // the LSC could not be made durable: the session fails
+      // the device left the table (or the table broke) during the session: the LSC still goes on record
+      await this.ctx.state.lscs.append(lsc);
+      this.log('protocol-error', `could not record the result for ${device.name}: ${e.message}`);
     }
     return this.finish({
       outcome: 'success',
