@@ -264,6 +264,8 @@ export class DeviceTableStore {
     const checkpoint = this.checkpointDue;
     this.checkpointDue = false;
     if (batch.length === 0 && !checkpoint) return;
+    const whole = batch.some((m) => m.whole);
+    const journal = this.journaled && !checkpoint && !whole;
     const parse = await this.read();
     if (!parse.ok) {
       const err = new DeviceTableError(`${this.file} is invalid, so it was not changed:\n${formatProblems(parse.problems)}`);
@@ -271,11 +273,12 @@ export class DeviceTableStore {
       return; // journaled results stay in memory and in the journal until the file is mended
     }
     const view = this.view as View;
-    const journal = this.journaled && !checkpoint && !batch.some((m) => m.whole);
     // Entry changes replace whole entries, so a shallow copy suffices and unchanged entries keep their
-    // identity (and their cached text); a whole-table change works on a deep copy.
-    let table: DeviceTable = batch.some((m) => m.whole) ? structuredClone(parse.table) : { devices: parse.table.devices.slice() };
-    let index = batch.some((m) => m.whole) ? indexOf(table) : new Map(view.index);
+    // identity (and their cached text); a whole-table change works on a deep copy. The view's index is
+    // extended, not copied: only the names this batch adds are new, and they join it once the batch is durable.
+    let table: DeviceTable = whole ? structuredClone(parse.table) : { devices: parse.table.devices.slice() };
+    const added = new Map<string, number>();
+    let index: NameIndex = whole ? indexOf(table) : { get: (name) => added.get(name) ?? view.index.get(name), set: (name, i) => added.set(name, i) };
     const results: Array<{ m: Mutation; ok: boolean; value: unknown }> = [];
     const records: JournalRecord[] = [];
     for (const m of batch) {
@@ -318,7 +321,9 @@ export class DeviceTableStore {
     }
     if (journal) {
       this.own.push(...records);
-      this.view = makeView({ ok: true, table }, index);
+      for (const [name, i] of added) view.index.set(name, i);
+      for (const r of records) view.byName.set(r.entry.name, r.entry);
+      view.parse = { ok: true, table };
       this.scheduleCheckpoint();
     }
     for (const r of results) (r.ok ? r.m.resolve(r.value) : r.m.reject(r.value as Error));
@@ -398,7 +403,13 @@ export class DeviceTableStore {
 }
 
 /** Applies one entry change to `table` (keeping `index` right); the journal record of it. */
-function applyEntryChange(table: DeviceTable, index: Map<string, number>, c: EntryChange): JournalRecord {
+/** Where each device's entry is in the table. */
+interface NameIndex {
+  get(name: string): number | undefined;
+  set(name: string, i: number): unknown;
+}
+
+function applyEntryChange(table: DeviceTable, index: NameIndex, c: EntryChange): JournalRecord {
   const i = index.get(c.name);
   if ('put' in c) {
     const entry = structuredClone(c.put);
