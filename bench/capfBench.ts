@@ -9,8 +9,10 @@
  *     emulator) run in one forked child (out/bench/capfClient.js), as real phones are separate devices, so
  *     the figure is the server's throughput and not the phones' share of a common event loop;
  *   - in-process (informative, the figure reported before): the same clients in this process's event loop.
- * Both arrangements use the same clients, concurrency, TLS settings and keys for floor and lab, and each
- * round runs all four measurements back to back, so every figure sees the same machine noise.
+ * Both arrangements use the same clients, concurrency, TLS settings and keys for floor and lab. Each round
+ * measures the floor before and after the lab (and the protocol floor), and divides by their mean: the
+ * machine's speed drifts within seconds here, and a floor taken on one side only carried that drift into the
+ * ratio.
  */
 import { ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -37,7 +39,7 @@ const PER_ROUND = 400;
  * warm-up, not a running server.
  */
 const WARM_UP_ROUNDS = 4;
-const ROUNDS = 5;
+const ROUNDS = 7;
 
 function fixtureKeySource(keys: Record<string, KeyObject>): KeySource {
   return async (_spec, purpose) => {
@@ -218,10 +220,11 @@ export async function runCapfBench(): Promise<BenchResult[]> {
       const order: Array<[typeof separate | typeof inProcess, Series]> = round % 2 ? [[inProcess, inp], [separate, sep]] : [[separate, sep], [inProcess, inp]];
       for (const [side, s] of order) {
         await schedule();
-        const f = await side.floor(PER_ROUND);
+        const before = await side.floor(PER_ROUND);
         const p = await side.protocol?.(PER_ROUND);
         const l = await side.lab(PER_ROUND);
-        record(s, f, l, p);
+        const after = await side.floor(PER_ROUND);
+        record(s, (before + after) / 2, l, p);
       }
     }
     await lab.state.flush();
