@@ -1,21 +1,48 @@
-/** Minimal DER encoder used to issue certificates (fixtures, the lab's CAPF and LSCs). */
+/**
+ * Minimal DER encoder used to issue certificates (fixtures, the lab's CAPF and LSCs). Each element is written
+ * into one buffer of its final size (header and content), never assembled from concatenated pieces: the lab
+ * server encodes an LSC per install, and allocations were a visible share of its time.
+ */
 
-function lengthBytes(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  while (n > 0) {
-    bytes.unshift(n & 0xff);
+/** Bytes of the length field for a content of `n` bytes (short form below 128, else 0x8k + k bytes). */
+function lengthFieldSize(n: number): number {
+  return n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x1000000 ? 4 : 5;
+}
+
+/** Writes identifier and length at the start of `out`; returns where the content starts. */
+function writeHeader(out: Buffer, identifier: number, n: number): number {
+  out[0] = identifier;
+  const size = lengthFieldSize(n);
+  if (size === 1) {
+    out[1] = n;
+    return 2;
+  }
+  out[1] = 0x80 | (size - 1);
+  for (let i = size; i >= 2; i--) {
+    out[i] = n & 0xff;
     n = Math.floor(n / 256);
   }
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
+  return 1 + size;
 }
 
 export function tlv(identifier: number, content: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([identifier]), lengthBytes(content.length), content]);
+  const out = Buffer.allocUnsafe(1 + lengthFieldSize(content.length) + content.length);
+  content.copy(out, writeHeader(out, identifier, content.length));
+  return out;
 }
 
-export const seq = (...items: Buffer[]): Buffer => tlv(0x30, Buffer.concat(items));
-export const set = (...items: Buffer[]): Buffer => tlv(0x31, Buffer.concat(items));
+/** A constructed element whose content is `items`, one after the other. */
+function constructed(identifier: number, items: readonly Buffer[]): Buffer {
+  let n = 0;
+  for (const b of items) n += b.length;
+  const out = Buffer.allocUnsafe(1 + lengthFieldSize(n) + n);
+  let at = writeHeader(out, identifier, n);
+  for (const b of items) at += b.copy(out, at);
+  return out;
+}
+
+export const seq = (...items: Buffer[]): Buffer => constructed(0x30, items);
+export const set = (...items: Buffer[]): Buffer => constructed(0x31, items);
 export const nul = (): Buffer => Buffer.from([0x05, 0x00]);
 export const bool = (v: boolean): Buffer => tlv(0x01, Buffer.from([v ? 0xff : 0x00]));
 export const octets = (b: Buffer): Buffer => tlv(0x04, b);
@@ -48,7 +75,19 @@ function numberBytes(n: number): Buffer {
   return Buffer.from(out);
 }
 
+const oids = new Map<string, Buffer>();
+
+/** OBJECT IDENTIFIER from its dotted text (encoded once per text: the same few OIDs go into every certificate). */
 export function oid(dotted: string): Buffer {
+  let encoded = oids.get(dotted);
+  if (!encoded) {
+    encoded = encodeOid(dotted);
+    if (oids.size < 1024) oids.set(dotted, encoded);
+  }
+  return encoded;
+}
+
+function encodeOid(dotted: string): Buffer {
   const parts = dotted.split('.').map(Number);
   const bytes: number[] = [parts[0] * 40 + parts[1]];
   for (const p of parts.slice(2)) {
