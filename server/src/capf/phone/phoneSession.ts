@@ -182,23 +182,22 @@ const SIGNATURE_HASHES: Record<string, string> = {
   [OID.ecdsaWithSHA512]: 'sha512',
 };
 
-const trustedCapfs = new Map<string, { subject: Buffer; key: KeyObject }>();
+const trustedCapfs: Array<{ der: Buffer; subject: Buffer; key: KeyObject }> = [];
 
-/** The trusted CAPF certificate's subject DER and public key, decoded once per certificate. */
+/** The trusted CAPF certificate's subject DER and public key, decoded once per certificate (a few are kept). */
 function capfFacts(der: Buffer): { subject: Buffer; key: KeyObject } | undefined {
-  const id = der.toString('base64');
-  let facts = trustedCapfs.get(id);
+  let facts = trustedCapfs.find((f) => f.der.equals(der));
   if (!facts) {
     const d = decodeCertificate(der);
     if (!d.ok) return undefined;
     const { span } = d.certificate.publicKey;
     try {
-      facts = { subject: d.certificate.subject.der, key: createPublicKey({ key: der.subarray(span.start, span.end), format: 'der', type: 'spki' }) };
+      facts = { der: Buffer.from(der), subject: d.certificate.subject.der, key: createPublicKey({ key: der.subarray(span.start, span.end), format: 'der', type: 'spki' }) };
     } catch {
       return undefined;
     }
-    if (trustedCapfs.size > 16) trustedCapfs.clear();
-    trustedCapfs.set(id, facts);
+    if (trustedCapfs.length >= 16) trustedCapfs.pop();
+    trustedCapfs.unshift(facts);
   }
   return facts;
 }
