@@ -146,7 +146,8 @@ export class CapfConnection {
 
   close(): void {
     this.socket.end();
-    setTimeout(() => this.socket.destroy(), 2000).unref();
+    // a server that never closes its side is dropped after 2 s (the socket's timer ends with the socket)
+    this.socket.setTimeout(2000, () => this.socket.destroy());
   }
 
   destroy(): void {

@@ -198,10 +198,10 @@ export class CapfServer {
         trace?.({ direction: 'server→phone', sessionId, peer, command: commandName(m.command), bytes });
       },
       close: () => {
-        socket.setTimeout(0);
         socket.end();
-        // a phone that never closes its side must not hold the socket forever
-        setTimeout(() => socket.destroy(), 5000).unref();
+        // a phone that never closes its side must not hold the socket forever; the socket's own timer (not a
+        // timer of ours, which would outlive every closed socket for 5 s) replaces the idle timeout
+        socket.setTimeout(5000, () => socket.destroy());
       },
     });
     this.sessions.add(session);
