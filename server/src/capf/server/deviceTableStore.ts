@@ -165,8 +165,7 @@ export class DeviceTableStore {
 
   /** An LSC recorded by a change that is journaled but not yet in the register (see LabState.currentLsc). */
   journaledLsc(device: string, serialNumber: string): RegisteredLsc | undefined {
-    const o = this.overlay;
-    const records = this.journaled || this.own.length ? this.own : o && !o.problem && o.tableHash === this.base?.hash ? o.records : [];
+    const records = this.pendingRecords();
     for (let i = records.length - 1; i >= 0; i--) {
       const l = records[i].lsc;
       if (l && l.device === device && l.serialNumber === serialNumber) return l;
@@ -188,12 +187,14 @@ export class DeviceTableStore {
     await this.flush();
     await this.read();
     const o = this.overlay;
-    if (o && (o.records.length || o.problem) && o.tableHash !== undefined && o.tableHash === this.base?.hash && this.base.parse.ok) {
-      this.checkpointDue = true; // a whole-table write of the view, which holds the journal's results
-      await this.drainNow();
-      this.o.onRepair?.(`took ${o.records.length} result(s) that a CAPF server had journaled but not yet written (it stopped first) into ${this.file}`);
-    } else if (fs.existsSync(this.journalFile)) {
-      this.setAside(o);
+    // (a broken table is left as it is, journal and all, until it is mended: sessions are refused meanwhile)
+    if (o && this.base?.parse.ok) {
+      if (this.pendingRecords() !== o.records) this.setAside(o);
+      else if (o.records.length) {
+        this.checkpointDue = true; // a whole-table write of the view, which holds the journal's results
+        await this.drainNow();
+        this.o.onRepair?.(`took ${o.records.length} result(s) that a CAPF server had journaled but not yet written (it stopped first) into ${this.file}`);
+      } else removeIfPresent(this.journalFile);
     }
     this.overlay = undefined;
     this.journaled = true;
@@ -334,14 +335,13 @@ export class DeviceTableStore {
    * those of the journal being written in (ours, or one left by a stopped server, less what the register has).
    */
   private async registerLscs(batchRecords: JournalRecord[]): Promise<void> {
-    const o = this.overlay;
-    const folded = this.journaled || this.own.length ? this.own : o && !o.problem && o.tableHash === this.base?.hash ? o.records : [];
+    const folded = this.pendingRecords();
     const pending = [...folded, ...batchRecords].map((r) => r.lsc).filter((l): l is RegisteredLsc => !!l && !this.registered.has(l));
     if (pending.length === 0) return;
     const register = this.o.register;
     if (!register) throw new DeviceTableError('this device table has no LSC register to record an issued LSC in');
     let have = new Set<string>();
-    if (folded === o?.records) have = new Set((await register.readAll()).map((l) => `${l.device} ${l.serialNumber}`)); // after a crash it may hold some
+    if (folded === this.overlay?.records) have = new Set((await register.readAll()).map((l) => `${l.device} ${l.serialNumber}`)); // after a crash it may hold some
     await Promise.all(pending.filter((l) => !have.has(`${l.device} ${l.serialNumber}`)).map((l) => register.append(l)));
     for (const l of pending) this.registered.add(l);
   }
@@ -389,11 +389,17 @@ export class DeviceTableStore {
     this.o.onRepair?.(`${this.journalFile} was not applied (${why}); it is kept as ${aside}`);
   }
 
+  /** The journaled changes not yet in the table file: ours (a server), or those of a journal on disk that applies to it. */
+  private pendingRecords(): readonly JournalRecord[] {
+    if (this.journaled || this.own.length) return this.own;
+    const o = this.overlay;
+    return o && !o.problem && o.tableHash === this.base?.hash ? o.records : [];
+  }
+
   private compose(): View {
     const base = this.base as TableFile;
     if (!base.parse.ok) return makeView(base.parse);
-    const o = this.overlay;
-    const records = this.journaled || this.own.length ? this.own : o && !o.problem && o.tableHash === base.hash ? o.records : [];
+    const records = this.pendingRecords();
     if (records.length === 0) return makeView(base.parse);
     const table = { devices: base.parse.table.devices.slice() };
     const index = indexOf(table);
