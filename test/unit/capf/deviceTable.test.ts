@@ -235,6 +235,20 @@ describe('capf: device table', () => {
         await next.stopJournal();
       });
 
+      it('a write without a server (the CLI) takes an applying journal in too, its LSCs into the register', async () => {
+        const register = fakeRegister();
+        const store = await journaledStore(undefined, register);
+        await store.updateDevice(names[0], succeed, lscFor(names[0], 0));
+        // the server dies; `itl-lens capf device` schedules another device
+        const cli = new DeviceTableStore(store.file, { register });
+        await cli.upsert(newDeviceEntry('SEP00112233CCCC', { certificateOperation: 'Delete' }));
+        const table = tableOnDisk(store.file);
+        assert.equal(table.devices[0].certificateOperation, 'No Pending Operation');
+        assert.ok(table.devices.some((d) => d.name === 'SEP00112233CCCC'));
+        assert.deepEqual(register.durable.map((l) => l.serialNumber), ['01']);
+        assert.equal(fs.existsSync(store.journalFile), false);
+      });
+
       it('ignores a cut-off last line and never applies a journal to a table changed after it: that journal is kept aside', async () => {
         const store = await journaledStore();
         await Promise.all(names.slice(0, 3).map((n) => store.updateDevice(n, succeed)));

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { scheduleOperation, normalizeDeviceName, parseAuth, parseDeadline, parseKey, parseOperation, Parsed } from '../../capf/server/deviceSchedule';
 import { DeviceTableStore } from '../../capf/server/deviceTableStore';
 import { labPaths } from '../../capf/server/labState';
+import { LscRegister } from '../../capf/server/lscRegister';
 import { CliCommand, EXIT_OK, UsageError, parseArgs, single } from '../io';
 
 const USAGE = `Usage: itl-lens capf device --state DIR --device SEP<12 hex digits> --operation install|delete|fetch|none
@@ -37,7 +38,12 @@ export const capfCommand: CliCommand = {
     const auth = single(p, '--auth');
     const key = single(p, '--key');
     const deadline = single(p, '--deadline');
-    const store = new DeviceTableStore(labPaths(path.resolve(io.cwd, state)).devices);
+    const paths = labPaths(path.resolve(io.cwd, state));
+    // a journal left by a server that stopped without writing it in is taken in by this write, its LSCs
+    // into the register: opened only if that happens
+    let register: Promise<LscRegister> | undefined;
+    const openRegister = () => (register ??= LscRegister.open(paths.lscRegister).then((r) => r.register));
+    const store = new DeviceTableStore(paths.devices, { register: { append: async (l) => (await openRegister()).append(l), readAll: async () => (await openRegister()).readAll() } });
     const entry = await scheduleOperation(store, {
       device: need(normalizeDeviceName(device), '--device'),
       operation: need(parseOperation(operation), '--operation'),
@@ -45,6 +51,7 @@ export const capfCommand: CliCommand = {
       key: key ? need(parseKey(key), '--key') : undefined,
       deadline: deadline ? need(parseDeadline(deadline), '--deadline') : undefined,
     });
+    if (register) await (await register).close();
     const keyText = entry.keyOrder === 'RSA Only' ? `RSA ${entry.rsaKeySize}` : `${entry.keyOrder}: EC ${entry.ecKeySize}${entry.keyOrder.startsWith('EC Preferred') ? `, RSA ${entry.rsaKeySize} backup` : ''}`;
     io.out(
       [
