@@ -33,9 +33,7 @@ export interface JournalRecord {
   lsc?: RegisteredLsc;
 }
 
-export type ParsedJournal =
-  | { ok: true; tableHash: string; records: JournalRecord[]; problems: TableProblem[] }
-  | { ok: false; problem: string };
+export type ParsedJournal = { ok: true; tableHash: string; records: JournalRecord[] } | { ok: false; problem: string };
 
 const SERIAL = /^[0-9A-F]{2}(:[0-9A-F]{2})*$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -45,9 +43,8 @@ export function journalPathFor(tableFile: string): string {
   return tableFile.replace(/\.json$/i, '') + '.journal';
 }
 
-/** SHA-256 (hex) of the table file's bytes, '' when there is no file. */
-export function tableHash(bytes: Buffer | readonly Buffer[] | undefined): string {
-  if (bytes === undefined) return '';
+/** SHA-256 (hex) of the table file's bytes (as one buffer or as the pieces it is written from). */
+export function tableHash(bytes: Buffer | readonly Buffer[]): string {
   const h = createHash('sha256');
   if (Buffer.isBuffer(bytes)) h.update(bytes);
   else for (const b of bytes) h.update(b);
@@ -67,7 +64,7 @@ export function journalLines(records: readonly JournalRecord[]): Buffer {
   return Buffer.from(text);
 }
 
-/** Parses a journal's text. Lines that are not valid entries are reported and skipped, never applied. */
+/** Parses a journal's text. Lines that are not valid entries are skipped, never applied. */
 export function parseJournal(text: string): ParsedJournal {
   const end = text.lastIndexOf('\n');
   const lines = end < 0 ? [] : text.slice(0, end).split('\n');
@@ -107,18 +104,17 @@ export function parseJournal(text: string): ParsedJournal {
     }
     records.push({ entry, add: raw.add === true, lsc: { device: entry.name, serialNumber: l.serialNumber, issuedAt: l.issuedAt, der } });
   }
-  return { ok: true, tableHash: h.table, records, problems };
+  return { ok: true, tableHash: h.table, records };
 }
 
 /**
  * Applies records in order: each replaces the entry of its name; an `add` record is appended when its device
  * is not listed, any other is dropped then (the device was removed from the table since).
  */
-export function applyRecords(table: DeviceTable, records: readonly JournalRecord[], index?: Map<string, number>): void {
-  const at = index ?? new Map(table.devices.map((d, i) => [d.name, i]));
+export function applyRecords(table: DeviceTable, records: readonly JournalRecord[], index: Map<string, number>): void {
   for (const r of records) {
-    const i = at.get(r.entry.name);
+    const i = index.get(r.entry.name);
     if (i !== undefined) table.devices[i] = r.entry;
-    else if (r.add) at.set(r.entry.name, table.devices.push(r.entry) - 1);
+    else if (r.add) index.set(r.entry.name, table.devices.push(r.entry) - 1);
   }
 }

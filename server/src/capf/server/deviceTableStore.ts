@@ -191,8 +191,8 @@ export class DeviceTableStore {
     if (o && this.base?.parse.ok) {
       if (this.pendingRecords() !== o.records) this.setAside(o);
       else if (o.records.length) {
-        this.checkpointDue = true; // a whole-table write of the view, which holds the journal's results
-        await this.drainNow();
+        this.requestCheckpoint(); // a whole-table write of the view, which holds the journal's results
+        while (this.draining) await this.draining;
         this.o.onRepair?.(`took ${o.records.length} result(s) that a CAPF server had journaled but not yet written (it stopped first) into ${this.file}`);
       } else removeIfPresent(this.journalFile);
     }
@@ -236,11 +236,6 @@ export class DeviceTableStore {
     }, CHECKPOINT_MS);
     // a process that exits before the checkpoint leaves the journal, which every reader lays over the table
     this.checkpointTimer.unref();
-  }
-
-  private async drainNow(): Promise<void> {
-    this.draining ??= this.drain();
-    while (this.draining) await this.draining;
   }
 
   /**
@@ -295,7 +290,7 @@ export class DeviceTableStore {
             index = indexOf(table);
           }
         } else {
-          if (m.lsc && !this.o.register) throw new DeviceTableError('this device table has no LSC register to record an issued LSC in');
+          if (m.lsc && !this.o.register) throw noRegister();
           const record = applyEntryChange(table, index, m.entry as EntryChange);
           if (m.lsc) record.lsc = m.lsc;
           records.push(record);
@@ -339,7 +334,7 @@ export class DeviceTableStore {
     const pending = [...folded, ...batchRecords].map((r) => r.lsc).filter((l): l is RegisteredLsc => !!l && !this.registered.has(l));
     if (pending.length === 0) return;
     const register = this.o.register;
-    if (!register) throw new DeviceTableError('this device table has no LSC register to record an issued LSC in');
+    if (!register) throw noRegister();
     let have = new Set<string>();
     if (folded === this.overlay?.records) have = new Set((await register.readAll()).map((l) => `${l.device} ${l.serialNumber}`)); // after a crash it may hold some
     await Promise.all(pending.filter((l) => !have.has(`${l.device} ${l.serialNumber}`)).map((l) => register.append(l)));
@@ -408,13 +403,13 @@ export class DeviceTableStore {
   }
 }
 
-/** Applies one entry change to `table` (keeping `index` right); the journal record of it. */
 /** Where each device's entry is in the table. */
 interface NameIndex {
   get(name: string): number | undefined;
   set(name: string, i: number): unknown;
 }
 
+/** Applies one entry change to `table` (keeping `index` right); the journal record of it. */
 function applyEntryChange(table: DeviceTable, index: NameIndex, c: EntryChange): JournalRecord {
   const i = index.get(c.name);
   if ('put' in c) {
@@ -429,6 +424,8 @@ function applyEntryChange(table: DeviceTable, index: NameIndex, c: EntryChange):
   table.devices[i] = entry;
   return { entry, add: false };
 }
+
+const noRegister = () => new DeviceTableError('this device table has no LSC register to record an issued LSC in');
 
 function indexOf(table: DeviceTable): Map<string, number> {
   return new Map(table.devices.map((d, i) => [d.name, i]));
