@@ -11,10 +11,13 @@
  *
  * Group commit (groupCommitAppender.ts): LSCs queued while a write is in flight or paced go out together in
  * the next write, followed by one fdatasync; each append's promise settles only when its bytes are durable.
- * The session acknowledges an install (END_SESSION) only after the register and then the device table are.
+ * While the server runs, an issued LSC is durable first in the device table's journal (deviceTableJournal.ts),
+ * with the change that records it, and reaches the register at the table's next checkpoint.
  *
  * Crash safety: nothing written is ever rewritten. A crash during an append can leave an incomplete last
- * entry, which no session ever acknowledged; `open` cuts it off and says so (the operation log records it).
+ * entry; `open` cuts it off and says so (the operation log records it). Such an entry was either never
+ * acknowledged, or (cut during a checkpoint) is still in the journal, which the next server takes in,
+ * registering what the register lacks.
  */
 import { promises as fsp } from 'node:fs';
 import { findPemBlocks, toPem } from '../../core/cert/pem';
@@ -22,10 +25,7 @@ import { GroupCommitAppender } from './groupCommitAppender';
 
 export const LSC_REGISTER_FILE = 'issued-lscs.pem';
 
-/**
- * Under load, register writes start at most this often (each is one write and one fdatasync). Half the
- * device table's interval: the table write that records an install waits for its LSC to be durable first.
- */
+/** Under load, register writes start at most this often (each is one write and one fdatasync). */
 export const REGISTER_COMMIT_MS = 10;
 
 /** One LSC of the register. */

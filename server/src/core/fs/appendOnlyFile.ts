@@ -1,8 +1,8 @@
 /**
- * A file kept open for appending, for the lab's append-only files (the operation log, the LSC register):
- * one write per batch instead of an open, a write and a close. Opened on first use (folder created), reopened
- * when the open file is no longer the one at the path (deleted or moved away while the server runs), so that
- * appends never go into a file nobody can see.
+ * A file kept open for appending, for the lab's append-only files (the operation log, the LSC register, the
+ * device table's journal): one write per batch instead of an open, a write and a close. Opened on first use
+ * (folder created), reopened when the open file is no longer the one at the path (deleted or moved away while
+ * the server runs), so that appends never go into a file nobody can see.
  *
  * The bytes are written synchronously (an append of a batch to the page cache takes microseconds; handing it to
  * libuv's thread pool cost the event loop more, in wake-ups, on a busy 2-core machine); only the flush to disk
