@@ -26,8 +26,10 @@ export function findSigner(list: TrustList): TrustRecord | undefined {
 }
 
 /**
- * Public keys of signing certificates, by SHA-1 of the certificate: a workspace holds many trust lists signed
- * by the same few certificates, and parsing a certificate costs fifty times more than hashing it.
+ * Public keys of signing certificates, by SHA-256 of the certificate: a workspace holds many trust lists signed
+ * by the same few certificates, and parsing a certificate costs fifty times more than hashing it. Not SHA-1,
+ * for the reason workspace/certificateCache.ts gives: a crafted SHA-1 collision would verify one certificate's
+ * trust list with another certificate's key.
  */
 const KEY_CACHE_SIZE = 256;
 const keyCache = new Map<string, KeyObject>();
@@ -37,7 +39,7 @@ export function clearPublicKeyCache(): void {
 }
 
 function certificateKey(der: Buffer): KeyObject {
-  const id = createHash('sha1').update(der).digest('hex');
+  const id = createHash('sha256').update(der).digest('hex');
   let key = keyCache.get(id);
   if (!key) {
     key = new X509Certificate(der).publicKey;
