@@ -54,14 +54,13 @@ export async function scheduleGuideInstall(lab: LabEnvironment, device: string):
     keyOrder: 'RSA Only',
     rsaKeySize: 2048,
     operationCompletesBy: new Date(lab.clock().getTime() + 3_600_000).toISOString(),
-    // a new operation: the server's status goes back to "Operation Pending"
-    certificateOperationStatus: undefined,
   });
 }
 
-/** The guide's install with one phone, against a lab whose CAPF server is running (it stays running). `log` collects the server's log lines of the run. */
-export async function runInstallOnLab(lab: LabEnvironment, o: InstallRun = {}, log: OperationLogEntry[] = []): Promise<InstallTestReport> {
+/** The guide's install with one phone, against a lab whose CAPF server is running (it stays running). */
+export async function runInstallOnLab(lab: LabEnvironment, o: InstallRun = {}): Promise<InstallTestReport> {
   const device = o.device ?? DEFAULT_TEST_DEVICE;
+  const log: OperationLogEntry[] = [];
   const stopLog = lab.state.log.onEntry((e) => log.push(e));
   try {
     await scheduleGuideInstall(lab, device);
@@ -92,7 +91,7 @@ export async function runLscInstallTest(o: InstallTestOptions): Promise<InstallT
   try {
     if (!o.itl) await lab.rebuildItl();
     await lab.startServer();
-    const report = await runInstallOnLab(lab, o, []);
+    const report = await runInstallOnLab(lab, o);
     return { ...report, log, server: { ...report.server, stopped: true } };
   } finally {
     await lab.close();
