@@ -218,7 +218,7 @@ export function serializeEntry(d: DeviceEntry): string {
 
 /** The file's text: the same as JSON.stringify({ devices }, null, 2) with fields in page order. */
 export function serializeDeviceTable(table: DeviceTable): string {
-  return serializeDeviceTableBytes(table).toString('utf8');
+  return Buffer.concat(serializeDeviceTableParts(table)).toString('utf8');
 }
 
 const OPEN = Buffer.from('{\n  "devices": [\n');
@@ -227,16 +227,10 @@ const CLOSE = Buffer.from('\n  ]\n}\n');
 const EMPTY = Buffer.from('{\n  "devices": []\n}\n');
 
 /**
- * The file's bytes. `cache` may hold the encoded text of entries that have not changed (in a table, entries
- * are replaced, never edited), so that rewriting a large table costs little more than copying it.
- */
-export function serializeDeviceTableBytes(table: DeviceTable, cache?: WeakMap<DeviceEntry, Buffer>): Buffer {
-  return Buffer.concat(serializeDeviceTableParts(table, cache));
-}
-
-/**
- * The file's bytes as consecutive pieces, for a gathered write (no copy of the whole table). With `cache`,
- * each entry is encoded once, with the separator that precedes it, so the pieces are one per entry.
+ * The file's bytes as consecutive pieces, for a gathered write (no copy of the whole table). `cache` may hold
+ * the encoded text of entries that have not changed (in a table, entries are replaced, never edited), so that
+ * rewriting a large table costs little more than copying it: each entry is encoded once, with the separator
+ * that precedes it, so the pieces are one per entry.
  */
 export function serializeDeviceTableParts(table: DeviceTable, cache?: WeakMap<DeviceEntry, Buffer>): Buffer[] {
   if (table.devices.length === 0) return [EMPTY];
