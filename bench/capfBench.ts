@@ -51,18 +51,27 @@ function fixtureKeySource(keys: Record<string, KeyObject>): KeySource {
 }
 
 /**
- * The floor server: TLS with the CAPF certificate (same TLS options as the lab server: TLS 1.2 minimum, so
- * TLS 1.3, the same cipher and X25519, no resumption), one RSA-2048 signature per connection, made on the
- * thread pool as the lab server makes its LSC signature, so that neither side gets the second core for free.
+ * A TLS server with the CAPF certificate and the same TLS options as the lab server (TLS 1.2 minimum, so
+ * TLS 1.3, the same cipher and X25519, no resumption), on a free loopback port.
  */
-async function startFloorServer(certPem: string, key: KeyObject): Promise<tls.Server> {
+async function startTlsServer(certPem: string, key: KeyObject, onSocket: (socket: tls.TLSSocket) => void): Promise<tls.Server> {
   const keyPem = key.export({ format: 'pem', type: 'pkcs8' }) as string;
   const server = tls.createServer({ cert: certPem, key: keyPem, minVersion: 'TLSv1.2' }, (socket) => {
     socket.on('error', () => undefined);
-    sign('sha256', Buffer.from('one LSC worth of signing'), key, (e, signature) => (e ? socket.destroy(e) : socket.end(signature)));
+    onSocket(socket);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;
+}
+
+/**
+ * The floor server: TLS with the CAPF certificate (startTlsServer), one RSA-2048 signature per connection, made
+ * on the thread pool as the lab server makes its LSC signature, so that neither side gets the second core for free.
+ */
+function startFloorServer(certPem: string, key: KeyObject): Promise<tls.Server> {
+  return startTlsServer(certPem, key, (socket) => {
+    sign('sha256', Buffer.from('one LSC worth of signing'), key, (e, signature) => (e ? socket.destroy(e) : socket.end(signature)));
+  });
 }
 
 /**
@@ -71,12 +80,10 @@ async function startFloorServer(certPem: string, key: KeyObject): Promise<tls.Se
  * checks. Its ratio to the floor is what the wire protocol alone costs; the lab's distance from it is the
  * server's and the phone's own work.
  */
-async function startProtocolFloorServer(certPem: string, key: KeyObject): Promise<tls.Server> {
-  const keyPem = key.export({ format: 'pem', type: 'pkcs8' }) as string;
+function startProtocolFloorServer(certPem: string, key: KeyObject): Promise<tls.Server> {
   const lscSized = Buffer.alloc(900);
-  const server = tls.createServer({ cert: certPem, key: keyPem, minVersion: 'TLSv1.2' }, (socket) => {
+  return startTlsServer(certPem, key, (socket) => {
     socket.setNoDelay(true);
-    socket.on('error', () => undefined);
     let turn = 0;
     socket.write(Buffer.alloc(16)); // AUTH_REQ
     socket.on('data', () => {
@@ -86,8 +93,6 @@ async function startProtocolFloorServer(certPem: string, key: KeyObject): Promis
       else if (turn === 3) socket.end(Buffer.alloc(12)); // END_SESSION
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
 }
 
 /** The forked client process (out/bench/capfClient.js): one request at a time, answered over IPC. */
