@@ -72,9 +72,7 @@ export function protocolClient(server: ServerAddress): Promise<void> {
     let turn = 0;
     s.on('data', () => {
       turn++;
-      if (turn === 1) s.write(PROTOCOL_REPLIES[0]);
-      else if (turn === 2) s.write(PROTOCOL_REPLIES[1]);
-      else if (turn === 3) s.write(PROTOCOL_REPLIES[2]);
+      if (turn <= PROTOCOL_REPLIES.length) s.write(PROTOCOL_REPLIES[turn - 1]);
     });
     s.on('error', reject);
     s.on('close', () => (turn >= 4 ? resolve() : reject(new Error(`protocol floor client: ${turn} server turns`))));
