@@ -9,7 +9,7 @@ import { PhoneKeyProvider } from '../phone/keyGeneration';
 import { PhoneOptions, PhoneResult, runPhone } from '../phone/phoneEmulator';
 import { PhoneAuth } from '../phone/phoneSession';
 import { CapfServer, CapfServerOptions } from '../server/capfServer';
-import { DeviceEntry, newDeviceEntry } from '../server/deviceTable';
+import { DeviceEntry } from '../server/deviceTable';
 import { LabState } from '../server/labState';
 import { STATUS_PENDING } from '../server/operationStatus';
 import { LabItlOptions, buildLabItl } from './labItl';
@@ -96,15 +96,11 @@ export class LabEnvironment {
    * (read, merge and write together), so it cannot overwrite a session's result queued just before it.
    */
   schedule(name: string, fields: Partial<DeviceEntry>): Promise<DeviceEntry> {
-    return this.state.devices.update((table) => {
-      const i = table.devices.findIndex((d) => d.name === name);
-      const entry = { ...(i >= 0 ? table.devices[i] : newDeviceEntry(name)), ...fields };
+    return this.state.devices.updateOrAddDevice(name, (entry) => {
+      Object.assign(entry, fields);
       if (fields.certificateOperation && fields.certificateOperation !== 'No Pending Operation' && fields.certificateOperationStatus === undefined) {
         entry.certificateOperationStatus = STATUS_PENDING;
       }
-      if (i >= 0) table.devices[i] = entry;
-      else table.devices.push(entry);
-      return { ...entry };
     });
   }
 

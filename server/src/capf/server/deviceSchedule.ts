@@ -3,7 +3,7 @@
  * operation install|delete|fetch|none, auth null|string:DIGITS|lsc|mic, key rsa:SIZE|ec:CURVE|ec-preferred:CURVE.
  * Every parse error is a sentence saying what is accepted.
  */
-import { AuthenticationMode, CertificateOperation, DeviceEntry, EC_KEY_SIZES, EcKeySize, RSA_KEY_SIZES, RsaKeySize, authStringProblem, deviceNameProblem, newDeviceEntry } from './deviceTable';
+import { AuthenticationMode, CertificateOperation, DeviceEntry, EC_KEY_SIZES, EcKeySize, RSA_KEY_SIZES, RsaKeySize, authStringProblem, deviceNameProblem } from './deviceTable';
 import { DeviceTableStore } from './deviceTableStore';
 import { STATUS_PENDING } from './operationStatus';
 
@@ -79,12 +79,7 @@ export interface ScheduleRequest {
  * deadline has none (an old deadline would make it fail at once).
  */
 export function scheduleOperation(store: DeviceTableStore, r: ScheduleRequest): Promise<DeviceEntry> {
-  return store.update((table) => {
-    let entry = table.devices.find((d) => d.name === r.device);
-    if (!entry) {
-      entry = newDeviceEntry(r.device);
-      table.devices.push(entry);
-    }
+  return store.updateOrAddDevice(r.device, (entry) => {
     entry.certificateOperation = r.operation;
     if (r.auth) {
       entry.authenticationMode = r.auth.mode;
@@ -95,6 +90,5 @@ export function scheduleOperation(store: DeviceTableStore, r: ScheduleRequest): 
     if (r.deadline) entry.operationCompletesBy = r.deadline;
     else delete entry.operationCompletesBy;
     if (r.operation !== 'No Pending Operation') entry.certificateOperationStatus = STATUS_PENDING;
-    return { ...entry };
   });
 }

@@ -20,7 +20,7 @@ import { promises as fsp, Stats } from 'node:fs';
 import { writeFileAtomicAsync } from '../../core/fs/atomicWriteAsync';
 import { AppendOnlyFile } from '../../core/fs/appendOnlyFile';
 import { CommitPacer } from './commitPacer';
-import { DeviceEntry, DeviceTable, TableParse, formatProblems, parseDeviceTable, serializeDeviceTableParts } from './deviceTable';
+import { DeviceEntry, DeviceTable, TableParse, formatProblems, newDeviceEntry, parseDeviceTable, serializeDeviceTableParts } from './deviceTable';
 import { JournalRecord, applyRecords, journalHeader, journalLines, journalPathFor, parseJournal, tableHash } from './deviceTableJournal';
 import { RegisteredLsc } from './lscRegister';
 
@@ -30,8 +30,11 @@ export interface LscSink {
   readAll(): Promise<RegisteredLsc[]>;
 }
 
-/** A change to one entry: `edit` the listed entry (rejected when it is not listed), or `put` a whole entry. */
-type EntryChange = { name: string; edit: (entry: DeviceEntry) => void } | { name: string; put: DeviceEntry };
+/**
+ * A change to one entry: `edit` the listed entry (rejected when it is not listed, unless `create`: then a new
+ * entry with CUCM's defaults is edited and added), or `put` a whole entry.
+ */
+type EntryChange = { name: string; edit: (entry: DeviceEntry) => void; create?: boolean } | { name: string; put: DeviceEntry };
 
 type Mutation = {
   /** a change of the whole table (`update`): applied to a copy, undone when it throws */
@@ -161,6 +164,11 @@ export class DeviceTableStore {
    */
   updateDevice(name: string, edit: (entry: DeviceEntry) => void, lsc?: RegisteredLsc): Promise<DeviceEntry> {
     return this.enqueue({ entry: { name, edit }, lsc });
+  }
+
+  /** Changes one device, adding it (CUCM's defaults, then `edit`) when it is not listed: scheduling an operation. */
+  updateOrAddDevice(name: string, edit: (entry: DeviceEntry) => void): Promise<DeviceEntry> {
+    return this.enqueue({ entry: { name, edit, create: true } });
   }
 
   /** An LSC recorded by a change that is journaled but not yet in the register (see LabState.currentLsc). */
@@ -418,11 +426,12 @@ function applyEntryChange(table: DeviceTable, index: NameIndex, c: EntryChange):
     else table.devices[i] = entry;
     return { entry, add: true };
   }
-  if (i === undefined) throw new DeviceTableError(`${c.name} is not in the device table`);
-  const entry = structuredClone(table.devices[i]);
+  if (i === undefined && !c.create) throw new DeviceTableError(`${c.name} is not in the device table`);
+  const entry = i === undefined ? newDeviceEntry(c.name) : structuredClone(table.devices[i]);
   c.edit(entry); // on a throw the table is untouched
-  table.devices[i] = entry;
-  return { entry, add: false };
+  if (i === undefined) index.set(entry.name, table.devices.push(entry) - 1);
+  else table.devices[i] = entry;
+  return { entry, add: !!c.create };
 }
 
 const noRegister = () => new DeviceTableError('this device table has no LSC register to record an issued LSC in');
