@@ -3,10 +3,7 @@
  * AUTH_REQ as configured, then do whatever the server asks (generate a key and store the LSC, hand over the
  * LSC for Troubleshoot, delete it) until END_SESSION.
  */
-import { createPublicKey, KeyObject, verify } from 'node:crypto';
-import { decodeCertificate } from '../../core/cert/decodeCertificate';
-import { DecodedCertificate } from '../../core/cert/model';
-import { OID } from '../../core/asn1/oids';
+import { KeyObject } from 'node:crypto';
 import { Clock } from '../clock';
 import { CapfMessage } from '../protocol/codec';
 import { CertType, Command, Reason, commandName } from '../protocol/constants';
@@ -24,10 +21,10 @@ import {
 } from '../protocol/messages';
 import { signAuthData } from '../protocol/signedData';
 import { IssuedLscSummary } from '../server/deviceTable';
-import { summarizeDecoded } from '../server/lscProfile';
 import { CapfConnection } from './capfConnection';
 import { describeSpec, keySpecOf } from '../keys';
 import { PhoneKeyProvider } from './keyGeneration';
+import { checkIssuedLsc, installedLsc, spkiOf } from './lscCheck';
 import { Credential, PhoneIdentity, PhoneStore } from './phoneIdentity';
 
 /** How the phone authenticates, from its configuration file's capfAuthMode. */
@@ -105,16 +102,16 @@ export async function runPhoneSession(conn: CapfConnection, c: PhoneSessionConte
       case Command.STORE_CERT_REQ: {
         const parsed = parseCertificateMessage(m);
         if (!parsed.ok || !parsed.value.certificate) throw new PhoneProtocolError(`malformed STORE_CERT_REQ: ${parsed.ok ? 'no CERTIFICATE' : parsed.error.message}`);
-        const check = pendingKey ? checkIssuedLsc(parsed.value.certificate.der, pendingKey, c) : 'no key was generated before STORE_CERT_REQ';
-        if (typeof check === 'string') {
-          result.problem = check;
-          c.note(`refused the LSC: ${check}`);
+        const refusal = pendingKey ? checkIssuedLsc(parsed.value.certificate.der, { key: pendingKey, capfDer: c.capfDer, deviceName: c.identity.name, now: c.clock() }) : 'no key was generated before STORE_CERT_REQ';
+        if (refusal) {
+          result.problem = refusal;
+          c.note(`refused the LSC: ${refusal}`);
           conn.send(storeCertResponse(sessionId, Reason.INVALID_ELEMENT));
           break;
         }
         const lsc: Credential = { der: parsed.value.certificate.der, key: pendingKey as KeyObject };
         await c.store.saveLsc(lsc);
-        result.installed = { der: lsc.der, summary: summarizeDecoded(check) };
+        result.installed = installedLsc(lsc.der);
         conn.send(storeCertResponse(sessionId, Reason.OK));
         break;
       }
@@ -157,72 +154,4 @@ function credentialFields(c: PhoneSessionContext) {
   c.note(`authenticating with its ${pick.type === CertType.LSC ? 'LSC' : 'MIC'}`);
   const sig = signAuthData(c.identity.name, pick.cred.der, pick.cred.key);
   return { certificate: { certType: pick.type, der: pick.cred.der }, signedData: sig.signedData, sha2SignedData: sig.sha2SignedData };
-}
-
-const spkiCache = new WeakMap<KeyObject, Buffer>();
-
-/** The SubjectPublicKeyInfo DER of a key (cached: pre-generated keys are reused across sessions). */
-function spkiOf(key: KeyObject): Buffer {
-  let spki = spkiCache.get(key);
-  if (!spki) {
-    spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
-    spkiCache.set(key, spki);
-  }
-  return spki;
-}
-
-const SIGNATURE_HASHES: Record<string, string> = {
-  [OID.sha1WithRSA]: 'sha1',
-  [OID.sha256WithRSA]: 'sha256',
-  [OID.sha384WithRSA]: 'sha384',
-  [OID.sha512WithRSA]: 'sha512',
-  [OID.ecdsaWithSHA1]: 'sha1',
-  [OID.ecdsaWithSHA256]: 'sha256',
-  [OID.ecdsaWithSHA384]: 'sha384',
-  [OID.ecdsaWithSHA512]: 'sha512',
-};
-
-const trustedCapfs: Array<{ der: Buffer; subject: Buffer; key: KeyObject }> = [];
-
-/** The trusted CAPF certificate's subject DER and public key, decoded once per certificate (a few are kept). */
-function capfFacts(der: Buffer): { subject: Buffer; key: KeyObject } | undefined {
-  let facts = trustedCapfs.find((f) => f.der.equals(der));
-  if (!facts) {
-    const d = decodeCertificate(der);
-    if (!d.ok) return undefined;
-    const { span } = d.certificate.publicKey;
-    try {
-      facts = { der: Buffer.from(der), subject: d.certificate.subject.der, key: createPublicKey({ key: der.subarray(span.start, span.end), format: 'der', type: 'spki' }) };
-    } catch {
-      return undefined;
-    }
-    if (trustedCapfs.length >= 16) trustedCapfs.pop();
-    trustedCapfs.unshift(facts);
-  }
-  return facts;
-}
-
-/** The decoded LSC when acceptable (issued by the trusted CAPF, for our key and name, valid now), else why not. */
-function checkIssuedLsc(der: Buffer, key: KeyObject, c: PhoneSessionContext): DecodedCertificate | string {
-  const decoded = decodeCertificate(der);
-  if (!decoded.ok || decoded.problems.length) return 'the LSC is not a readable certificate';
-  const lsc = decoded.certificate;
-  const tbs = der.subarray(lsc.tbs.start, lsc.tbs.end);
-  const capf = capfFacts(c.capfDer);
-  const hash = SIGNATURE_HASHES[lsc.signatureAlgorithmOid];
-  let signed = false;
-  try {
-    signed = !!capf && !!hash && lsc.issuer.der.equals(capf.subject) && verify(hash, tbs, capf.key, lsc.signature);
-  } catch {
-    signed = false;
-  }
-  if (!signed) return 'the LSC does not chain to the CAPF certificate the phone trusted';
-  if (!der.subarray(lsc.publicKey.span.start, lsc.publicKey.span.end).equals(spkiOf(key))) return 'the LSC is not for the key the phone generated';
-  const cn = lsc.subject.attributes.filter((a) => a.oid === OID.commonName);
-  if (cn.length !== 1 || cn[0].value !== c.identity.name) return `the LSC subject (${lsc.subject.rfc4514}) does not name ${c.identity.name}`;
-  const now = c.clock().getTime();
-  if (!lsc.notBefore || !lsc.notAfter || now < lsc.notBefore.getTime() || now > lsc.notAfter.getTime()) {
-    return `the LSC is not valid now (${lsc.notBefore?.toISOString() ?? '?'} to ${lsc.notAfter?.toISOString() ?? '?'})`;
-  }
-  return lsc;
 }

@@ -71,8 +71,12 @@ class LazyDerNode implements DerNode {
   }
 }
 
-/** Reads one node at `offset`, bounded by `limit`. Returns undefined when not even a header fits. */
-export function readDerNode(buf: Buffer, offset: number, limit = buf.length, depth = 0): DerNode | undefined {
+/**
+ * Reads one node at `offset`, bounded by `limit`. Returns undefined when not even a header fits.
+ * Children are read down to `maxDepth` levels below the node (nodes deeper than that are left childless):
+ * a caller that needs a few top-level fields does not pay for a tree of every name and extension.
+ */
+export function readDerNode(buf: Buffer, offset: number, limit = buf.length, depth = 0, maxDepth = 64): DerNode | undefined {
   if (offset + 2 > limit) return undefined;
   const id = buf[offset];
   let pos = offset + 1;
@@ -98,11 +102,11 @@ export function readDerNode(buf: Buffer, offset: number, limit = buf.length, dep
     for (let i = 0; i < n; i++) length = length * 256 + buf[pos++];
   }
   const node = new LazyDerNode(buf, offset, pos, length, limit, id, tagNumber);
-  if (node.constructed && depth < 64) {
+  if (node.constructed && depth < maxDepth) {
     const end = node.end;
     let p = pos;
     while (p < end) {
-      const child = readDerNode(buf, p, end, depth + 1);
+      const child = readDerNode(buf, p, end, depth + 1, maxDepth);
       if (!child) {
         node.truncated = true;
         break;

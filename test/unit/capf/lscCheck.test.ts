@@ -1,0 +1,53 @@
+import * as assert from 'node:assert/strict';
+import { createPublicKey } from 'node:crypto';
+import { makeIssuer } from '../../../server/src/capf/server/issuer';
+import { createCapfCertificate } from '../../../server/src/capf/server/labCertificates';
+import { issueLsc, summarizeCertificate } from '../../../server/src/capf/server/lscProfile';
+import { checkIssuedLsc, installedLsc } from '../../../server/src/capf/phone/lscCheck';
+import { fixtureKeys, T0 } from './helpers';
+
+describe('capf: the phone checks the LSC it is handed', () => {
+  const k = fixtureKeys();
+  const capf = makeIssuer(createCapfCertificate(k.capf, T0, 'CAPF-7f0ae8d7'), k.capf);
+  // same subject, another key: what a CAPF regenerated after the ITL was built looks like
+  const regenerated = makeIssuer(createCapfCertificate(k['capf-regenerated'], T0, 'CAPF-7f0ae8d7'), k['capf-regenerated']);
+  const phoneKey = k['tvs-pub'];
+  const device = 'SEP001122334455';
+  const expect = { key: phoneKey, capfDer: capf.der, deviceName: device, now: new Date(T0.getTime() + 60_000) };
+  const lsc = issueLsc(capf, device, createPublicKey(phoneKey), T0).der;
+
+  it('accepts an LSC from the trusted CAPF, for its key and name, valid now', () => {
+    assert.equal(checkIssuedLsc(lsc, expect), undefined);
+  });
+
+  it('refuses an LSC signed by another CAPF key, even under the same name', () => {
+    const other = issueLsc(regenerated, device, createPublicKey(phoneKey), T0).der;
+    assert.equal(checkIssuedLsc(other, expect), 'the LSC does not chain to the CAPF certificate the phone trusted');
+  });
+
+  it('refuses an LSC whose signature does not cover its bytes', () => {
+    const tampered = Buffer.from(lsc);
+    tampered[tampered.indexOf(Buffer.from(device)) + 3] ^= 1; // one bit of the subject
+    assert.equal(checkIssuedLsc(tampered, expect), 'the LSC does not chain to the CAPF certificate the phone trusted');
+  });
+
+  it('refuses an LSC for another key or another device', () => {
+    assert.equal(checkIssuedLsc(issueLsc(capf, device, createPublicKey(k['cert-rsa']), T0).der, expect), 'the LSC is not for the key the phone generated');
+    assert.equal(
+      checkIssuedLsc(issueLsc(capf, 'SEP00112233AABB', createPublicKey(phoneKey), T0).der, expect),
+      'the LSC does not name SEP001122334455 (its subject common name: SEP00112233AABB)',
+    );
+  });
+
+  it('refuses an LSC that is not valid now, and bytes that are not a certificate', () => {
+    assert.match(checkIssuedLsc(lsc, { ...expect, now: new Date(T0.getTime() - 1000) }) ?? '', /^the LSC is not valid now \(/);
+    assert.match(checkIssuedLsc(lsc, { ...expect, now: new Date(T0.getTime() + 366 * 86_400_000) }) ?? '', /^the LSC is not valid now \(/);
+    assert.equal(checkIssuedLsc(lsc.subarray(0, 100), expect), 'the LSC is not a readable certificate');
+  });
+
+  it('keeps the LSC with the summary the server recorded, made when first read', () => {
+    const installed = installedLsc(lsc);
+    assert.deepEqual(installed.summary, summarizeCertificate(lsc));
+    assert.equal(installed.summary, installed.summary, 'made once');
+  });
+});
