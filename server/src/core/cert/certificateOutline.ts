@@ -26,10 +26,10 @@ export interface CertificateOutline {
 }
 
 /**
- * Levels read below the certificate: certificate → tbsCertificate → its fields → their parts (validity's
- * times, the version number). Names, the key and extensions stay unread.
+ * Levels read below the certificate: certificate → tbsCertificate and signature algorithm → their fields.
+ * Names, the key and extensions stay unread; validity is read on its own (its two times).
  */
-const OUTLINE_DEPTH = 3;
+const OUTLINE_DEPTH = 2;
 /** Name → RDN SETs → AttributeTypeAndValue → type and value. */
 const NAME_DEPTH = 3;
 
@@ -43,10 +43,12 @@ export function readCertificateOutline(der: Buffer): CertificateOutline | undefi
   const first = t[0]?.tagClass === 'context' && t[0].tagNumber === 0 ? 1 : 0; // after the [0] version, if any
   const [serial, innerSig, issuer, validity, subject, spki] = t.slice(first, first + 6);
   if (!isUniversal(serial, Tag.INTEGER) || !isUniversal(innerSig, Tag.SEQUENCE) || !isUniversal(spki, Tag.SEQUENCE)) return undefined;
-  if (!isUniversal(issuer, Tag.SEQUENCE) || !isUniversal(subject, Tag.SEQUENCE) || !isUniversal(validity, Tag.SEQUENCE) || validity.children.length !== 2) return undefined;
+  if (!isUniversal(issuer, Tag.SEQUENCE) || !isUniversal(subject, Tag.SEQUENCE) || !isUniversal(validity, Tag.SEQUENCE)) return undefined;
   const sigOid = sigAlg.children[0];
   if (!isUniversal(sigOid, Tag.OID)) return undefined;
-  const [notBefore, notAfter] = validity.children.map(readTime);
+  const times = readDerNode(der, validity.offset, validity.end, 0, 1)?.children ?? [];
+  if (times.length !== 2) return undefined;
+  const [notBefore, notAfter] = times.map(readTime);
   return {
     tbs: tbs.bytes,
     signatureAlgorithmOid: decodeOid(sigOid.content),
