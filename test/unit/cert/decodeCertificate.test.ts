@@ -5,7 +5,7 @@ import * as forge from 'node-forge';
 import * as x509 from '@peculiar/x509';
 import { decodeCertificate, normalizeDn } from '../../../server/src/core/cert/decodeCertificate';
 import { decodeCertificateFile } from '../../../server/src/core/cert/certificateFile';
-import { findPemBlocks } from '../../../server/src/core/cert/pem';
+import { findPemBlocks, toPem } from '../../../server/src/core/cert/pem';
 import { fixture, TEST_NOW } from '../../helpers/fixtures';
 
 function ok(der: Buffer) {
@@ -15,6 +15,18 @@ function ok(der: Buffer) {
 }
 
 describe('certificate decoder', () => {
+  it('writes PEM as OpenSSL does (64-character lines), for any length', () => {
+    for (const name of ['valid', 'ec-p256']) {
+      const der = fixture(`certs/${name}.der`);
+      assert.equal(toPem('CERTIFICATE', der), new X509Certificate(der).toString(), name);
+    }
+    for (const n of [0, 1, 47, 48, 49, 96]) {
+      const pem = toPem('X', Buffer.alloc(n, 7));
+      assert.deepEqual(findPemBlocks(pem)[0].der, Buffer.alloc(n, 7), `${n} bytes`);
+      assert.ok(pem.split('\n').every((l) => l.length <= 64));
+    }
+  });
+
   it('agrees with Node X509Certificate on RSA and EC certificates', () => {
     for (const name of ['valid', 'expired', 'weak-1024', 'ec-p256', 'ec-p384', 'ec-p521', 'capf-no-ca']) {
       const der = fixture(`certs/${name}.der`);
