@@ -28,11 +28,16 @@ export class GroupCommitAppender {
 
   /** Queues `bytes`; resolves once its batch is written (and on disk, with dataSync). */
   append(bytes: Buffer): Promise<void> {
-    this.queue.push(bytes);
     return new Promise<void>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
-      this.draining ??= this.drain();
+      this.push(bytes);
     });
+  }
+
+  /** Queues `bytes` with nobody waiting for them: a failed write is only counted (`failedWrites`). */
+  push(bytes: Buffer): void {
+    this.queue.push(bytes);
+    this.draining ??= this.drain();
   }
 
   /** Resolves when everything appended so far is written. */

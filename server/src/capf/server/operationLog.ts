@@ -64,7 +64,7 @@ export class OperationLog {
   }
 
   append(entry: OperationLogEntry): void {
-    this.out.append(Buffer.from(`${JSON.stringify(entry)}\n`)).catch(() => undefined); // counted in `failures`
+    this.out.push(Buffer.from(`${JSON.stringify(entry)}\n`)); // a failed write is counted in `failures`
     for (const l of this.listeners) {
       try {
         l(entry);
