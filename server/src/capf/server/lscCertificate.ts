@@ -16,6 +16,8 @@ interface Template {
   issuer: Buffer;
   /** the CAPF subject's O, OU, L, ST, C as RDN SETs, in their order */
   copiedRdns: Buffer[];
+  /** the same attributes as the end of the subject's RFC 4514 text (",OU=…,O=…", last RDN first) */
+  copiedText: string;
   /** basicConstraints, keyUsage and extendedKeyUsage extensions, encoded */
   fixedExtensions: Buffer[];
 }
@@ -41,6 +43,10 @@ function templateFor(capf: Issuer): Template {
     signatureAlgorithm: type === 'rsa' ? w.seq(w.oid(OID.sha256WithRSA), w.nul()) : w.seq(w.oid(OID.ecdsaWithSHA256)),
     issuer: capf.cert.subject.der,
     copiedRdns: copiedCapfAttributes(capf.cert.subject).map((a) => w.set(w.seq(w.oid(a.oid), a.oid === OID.country ? w.printable(a.value) : w.utf8(a.value)))),
+    copiedText: copiedCapfAttributes(capf.cert.subject)
+      .reverse()
+      .map((a) => `,${a.name}=${a.value}`)
+      .join(''),
     fixedExtensions: [
       extension(OID.basicConstraints, true, w.seq()), // CA:FALSE
       extension(OID.keyUsage, true, w.bitString(Buffer.from([0xa0]), 5)), // digitalSignature, keyEncipherment
@@ -54,6 +60,11 @@ function templateFor(capf: Issuer): Template {
 /** The subject Name: the copied CAPF attributes, then CN = device name. */
 export function lscSubjectDer(capf: Issuer, deviceName: string): Buffer {
   return w.seq(...templateFor(capf).copiedRdns, w.set(w.seq(w.oid(OID.commonName), w.utf8(deviceName))));
+}
+
+/** The subject Name as RFC 4514 text, as decoders print it: CN = device name first, then the copied attributes. */
+export function lscSubjectText(capf: Issuer, deviceName: string): string {
+  return `CN=${deviceName}${templateFor(capf).copiedText}`;
 }
 
 export interface LscFields {

@@ -10,7 +10,7 @@ import { decodeCertificate, hexColon } from '../../core/cert/decodeCertificate';
 import { DecodedCertificate, PublicKeyInfo } from '../../core/cert/model';
 import { describeKey } from '../keys';
 import { IssuedLscSummary, deviceNameProblem } from './deviceTable';
-import { LscFields, buildLsc, buildLscAsync, copiedCapfAttributes } from './lscCertificate';
+import { LscFields, buildLsc, buildLscAsync, lscSubjectText } from './lscCertificate';
 import { Issuer } from './issuer';
 
 const DAY = 86_400_000;
@@ -75,7 +75,7 @@ function prepareLsc(capf: Issuer, deviceName: string, key: LscKey, now: Date, va
       der,
       summary: {
         serialNumber: hexColon(serial.subarray(serial.findIndex((b) => b !== 0))), // as decoders print it: no leading zero bytes
-        subject: [`CN=${deviceName}`, ...copiedCapfAttributes(capf.cert.subject).reverse().map((a) => `${a.name}=${a.value}`)].join(','),
+        subject: lscSubjectText(capf, deviceName),
         issuer: capf.cert.subject.rfc4514,
         notBefore: notBefore.toISOString(),
         notAfter: notAfter.toISOString(),
