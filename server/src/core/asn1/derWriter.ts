@@ -46,7 +46,10 @@ export const set = (...items: Buffer[]): Buffer => constructed(0x31, items);
 export const nul = (): Buffer => Buffer.from([0x05, 0x00]);
 export const bool = (v: boolean): Buffer => tlv(0x01, Buffer.from([v ? 0xff : 0x00]));
 export const octets = (b: Buffer): Buffer => tlv(0x04, b);
-export const bitString = (b: Buffer, unusedBits = 0): Buffer => tlv(0x03, Buffer.concat([Buffer.from([unusedBits]), b]));
+/** BIT STRING: the unused-bits octet, then `b` (written in place, like every element here). */
+export function bitString(b: Buffer, unusedBits = 0): Buffer {
+  return prefixed(0x03, unusedBits, b);
+}
 export const utf8 = (s: string): Buffer => tlv(0x0c, Buffer.from(s, 'utf8'));
 export const printable = (s: string): Buffer => tlv(0x13, Buffer.from(s, 'latin1'));
 export const ia5 = (s: string): Buffer => tlv(0x16, Buffer.from(s, 'latin1'));
@@ -62,8 +65,17 @@ export function uint(bytes: Buffer | number): Buffer {
   while (i < b.length - 1 && b[i] === 0) i++;
   b = b.subarray(i);
   if (b.length === 0) b = Buffer.from([0]);
-  if (b[0] & 0x80) b = Buffer.concat([Buffer.from([0]), b]);
-  return tlv(0x02, b);
+  return b[0] & 0x80 ? prefixed(0x02, 0, b) : tlv(0x02, b);
+}
+
+/** An element whose content is one `first` octet followed by `rest`. */
+function prefixed(identifier: number, first: number, rest: Buffer): Buffer {
+  const n = 1 + rest.length;
+  const out = Buffer.allocUnsafe(1 + lengthFieldSize(n) + n);
+  const at = writeHeader(out, identifier, n);
+  out[at] = first;
+  rest.copy(out, at + 1);
+  return out;
 }
 
 function numberBytes(n: number): Buffer {
