@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
+import { decodeCertificate } from '../../../server/src/core/cert/decodeCertificate';
+import { CAPF_ROLE, TrustRecord } from '../../../server/src/core/tlv';
+import { matchCapfCertificate } from '../../../server/src/capf/phone/trustedCapf';
 import { makeIssuer } from '../../../server/src/capf/server/issuer';
 import { createCapfCertificate } from '../../../server/src/capf/server/labCertificates';
 import { issueLsc, summarizeCertificate } from '../../../server/src/capf/server/lscProfile';
@@ -49,5 +52,38 @@ describe('capf: the phone checks the LSC it is handed', () => {
     const installed = installedLsc(lsc);
     assert.deepEqual(installed.summary, summarizeCertificate(lsc));
     assert.equal(installed.summary, installed.summary, 'made once');
+  });
+});
+
+describe('capf: the phone matches the presented CAPF certificate to the ITL', () => {
+  const k = fixtureKeys();
+  const capf = makeIssuer(createCapfCertificate(k.capf, T0, 'CAPF-7f0ae8d7'), k.capf);
+  const regenerated = makeIssuer(createCapfCertificate(k['capf-regenerated'], T0, 'CAPF-7f0ae8d7'), k['capf-regenerated']);
+  const record = (r: Partial<TrustRecord>) => ({ role: CAPF_ROLE, ...r }) as TrustRecord;
+  const sha = (alg: string, der: Buffer) => createHash(alg).update(der).digest();
+  const rsaPoint = (der: Buffer) => {
+    const d = decodeCertificate(der);
+    assert.ok(d.ok && d.certificate.publicKey.type === 'RSA');
+    return d.certificate.publicKey.pkcs1;
+  };
+
+  it('by certificate, by SHA-1 or SHA-256 hash, by public key', () => {
+    const byCertificate = matchCapfCertificate([record({ certificate: capf.der })], capf.der);
+    assert.ok(byCertificate.matched && byCertificate.by === 'certificate');
+    const byHash = matchCapfCertificate([record({ certHash: sha('sha1', capf.der) })], capf.der);
+    assert.ok(byHash.matched && byHash.by === 'certificate hash');
+    const bySha256 = matchCapfCertificate([record({ certHash: sha('sha256', capf.der), certHashAlgorithm: 2 })], capf.der);
+    assert.ok(bySha256.matched && bySha256.by === 'certificate hash');
+    const byKey = matchCapfCertificate([record({ publicKey: rsaPoint(capf.der) })], capf.der);
+    assert.ok(byKey.matched && byKey.by === 'public key');
+  });
+
+  it('refuses a regenerated CAPF certificate, also right after the old one matched the same records', () => {
+    const records = [record({ certHash: sha('sha1', capf.der), publicKey: rsaPoint(capf.der) })];
+    assert.ok(matchCapfCertificate(records, capf.der).matched);
+    const m = matchCapfCertificate(records, regenerated.der);
+    assert.ok(!m.matched);
+    assert.match(m.problem, /^the server presented CN=CAPF-7f0ae8d7,.* \(SHA-1 [0-9A-F]{40}\), which matches no CAPF record of the ITL/);
+    assert.ok(matchCapfCertificate(records, capf.der).matched, 'and the old one still matches');
   });
 });

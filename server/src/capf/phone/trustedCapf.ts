@@ -27,7 +27,21 @@ export function loadItl(itl: Buffer): LoadedItl {
 
 export type CapfMatch = { matched: true; record: TrustRecord; by: 'certificate' | 'certificate hash' | 'public key' } | { matched: false; problem: string };
 
+/**
+ * The last certificate each ITL's CAPF records matched, by its bytes: a phone meets the same CAPF certificate on
+ * every connection, and the same bytes match the same way, so only a different certificate is hashed again.
+ */
+const lastMatch = new WeakMap<TrustRecord[], { der: Buffer; match: CapfMatch }>();
+
 export function matchCapfCertificate(records: TrustRecord[], presentedDer: Buffer): CapfMatch {
+  const last = lastMatch.get(records);
+  if (last?.der.equals(presentedDer)) return last.match;
+  const match = findCapfRecord(records, presentedDer);
+  if (match.matched) lastMatch.set(records, { der: Buffer.from(presentedDer), match });
+  return match;
+}
+
+function findCapfRecord(records: TrustRecord[], presentedDer: Buffer): CapfMatch {
   let sha1cache: Buffer | undefined; // hashed only when a record is matched by hash (or nothing matched)
   const sha1 = () => (sha1cache ??= createHash('sha1').update(presentedDer).digest());
   let presentedKey: Buffer | undefined | null = null; // decoded only when a record needs it
