@@ -95,9 +95,7 @@ export function registerLabCommands(server: ItlLensServer, log: vscode.LogOutput
     }),
     registerCommand(Commands.runLscScenarios, log, async () => {
       requireTrust('The LSC troubleshooting scenarios');
-      const result = await runWithProgress(server, log, 'LSC troubleshooting scenarios', LabScenariosRequest, {
-        stateDir: currentLabParams().stateDir,
-      });
+      const result = await runWithProgress(server, log, 'LSC troubleshooting scenarios', LabScenariosRequest, {});
       log.info(`LSC scenarios: ${result.passed} passed, ${result.failed} failed`);
       await showMarkdown(result.report);
       return result;

@@ -137,9 +137,11 @@ export interface LabInstallTestResult {
 /** Runs the phone emulator against the running (or an auto-started) lab server. Reports $/progress. */
 export const LabInstallTestRequest = new RequestType<LabInstallTestParams, LabInstallTestResult, void>('itlLens/lab/installTest');
 
-export interface LabScenariosParams {
-  stateDir?: string;
-}
+/**
+ * The scenarios always run in a throw-away lab of their own (a temporary folder): they regenerate the CAPF
+ * certificate, stop servers and schedule failures, none of which may touch the user's lab.
+ */
+export type LabScenariosParams = Record<string, never>;
 export interface LabScenariosResult {
   passed: number;
   failed: number;
