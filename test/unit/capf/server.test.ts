@@ -121,6 +121,23 @@ describe('capf: server behaviour', function () {
       await lab.schedule(DEVICE, { certificateOperation: 'Troubleshoot', operationCompletesBy: new Date(T0.getTime() - HOUR).toISOString() });
       assert.equal((await lab.runPhone(DEVICE, { keys: phoneKeys() })).serverStatus, 'Troubleshoot Failed: User Initiated Request Late/Timedout');
     });
+
+    it('Troubleshoot: a certificate the phone hands over that cannot be read fails the fetch and is not kept', async () => {
+      await open();
+      await lab.schedule(DEVICE, { certificateOperation: 'Troubleshoot', operationCompletesBy: new Date(T0.getTime() + HOUR).toISOString() });
+      const r = await runPhone({
+        identity: { name: DEVICE, lsc: { der: Buffer.from('not a certificate'), key: fixtureKeys()['tvs-pub'] } },
+        itl: await lab.itl(),
+        server: lab.address,
+        auth: { mode: 'null' },
+        retries: 0,
+        clock: clock.now,
+        serverStatus: () => lab.deviceStatus(DEVICE),
+      });
+      assert.equal(r.serverStatus, 'Troubleshoot Failed');
+      assert.match((await sessionEnd(1)).message, /returned a certificate that cannot be read/);
+      assert.ok(!fs.existsSync(lab.state.fetchedCertificatePath(DEVICE)));
+    });
   });
 
   describe('key order', () => {

@@ -9,7 +9,7 @@
  * Anything malformed, out of order or late ends the session with a reason, a log line and (when a device
  * operation was under way) a Certificate Operation Status. Messages are handled one at a time, in order.
  */
-import { X509Certificate } from 'node:crypto';
+import { decodeCertificate } from '../../core/cert/decodeCertificate';
 import { Clock } from '../clock';
 import { describeSpec, keySpecOf } from '../keys';
 import { checkSpki, specMatches } from './spki';
@@ -35,7 +35,7 @@ import { verifyExistingCertificate } from './certificateAuth';
 import { DeviceEntry, deviceNameProblem } from './deviceTable';
 import { DeviceTableError } from './deviceTableStore';
 import { LabState } from './labState';
-import { IssuedLsc, issueLscAsync, summarizeCertificate } from './lscProfile';
+import { IssuedLsc, issueLscAsync, summarizeDecoded } from './lscProfile';
 import { LogEvent, OperationLogEntry } from './operationLog';
 import { CapfLogCode, FailureCause, OperationKind, STATUS_EC_UNSUPPORTED, failureStatus, logCodeFor, successStatus } from './operationStatus';
 
@@ -344,13 +344,10 @@ export class CapfSession {
       return this.finish({ outcome: 'success', message: `${device.name}: the phone holds no LSC to fetch (reason ${parsed.value.reason})`, reason: Reason.NO_ACTION, event: 'fetched', update: done, status, capfCode: CapfLogCode.CAPF_FETCH_SUCCESS_BUT_NO_CERT });
     }
     const der = parsed.value.certificate.der;
-    try {
-      new X509Certificate(der);
-    } catch {
-      return this.fail('failed', `${device.name} returned a certificate that cannot be read`, undefined, 'fetched');
-    }
+    const decoded = decodeCertificate(der);
+    if (!decoded.ok) return this.fail('failed', `${device.name} returned a certificate that cannot be read`, undefined, 'fetched');
     await this.ctx.state.writeFetchedCertificate(device.name, der);
-    const summary = summarizeCertificate(der);
+    const summary = summarizeDecoded(decoded.certificate);
     return this.finish({ outcome: 'success', message: `${device.name}: fetched its certificate ${summary.subject}, serial ${summary.serialNumber}`, reason: Reason.NO_ACTION, event: 'fetched', update: done, status, capfCode: CapfLogCode.CAPF_OP_SUCCESS });
   }
 
