@@ -1,6 +1,6 @@
 /** Validity of a certificate at a given time, and the phrases messages use for it. */
 import { DecodedCertificate } from '../core/cert/model';
-import { isoDay, relativeDays } from '../views/relativeTime';
+import { dateAndRelative } from '../views/relativeTime';
 import { DAY_MS } from './ruleContext';
 
 export type ValidityState = 'expired' | 'near-expiry' | 'not-yet-valid' | 'valid' | 'unknown';
@@ -15,7 +15,7 @@ export function validityState(cert: DecodedCertificate, now: Date, nearExpiryDay
 
 /** "2030-06-14 12:00:00 UTC (1 day ago)" */
 export function when(date: Date | undefined, now: Date): string {
-  return date ? `${isoDay(date)} (${relativeDays(date, now)})` : 'an unreadable date';
+  return date ? dateAndRelative(date, now) : 'an unreadable date';
 }
 
 /** "CN=CAPF-7f0ae8d7" — the CN, else the whole subject. */

@@ -22,3 +22,8 @@ export function validityPhrase(notBefore: Date | undefined, notAfter: Date | und
 export function isoDay(d: Date): string {
   return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
+
+/** "2030-06-14 12:00:00 UTC (1 day ago)": a date as the views, hovers and diagnostics write it. */
+export function dateAndRelative(date: Date, now: Date): string {
+  return `${isoDay(date)} (${relativeDays(date, now)})`;
+}

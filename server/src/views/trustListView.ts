@@ -9,7 +9,7 @@ import { SignatureCheck } from '../core/tlv/verify';
 import { decodeCertificate, hexBytes, hexColon } from '../core/cert/decodeCertificate';
 import { CertificateDecodeResult, DecodedCertificate } from '../core/cert/model';
 import { RenderedView, ViewBuilder } from './viewModel';
-import { isoDay, relativeDays, validityPhrase } from './relativeTime';
+import { dateAndRelative, isoDay, validityPhrase } from './relativeTime';
 
 export interface TrustListViewOptions {
   /** shown in the title */
@@ -109,7 +109,7 @@ export function renderTrustListView(list: TrustList, o: TrustListViewOptions): R
   const v = new ViewBuilder();
   v.push({ text: `${kind} File: ${o.fileName}`, kind: 'title', range: { start: 0, end: list.size } });
   v.push({
-    text: `Length of ${kind} file: ${list.size} bytes, ${list.records.length} records${list.header.timestamp !== undefined ? `, signed ${isoDay(new Date(list.header.timestamp * 1000))} (${relativeDays(new Date(list.header.timestamp * 1000), o.now)})` : ''}`,
+    text: `Length of ${kind} file: ${list.size} bytes, ${list.records.length} records${list.header.timestamp !== undefined ? `, signed ${dateAndRelative(new Date(list.header.timestamp * 1000), o.now)}` : ''}`,
     kind: 'summary',
   });
   v.push({ text: `Verdict: ${o.signature.message}`, kind: 'verdict', range: list.header.signature?.range });

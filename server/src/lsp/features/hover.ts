@@ -4,7 +4,7 @@ import { Hover, MarkupKind, Position, Range } from 'vscode-languageserver-protoc
 import { TlvElement } from '../../core/tlv/model';
 import { HEADER_TAG_MEANINGS, HeaderTag, RECORD_TAG_MEANINGS, RecordTag, ROLE_MEANINGS } from '../../core/tlv/tags';
 import { elementValueText } from '../../views/trustListView';
-import { isoDay, relativeDays } from '../../views/relativeTime';
+import { dateAndRelative, relativeDays } from '../../views/relativeTime';
 import { positionAt } from '../../rules/sourceLocation';
 import { IndexedCertificate, IndexedRecord, IndexedTrustList } from '../../workspace/indexedFile';
 import { ResolvedDocument } from '../session';
@@ -53,7 +53,7 @@ function fileHover(file: IndexedTrustList, ctx: FeatureContext): string {
   if (signer) parts.push(`Signed by record #${signer.index} (${md(signer.subject ?? '?')})`);
   if (l.header.timestamp !== undefined) {
     const t = new Date(l.header.timestamp * 1000);
-    parts.push(`Signed at ${isoDay(t)} (${relativeDays(t, ctx.now)})`);
+    parts.push(`Signed at ${dateAndRelative(t, ctx.now)}`);
   }
   return parts.join('\n\n');
 }
