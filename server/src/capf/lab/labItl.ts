@@ -9,19 +9,15 @@ import * as path from 'node:path';
 import { createPrivateKey, KeyObject } from 'node:crypto';
 import { CAPF_ROLE, buildTrustList } from '../../core/tlv';
 import { makeCluster } from '../../fixtures/cluster';
+import { FIXTURE_KEYS } from '../../fixtures/fixtureKeys';
 import { referenceItlOptions, referenceRecords } from '../../fixtures/generateFixtures';
 import { KeySpec } from '../keys';
 import { writeFileAtomicAsync, writeSecretAtomicAsync } from '../../core/fs/atomicWriteAsync';
 import { LabState } from '../server/labState';
 
-export const CLUSTER_KEYS: Record<string, KeySpec> = {
-  itlrecovery: { type: 'rsa', bits: 2048 },
-  'callmanager-sub': { type: 'rsa', bits: 2048 },
-  'callmanager-pub': { type: 'rsa', bits: 2048 },
-  'callmanager-sub-ec': { type: 'ec', curve: 'P-384' },
-  'tvs-pub': { type: 'rsa', bits: 2048 },
-  'tvs-sub': { type: 'rsa', bits: 2048 },
-};
+/** The reference cluster's keys (the lab's own, generated on first use), with the fixture generator's specs. */
+const CLUSTER_KEY_NAMES = ['itlrecovery', 'callmanager-sub', 'callmanager-pub', 'callmanager-sub-ec', 'tvs-pub', 'tvs-sub'];
+export const CLUSTER_KEYS: Record<string, KeySpec> = Object.fromEntries(CLUSTER_KEY_NAMES.map((name) => [name, FIXTURE_KEYS[name]]));
 
 export async function loadClusterKeys(state: LabState): Promise<Record<string, KeyObject>> {
   const dir = state.paths.clusterKeysDir;
