@@ -137,6 +137,12 @@ describe('capf: server behaviour', function () {
       assert.equal(r.serverStatus, 'Troubleshoot Failed');
       assert.match((await sessionEnd(1)).message, /returned a certificate that cannot be read/);
       assert.ok(!fs.existsSync(lab.state.fetchedCertificatePath(DEVICE)));
+      // a certificate cut short is as unreadable
+      const whole = issueLsc(makeIssuer(createCapfCertificate(fixtureKeys().capf, T0, 'CAPF-other'), fixtureKeys().capf), DEVICE, createPublicKey(fixtureKeys()['tvs-pub']), T0).der;
+      await lab.schedule(DEVICE, { certificateOperation: 'Troubleshoot', operationCompletesBy: new Date(T0.getTime() + HOUR).toISOString() });
+      const cut = await runPhone({ identity: { name: DEVICE, lsc: { der: whole.subarray(0, whole.length - 10), key: fixtureKeys()['tvs-pub'] } }, itl: await lab.itl(), server: lab.address, auth: { mode: 'null' }, retries: 0, clock: clock.now, serverStatus: () => lab.deviceStatus(DEVICE) });
+      assert.equal(cut.serverStatus, 'Troubleshoot Failed');
+      assert.match((await sessionEnd(2)).message, /returned a certificate that cannot be read/);
     });
   });
 

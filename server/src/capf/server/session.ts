@@ -345,7 +345,7 @@ export class CapfSession {
     }
     const der = parsed.value.certificate.der;
     const decoded = decodeCertificate(der);
-    if (!decoded.ok) return this.fail('failed', `${device.name} returned a certificate that cannot be read`, undefined, 'fetched');
+    if (!decoded.ok || decoded.problems.length) return this.fail('failed', `${device.name} returned a certificate that cannot be read`, undefined, 'fetched');
     await this.ctx.state.writeFetchedCertificate(device.name, der);
     const summary = summarizeDecoded(decoded.certificate);
     return this.finish({ outcome: 'success', message: `${device.name}: fetched its certificate ${summary.subject}, serial ${summary.serialNumber}`, reason: Reason.NO_ACTION, event: 'fetched', update: done, status, capfCode: CapfLogCode.CAPF_OP_SUCCESS });
