@@ -74,10 +74,9 @@ interface Overlay {
   problem?: string;
 }
 
-/** What reads see: the table file with the journal laid over it. */
+/** What reads see: the table file with the journal laid over it, and where each device's entry is in it. */
 interface View {
   parse: TableParse;
-  byName: Map<string, DeviceEntry>;
   index: Map<string, number>;
 }
 
@@ -145,7 +144,9 @@ export class DeviceTableStore {
   async get(name: string): Promise<DeviceEntry | undefined> {
     const parse = await this.read();
     if (!parse.ok) throw new DeviceTableError(`${this.file} is invalid:\n${formatProblems(parse.problems)}`);
-    return this.view?.parse === parse ? this.view.byName.get(name) : parse.table.devices.find((d) => d.name === name);
+    if (this.view?.parse !== parse) return parse.table.devices.find((d) => d.name === name);
+    const i = this.view.index.get(name);
+    return i === undefined ? undefined : parse.table.devices[i];
   }
 
   /**
@@ -326,7 +327,6 @@ export class DeviceTableStore {
     if (journal) {
       this.own.push(...records);
       for (const [name, i] of added) view.index.set(name, i);
-      for (const r of records) view.byName.set(r.entry.name, r.entry);
       view.parse = { ok: true, table };
       this.scheduleCheckpoint();
     }
@@ -441,10 +441,7 @@ function indexOf(table: DeviceTable): Map<string, number> {
 }
 
 function makeView(parse: TableParse, index?: Map<string, number>): View {
-  if (!parse.ok) return { parse, byName: new Map(), index: new Map() };
-  const byName = new Map<string, DeviceEntry>();
-  for (const d of parse.table.devices) byName.set(d.name, d);
-  return { parse, byName, index: index ?? indexOf(parse.table) };
+  return { parse, index: index ?? (parse.ok ? indexOf(parse.table) : new Map()) };
 }
 
 async function loadTable(file: string, key: string): Promise<TableFile> {
