@@ -182,7 +182,7 @@ export class DeviceTableStore {
     return undefined;
   }
 
-  /** Adds or replaces a device entry. */
+  /** Adds or replaces a device entry (a copy of it: the caller keeps its object). */
   upsert(entry: DeviceEntry): Promise<DeviceEntry> {
     return this.enqueue({ entry: { name: entry.name, put: structuredClone(entry) } });
   }
@@ -421,7 +421,7 @@ interface NameIndex {
 function applyEntryChange(table: DeviceTable, index: NameIndex, c: EntryChange): JournalRecord {
   const i = index.get(c.name);
   if ('put' in c) {
-    const entry = structuredClone(c.put);
+    const entry = c.put; // the store's own copy (upsert)
     if (i === undefined) index.set(entry.name, table.devices.push(entry) - 1);
     else table.devices[i] = entry;
     return { entry, add: true };
