@@ -17,10 +17,7 @@ export class AppendOnlyFile {
   /** the open file was empty when opened: the next append starts it (with its header, if the caller has one) */
   private fresh = false;
 
-  constructor(
-    readonly file: string,
-    private readonly mode = 0o644,
-  ) {}
+  constructor(readonly file: string) {}
 
   /**
    * Appends all of `bytes`; with `dataSync`, resolves only once they are on disk (fdatasync). `header` is
@@ -49,7 +46,7 @@ export class AppendOnlyFile {
     if (this.fd !== undefined && !this.stillAtPath(this.fd)) this.forget();
     if (this.fd === undefined) {
       await fsp.mkdir(path.dirname(this.file), { recursive: true });
-      this.fd = await new Promise<number>((resolve, reject) => fs.open(this.file, 'a', this.mode, (e, fd) => (e ? reject(e) : resolve(fd))));
+      this.fd = await new Promise<number>((resolve, reject) => fs.open(this.file, 'a', 0o644, (e, fd) => (e ? reject(e) : resolve(fd))));
       this.fresh = fs.fstatSync(this.fd).size === 0;
     }
     return this.fd;
