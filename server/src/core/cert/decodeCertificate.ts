@@ -330,7 +330,6 @@ export function decodeCertificate(der: Buffer): CertificateDecodeResult {
   const certDer = Buffer.from(der.subarray(0, root.end));
   const certificate: DecodedCertificate = {
     der: certDer,
-    tbs: span(tbs),
     version,
     serial: Buffer.from(serial),
     serialHex,

@@ -56,8 +56,6 @@ export interface CertificateField {
 
 export interface DecodedCertificate {
   der: Buffer;
-  /** the tbsCertificate's bytes, what the signature covers: its byte range in `der` (tag and length included) */
-  tbs: ByteSpan;
   version: number;
   serial: Buffer;
   /** colon-separated upper-case hex, as CUCM prints serials */
