@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { recordCommonName, TrustList, TlvElement, TrustRecord } from '../core/tlv/model';
-import { HeaderTag, isUncompressedEcPoint, RecordTag, ROLE_MEANINGS, ROLE_SHORT_NAMES } from '../core/tlv/tags';
+import { EC_POINT_CURVES, HeaderTag, isUncompressedEcPoint, RecordTag, ROLE_MEANINGS, ROLE_SHORT_NAMES } from '../core/tlv/tags';
 import { SignatureCheck } from '../core/tlv/verify';
 import { decodeCertificate, hexBytes, hexColon } from '../core/cert/decodeCertificate';
 import { CertificateDecodeResult, DecodedCertificate } from '../core/cert/model';
@@ -26,10 +26,7 @@ const RULE = '-------  --------------------------  ------  -----';
 const spacedHex = (b: Buffer) => hexBytes(b, ' ');
 
 function keySummary(raw: Buffer): string {
-  if (isUncompressedEcPoint(raw)) {
-    const curve = raw.length === 65 ? 'P-256' : raw.length === 97 ? 'P-384' : 'P-521';
-    return `EC ${curve} point (uncompressed)`;
-  }
+  if (isUncompressedEcPoint(raw)) return `EC ${EC_POINT_CURVES[raw.length]} point (uncompressed)`;
   if (raw[0] === 0x30) {
     const bits = raw.length >= 260 ? Math.round((raw.length - 14) / 128) * 1024 : raw.length >= 130 ? 1024 : raw.length * 8;
     return `RSA ${bits}-bit (PKCS#1 RSAPublicKey)`;

@@ -151,7 +151,10 @@ export const HASH_ALGORITHMS: Record<number, { name: string; node: string; size:
 
 export const SIGNATURE_MODULUS_SIZES: Record<number, number> = { 0: 64, 1: 128, 2: 256, 3: 512 };
 
+/** The curve of an uncompressed X9.62 EC point (0x04, then X and Y), by the point's length. */
+export const EC_POINT_CURVES: Readonly<Record<number, string>> = { 65: 'P-256', 97: 'P-384', 133: 'P-521' };
+
 /** A PUBLICKEY that is an uncompressed X9.62 EC point (0x04, then X and Y) of P-256, P-384 or P-521. */
 export function isUncompressedEcPoint(raw: Buffer): boolean {
-  return raw[0] === 0x04 && [65, 97, 133].includes(raw.length);
+  return raw[0] === 0x04 && raw.length in EC_POINT_CURVES;
 }
