@@ -26,13 +26,11 @@ function writeHeader(out: Buffer, identifier: number, n: number): number {
 }
 
 export function tlv(identifier: number, content: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(1 + lengthFieldSize(content.length) + content.length);
-  content.copy(out, writeHeader(out, identifier, content.length));
-  return out;
+  return element(identifier, [content]);
 }
 
-/** A constructed element whose content is `items`, one after the other. */
-function constructed(identifier: number, items: readonly Buffer[]): Buffer {
+/** An element whose content is `items`, one after the other, written into one buffer of its final size. */
+function element(identifier: number, items: readonly Buffer[]): Buffer {
   let n = 0;
   for (const b of items) n += b.length;
   const out = Buffer.allocUnsafe(1 + lengthFieldSize(n) + n);
@@ -41,14 +39,14 @@ function constructed(identifier: number, items: readonly Buffer[]): Buffer {
   return out;
 }
 
-export const seq = (...items: Buffer[]): Buffer => constructed(0x30, items);
-export const set = (...items: Buffer[]): Buffer => constructed(0x31, items);
+export const seq = (...items: Buffer[]): Buffer => element(0x30, items);
+export const set = (...items: Buffer[]): Buffer => element(0x31, items);
 export const nul = (): Buffer => Buffer.from([0x05, 0x00]);
 export const bool = (v: boolean): Buffer => tlv(0x01, Buffer.from([v ? 0xff : 0x00]));
 export const octets = (b: Buffer): Buffer => tlv(0x04, b);
-/** BIT STRING: the unused-bits octet, then `b` (written in place, like every element here). */
+/** BIT STRING: the unused-bits octet, then `b`. */
 export function bitString(b: Buffer, unusedBits = 0): Buffer {
-  return prefixed(0x03, unusedBits, b);
+  return element(0x03, [Buffer.of(unusedBits), b]);
 }
 export const utf8 = (s: string): Buffer => tlv(0x0c, Buffer.from(s, 'utf8'));
 export const printable = (s: string): Buffer => tlv(0x13, Buffer.from(s, 'latin1'));
@@ -65,17 +63,7 @@ export function uint(bytes: Buffer | number): Buffer {
   while (i < b.length - 1 && b[i] === 0) i++;
   b = b.subarray(i);
   if (b.length === 0) b = Buffer.from([0]);
-  return b[0] & 0x80 ? prefixed(0x02, 0, b) : tlv(0x02, b);
-}
-
-/** An element whose content is one `first` octet followed by `rest`. */
-function prefixed(identifier: number, first: number, rest: Buffer): Buffer {
-  const n = 1 + rest.length;
-  const out = Buffer.allocUnsafe(1 + lengthFieldSize(n) + n);
-  const at = writeHeader(out, identifier, n);
-  out[at] = first;
-  rest.copy(out, at + 1);
-  return out;
+  return element(0x02, b[0] & 0x80 ? [Buffer.of(0), b] : [b]);
 }
 
 function numberBytes(n: number): Buffer {
