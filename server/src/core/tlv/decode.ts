@@ -537,6 +537,6 @@ export function trustListKindFromName(fileName: string | undefined): TrustList['
 
 /** The header's FILENAME decides; when it names neither kind (or is absent), the file's own name does. */
 function kindOf(filenameTag: string | undefined, fileName: string | undefined): TrustList['kind'] {
-  const kind = trustListKindFromName(filenameTag ?? fileName);
+  const kind = trustListKindFromName(filenameTag);
   return kind !== 'TLV' ? kind : trustListKindFromName(fileName);
 }
