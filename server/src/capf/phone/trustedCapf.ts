@@ -42,8 +42,7 @@ export function matchCapfCertificate(records: TrustRecord[], presentedDer: Buffe
 }
 
 function findCapfRecord(records: TrustRecord[], presentedDer: Buffer): CapfMatch {
-  let sha1cache: Buffer | undefined; // hashed only when a record is matched by hash (or nothing matched)
-  const sha1 = () => (sha1cache ??= createHash('sha1').update(presentedDer).digest());
+  const sha1 = createHash('sha1').update(presentedDer).digest(); // once per certificate: matches are remembered
   let presentedKey: Buffer | undefined | null = null; // decoded only when a record needs it
   const keyOf = () => {
     if (presentedKey === null) {
@@ -57,7 +56,7 @@ function findCapfRecord(records: TrustRecord[], presentedDer: Buffer): CapfMatch
     if (record.certificate?.equals(presentedDer)) return { matched: true, record, by: 'certificate' };
     if (record.certHash) {
       const algorithm = record.certHashAlgorithm ?? 1;
-      const digest = algorithm === 1 ? sha1() : createHash(HASH_ALGORITHMS[algorithm]?.node ?? 'sha1').update(presentedDer).digest();
+      const digest = algorithm === 1 ? sha1 : createHash(HASH_ALGORITHMS[algorithm]?.node ?? 'sha1').update(presentedDer).digest();
       if (digest.equals(record.certHash)) return { matched: true, record, by: 'certificate hash' };
     }
     if (record.publicKey && keyOf()?.equals(record.publicKey)) return { matched: true, record, by: 'public key' };
@@ -66,6 +65,6 @@ function findCapfRecord(records: TrustRecord[], presentedDer: Buffer): CapfMatch
   const subject = decoded.ok ? decoded.certificate.subject.rfc4514 : 'an unreadable certificate';
   return {
     matched: false,
-    problem: `the server presented ${subject} (SHA-1 ${sha1().toString('hex').toUpperCase()}), which matches no CAPF record of the ITL: the CAPF certificate changed after the ITL was built, or this is not the cluster's CAPF`,
+    problem: `the server presented ${subject} (SHA-1 ${sha1.toString('hex').toUpperCase()}), which matches no CAPF record of the ITL: the CAPF certificate changed after the ITL was built, or this is not the cluster's CAPF`,
   };
 }
