@@ -25,7 +25,7 @@ interface Template {
 const COPIED: ReadonlySet<string> = new Set([OID.organization, OID.organizationalUnit, OID.locality, OID.state, OID.country]);
 
 /** The CAPF subject attributes an LSC subject copies (O, OU, L, ST, C), in DER order. */
-export function copiedCapfAttributes(capfSubject: DistinguishedName): DnAttribute[] {
+function copiedCapfAttributes(capfSubject: DistinguishedName): DnAttribute[] {
   return capfSubject.attributes.filter((a) => COPIED.has(a.oid));
 }
 const templates = new WeakMap<Issuer, Template>();
@@ -39,13 +39,14 @@ function templateFor(capf: Issuer): Template {
   if (t) return t;
   const type = capf.key.asymmetricKeyType;
   if (type !== 'rsa' && type !== 'ec') throw new Error(`the CAPF key must be RSA or EC, not ${type}`);
+  const copied = copiedCapfAttributes(capf.cert.subject);
   t = {
     signatureAlgorithm: type === 'rsa' ? w.seq(w.oid(OID.sha256WithRSA), w.nul()) : w.seq(w.oid(OID.ecdsaWithSHA256)),
     issuer: capf.cert.subject.der,
-    copiedRdns: copiedCapfAttributes(capf.cert.subject).map((a) => w.set(w.seq(w.oid(a.oid), a.oid === OID.country ? w.printable(a.value) : w.utf8(a.value)))),
-    copiedText: copiedCapfAttributes(capf.cert.subject)
-      .reverse()
+    copiedRdns: copied.map((a) => w.set(w.seq(w.oid(a.oid), a.oid === OID.country ? w.printable(a.value) : w.utf8(a.value)))),
+    copiedText: copied
       .map((a) => `,${a.name}=${a.value}`)
+      .reverse()
       .join(''),
     fixedExtensions: [
       extension(OID.basicConstraints, true, w.seq()), // CA:FALSE
