@@ -124,23 +124,19 @@ describe('capf: server behaviour', function () {
 
     it('Troubleshoot: a certificate the phone hands over that cannot be read fails the fetch and is not kept', async () => {
       await open();
-      await lab.schedule(DEVICE, { certificateOperation: 'Troubleshoot', operationCompletesBy: new Date(T0.getTime() + HOUR).toISOString() });
-      const r = await runPhone({
-        identity: { name: DEVICE, lsc: { der: Buffer.from('not a certificate'), key: fixtureKeys()['tvs-pub'] } },
-        itl: await lab.itl(),
-        server: lab.address,
-        auth: { mode: 'null' },
-        retries: 0,
-        clock: clock.now,
-        serverStatus: () => lab.deviceStatus(DEVICE),
-      });
+      // a phone whose "LSC" is `der`, asked to hand it over
+      const fetchWith = async (der: Buffer) => {
+        await lab.schedule(DEVICE, { certificateOperation: 'Troubleshoot', operationCompletesBy: new Date(T0.getTime() + HOUR).toISOString() });
+        const identity = { name: DEVICE, lsc: { der, key: fixtureKeys()['tvs-pub'] } };
+        return runPhone({ identity, itl: await lab.itl(), server: lab.address, auth: { mode: 'null' }, retries: 0, clock: clock.now, serverStatus: () => lab.deviceStatus(DEVICE) });
+      };
+      const r = await fetchWith(Buffer.from('not a certificate'));
       assert.equal(r.serverStatus, 'Troubleshoot Failed');
       assert.match((await sessionEnd(1)).message, /returned a certificate that cannot be read/);
       assert.ok(!fs.existsSync(lab.state.fetchedCertificatePath(DEVICE)));
       // a certificate cut short is as unreadable
       const whole = issueLsc(makeIssuer(createCapfCertificate(fixtureKeys().capf, T0, 'CAPF-other'), fixtureKeys().capf), DEVICE, createPublicKey(fixtureKeys()['tvs-pub']), T0).der;
-      await lab.schedule(DEVICE, { certificateOperation: 'Troubleshoot', operationCompletesBy: new Date(T0.getTime() + HOUR).toISOString() });
-      const cut = await runPhone({ identity: { name: DEVICE, lsc: { der: whole.subarray(0, whole.length - 10), key: fixtureKeys()['tvs-pub'] } }, itl: await lab.itl(), server: lab.address, auth: { mode: 'null' }, retries: 0, clock: clock.now, serverStatus: () => lab.deviceStatus(DEVICE) });
+      const cut = await fetchWith(whole.subarray(0, whole.length - 10));
       assert.equal(cut.serverStatus, 'Troubleshoot Failed');
       assert.match((await sessionEnd(2)).message, /returned a certificate that cannot be read/);
     });
