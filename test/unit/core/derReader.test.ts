@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as forge from 'node-forge';
-import { DerNode, decodeOid, isUniversal, readDerNode, Tag } from '../../../server/src/core/asn1/der';
+import { DerNode, decodeOid, isUniversal, readDerNode, readElement, readElements, Tag } from '../../../server/src/core/asn1/der';
 import * as w from '../../../server/src/core/asn1/derWriter';
 import { hexColon } from '../../../server/src/core/cert/decodeCertificate';
 import { fixture } from '../../helpers/fixtures';
@@ -71,6 +71,40 @@ describe('DER reader', () => {
     assert.equal(decodeOid(Buffer.from([0x2a, 0x86])), '1.2', 'an unfinished last arc is dropped');
     assert.equal(decodeOid(Buffer.from([0x86])), '2.54', 'with no finished arc, the first byte stands in');
     assert.equal(decodeOid(Buffer.from([0x81, 0x80, 0x01])), '2.16305');
+  });
+});
+
+describe('DER element reader', () => {
+  it('reads the same element bounds and identifiers as the tree reader, level by level', () => {
+    for (const name of CERTS) {
+      const der = fixture(name);
+      const walk = (node: DerNode, limit: number) => {
+        const e = readElement(der, node.offset, limit);
+        assert.ok(e, `${name} @${node.offset}`);
+        assert.deepEqual([e.offset, e.id, e.start, e.end], [node.offset, der[node.offset], node.offset + node.headerLength, node.end]);
+        if (!node.constructed) return;
+        const inside = readElements(der, e);
+        assert.deepEqual(inside?.map((c) => c.offset), node.children.map((c) => c.offset), `${name} @${node.offset}`);
+        for (const c of node.children) walk(c, e.end);
+      };
+      const root = readDerNode(der, 0);
+      assert.ok(root);
+      walk(root, der.length);
+    }
+  });
+
+  it('refuses what it cannot read whole: a short header, content past the limit, a high tag number, a gap', () => {
+    assert.equal(readElement(Buffer.from('30', 'hex'), 0, 1), undefined, 'one byte');
+    assert.equal(readElement(Buffer.from('3003020101', 'hex'), 0, 4), undefined, 'content past the limit');
+    assert.equal(readElement(Buffer.from('3f8101020101', 'hex'), 0, 6), undefined, 'high tag number');
+    assert.equal(readElement(Buffer.from('3080', 'hex'), 0, 2), undefined, 'indefinite length');
+    assert.equal(readElement(Buffer.from('308500000000010000', 'hex'), 0, 9), undefined, 'five length octets');
+    assert.deepEqual(readElement(Buffer.from('3081030201ff', 'hex'), 0, 6), { offset: 0, id: 0x30, start: 3, end: 6 }, 'long-form length');
+    const seq = Buffer.from('3005020101020100', 'hex'); // the SEQUENCE says 5 bytes; its two INTEGERs take 6
+    const outer = readElement(seq, 0, seq.length);
+    assert.ok(outer);
+    assert.equal(readElements(seq, outer), undefined, 'children that do not fill their parent exactly');
+    assert.deepEqual(readElements(Buffer.from('3000', 'hex'), { offset: 0, id: 0x30, start: 2, end: 2 }), []);
   });
 });
 

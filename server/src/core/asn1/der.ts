@@ -73,8 +73,9 @@ class LazyDerNode implements DerNode {
 
 /**
  * Reads one node at `offset`, bounded by `limit`. Returns undefined when not even a header fits.
- * Children are read down to `maxDepth` levels below the node (nodes deeper than that are left childless):
- * a caller that needs a few top-level fields does not pay for a tree of every name and extension.
+ * Children are read down to `maxDepth` levels below the node (nodes deeper than that are left childless), so
+ * crafted nesting cannot exhaust the stack. Readers that want a few known fields, not the annotated tree, use
+ * readElement.
  */
 export function readDerNode(buf: Buffer, offset: number, limit = buf.length, depth = 0, maxDepth = 64): DerNode | undefined {
   if (offset + 2 > limit) return undefined;
@@ -117,6 +118,55 @@ export function readDerNode(buf: Buffer, offset: number, limit = buf.length, dep
     }
   }
   return node;
+}
+
+/**
+ * One element read by readElement: where it starts, its identifier octet, and where its content starts and
+ * ends. No views and no children: for readers that walk a structure they know (certificateOutline.ts) and
+ * want a few fields' bytes, not the annotated tree readDerNode builds.
+ */
+export interface DerElement {
+  /** offset of the identifier octet */
+  offset: number;
+  /** the identifier octet (low tag numbers only): class, constructed bit and tag number */
+  id: number;
+  /** offset of the first content byte */
+  start: number;
+  /** offset just past the content */
+  end: number;
+}
+
+/**
+ * Reads the element at `offset`, which must end at or before `limit`. undefined when its header cannot be
+ * read, it has a high tag number (none occurs in a certificate's outline), or its content runs past `limit`.
+ */
+export function readElement(buf: Buffer, offset: number, limit: number): DerElement | undefined {
+  if (offset + 2 > limit) return undefined;
+  const id = buf[offset];
+  if ((id & 0x1f) === 0x1f) return undefined;
+  let pos = offset + 1;
+  const first = buf[pos++];
+  let length = first;
+  if (first >= 0x80) {
+    const n = first & 0x7f;
+    if (n === 0 || n > 4 || pos + n > limit) return undefined;
+    length = 0;
+    for (let i = 0; i < n; i++) length = length * 256 + buf[pos++];
+  }
+  if (pos + length > limit) return undefined;
+  return { offset, id, start: pos, end: pos + length };
+}
+
+/** The elements that make up `parent`'s content, in order; undefined unless they fill it exactly. */
+export function readElements(buf: Buffer, parent: DerElement): DerElement[] | undefined {
+  const out: DerElement[] = [];
+  for (let p = parent.start; p < parent.end; ) {
+    const e = readElement(buf, p, parent.end);
+    if (!e) return undefined;
+    out.push(e);
+    p = e.end;
+  }
+  return out;
 }
 
 /** Universal tag numbers used here. */
@@ -186,7 +236,8 @@ function oidText(content: Buffer): string {
   return `${a}.${head - a * 40}${rest}`;
 }
 
-export function decodeString(node: DerNode): string {
+/** The text of a string value (only its tag number and content are read). */
+export function decodeString(node: Pick<DerNode, 'tagNumber' | 'content'>): string {
   if (node.tagNumber === Tag.BMPString) {
     let s = '';
     for (let i = 0; i + 1 < node.content.length; i += 2) s += String.fromCharCode(node.content.readUInt16BE(i));
@@ -196,8 +247,8 @@ export function decodeString(node: DerNode): string {
   return node.content.toString('latin1');
 }
 
-/** UTCTime / GeneralizedTime → Date (undefined when unreadable). */
-export function decodeTime(node: DerNode): Date | undefined {
+/** UTCTime / GeneralizedTime → Date (undefined when unreadable; only its tag number and content are read). */
+export function decodeTime(node: Pick<DerNode, 'tagNumber' | 'content'>): Date | undefined {
   const s = node.content.toString('latin1');
   let m: RegExpMatchArray | null;
   if (node.tagNumber === Tag.UTCTime) {

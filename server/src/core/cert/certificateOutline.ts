@@ -6,8 +6,7 @@
  * extension's meaning; that is what the editor shows, and it costs about as much as a signature check. The
  * phone emulator checks every LSC it is handed (once per install) and shows none of it: it reads this outline.
  */
-import { DerNode, Tag, decodeOid, decodeString, decodeTime, isUniversal, readDerNode } from '../asn1/der';
-import { OID } from '../asn1/oids';
+import { DerElement, Tag, decodeOid, decodeString, decodeTime, readElement, readElements } from '../asn1/der';
 
 export interface CertificateOutline {
   /** the signed bytes: tbsCertificate, DER */
@@ -25,55 +24,76 @@ export interface CertificateOutline {
   spki: Buffer;
 }
 
-/**
- * Levels read below the certificate: certificate → tbsCertificate and signature algorithm → their fields.
- * Names, the key and extensions stay unread; validity is read on its own (its two times).
- */
-const OUTLINE_DEPTH = 2;
-/** Name → RDN SETs → AttributeTypeAndValue → type and value. */
-const NAME_DEPTH = 3;
+/** Identifier octets of the elements read here. */
+const SEQUENCE = 0x30;
+const SET = 0x31;
+const INTEGER = 0x02;
+const BIT_STRING = 0x03;
+const OBJECT_IDENTIFIER = 0x06;
+/** [0] EXPLICIT: the version, first in a v2/v3 tbsCertificate */
+const VERSION = 0xa0;
+/** content of the commonName attribute type, 2.5.4.3 */
+const COMMON_NAME_OID = Buffer.from([0x55, 0x04, 0x03]);
 
-/** The outline of a DER certificate; undefined unless it is one certificate with every field in place. */
+/**
+ * The outline of a DER certificate; undefined unless it is one certificate with every field in place. Only
+ * the certificate, tbsCertificate, signature algorithm and validity are read element by element (readElement:
+ * no tree, no views); names, the key and extensions are kept as bytes.
+ */
 export function readCertificateOutline(der: Buffer): CertificateOutline | undefined {
-  const root = readDerNode(der, 0, der.length, 0, OUTLINE_DEPTH);
-  if (!root || root.truncated || root.end !== der.length || !isUniversal(root, Tag.SEQUENCE) || root.children.length !== 3) return undefined;
-  const [tbs, sigAlg, sig] = root.children;
-  if (!isUniversal(tbs, Tag.SEQUENCE) || !isUniversal(sigAlg, Tag.SEQUENCE) || !isUniversal(sig, Tag.BIT_STRING) || sig.content[0] !== 0) return undefined;
-  const t = tbs.children;
-  const first = t[0]?.tagClass === 'context' && t[0].tagNumber === 0 ? 1 : 0; // after the [0] version, if any
-  const [serial, innerSig, issuer, validity, subject, spki] = t.slice(first, first + 6);
-  if (!isUniversal(serial, Tag.INTEGER) || !isUniversal(innerSig, Tag.SEQUENCE) || !isUniversal(spki, Tag.SEQUENCE)) return undefined;
-  if (!isUniversal(issuer, Tag.SEQUENCE) || !isUniversal(subject, Tag.SEQUENCE) || !isUniversal(validity, Tag.SEQUENCE)) return undefined;
-  const sigOid = sigAlg.children[0];
-  if (!isUniversal(sigOid, Tag.OID)) return undefined;
-  const times = readDerNode(der, validity.offset, validity.end, 0, 1)?.children ?? [];
-  if (times.length !== 2) return undefined;
-  const [notBefore, notAfter] = times.map(readTime);
+  const root = readElement(der, 0, der.length);
+  if (!root || root.id !== SEQUENCE || root.end !== der.length) return undefined;
+  const parts = readElements(der, root);
+  if (!parts || parts.length !== 3) return undefined;
+  const [tbs, sigAlg, sig] = parts;
+  if (tbs.id !== SEQUENCE || sigAlg.id !== SEQUENCE || sig.id !== BIT_STRING || sig.end === sig.start || der[sig.start] !== 0) return undefined;
+  const fields = readElements(der, tbs);
+  if (!fields) return undefined;
+  const first = fields[0]?.id === VERSION ? 1 : 0;
+  const [serial, innerSig, issuer, validity, subject, spki] = fields.slice(first, first + 6);
+  if (serial?.id !== INTEGER || innerSig?.id !== SEQUENCE || issuer?.id !== SEQUENCE || validity?.id !== SEQUENCE || subject?.id !== SEQUENCE || spki?.id !== SEQUENCE) return undefined;
+  const sigOid = readElement(der, sigAlg.start, sigAlg.end);
+  if (sigOid?.id !== OBJECT_IDENTIFIER) return undefined;
+  const times = readElements(der, validity);
+  if (times?.length !== 2) return undefined;
   return {
-    tbs: tbs.bytes,
-    signatureAlgorithmOid: decodeOid(sigOid.content),
-    signature: sig.content.subarray(1),
-    issuer: issuer.bytes,
-    subject: subject.bytes,
-    notBefore,
-    notAfter,
-    spki: spki.bytes,
+    tbs: bytesOf(der, tbs),
+    signatureAlgorithmOid: decodeOid(der.subarray(sigOid.start, sigOid.end)),
+    signature: der.subarray(sig.start + 1, sig.end),
+    issuer: bytesOf(der, issuer),
+    subject: bytesOf(der, subject),
+    notBefore: readTime(der, times[0]),
+    notAfter: readTime(der, times[1]),
+    spki: bytesOf(der, spki),
   };
 }
 
-function readTime(node: DerNode): Date | undefined {
-  return node.tagClass === 'universal' && (node.tagNumber === Tag.UTCTime || node.tagNumber === Tag.GeneralizedTime) ? decodeTime(node) : undefined;
+/** The whole element, identifier to end of content (a view). */
+function bytesOf(der: Buffer, e: DerElement): Buffer {
+  return der.subarray(e.offset, e.end);
+}
+
+function readTime(der: Buffer, e: DerElement): Date | undefined {
+  const tagNumber = e.id & 0x1f;
+  return e.id >> 6 === 0 && (tagNumber === Tag.UTCTime || tagNumber === Tag.GeneralizedTime) ? decodeTime({ tagNumber, content: der.subarray(e.start, e.end) }) : undefined;
 }
 
 /** The commonName values of a Name (DER), in order; [] when the Name cannot be read. */
 export function commonNames(name: Buffer): string[] {
-  const root = readDerNode(name, 0, name.length, 0, NAME_DEPTH);
-  if (!root || root.truncated || !isUniversal(root, Tag.SEQUENCE)) return [];
+  const root = readElement(name, 0, name.length);
+  const rdns = root?.id === SEQUENCE ? readElements(name, root) : undefined;
+  if (!rdns) return [];
   const names: string[] = [];
-  for (const rdn of root.children) {
-    for (const atv of rdn.children) {
-      const [type, value] = atv.children;
-      if (value && isUniversal(type, Tag.OID) && decodeOid(type.content) === OID.commonName) names.push(decodeString(value));
+  for (const rdn of rdns) {
+    const atvs = rdn.id === SET ? readElements(name, rdn) : undefined;
+    if (!atvs) return [];
+    for (const atv of atvs) {
+      const typeAndValue = atv.id === SEQUENCE ? readElements(name, atv) : undefined;
+      if (!typeAndValue) return [];
+      const [type, value] = typeAndValue;
+      if (value && type.id === OBJECT_IDENTIFIER && COMMON_NAME_OID.compare(name, type.start, type.end) === 0) {
+        names.push(decodeString({ tagNumber: value.id & 0x1f, content: name.subarray(value.start, value.end) }));
+      }
     }
   }
   return names;
