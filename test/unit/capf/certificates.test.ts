@@ -8,6 +8,10 @@ import { createCapfCertificate, createManufacturingCa, issueMic } from '../../..
 import { buildLsc } from '../../../server/src/capf/server/lscCertificate';
 import { issueLsc, summarizeCertificate } from '../../../server/src/capf/server/lscProfile';
 import { checkSpki } from '../../../server/src/capf/server/spki';
+import { isUniversal, readDerNode, Tag } from '../../../server/src/core/asn1/der';
+import * as w from '../../../server/src/core/asn1/derWriter';
+import { unsignedInt } from '../../../server/src/core/cert/decodeCertificate';
+import { Prng } from '../../helpers/prng';
 import { authData, signAuthData, verifyAuthData } from '../../../server/src/capf/protocol/signedData';
 import { decodeHashTagged } from '../../../server/src/capf/protocol/codec';
 import { LabState } from '../../../server/src/capf/server/labState';
@@ -119,6 +123,54 @@ describe('capf: certificates the lab makes', () => {
       for (const [name, der] of [['trailing', trailing], ['tampered', longForm], ['off-curve', badPoint], ['a certificate', cert], ['empty', Buffer.alloc(0)]] as const) {
         assert.equal(checkSpki(der).ok, false, name);
       }
+    });
+    /** Canonical DER of an RSA key, by re-encoding what the tree reader finds (written independently of checkSpki). */
+    const canonicalRsa = (der: Buffer): boolean => {
+      const root = readDerNode(der, 0);
+      const bits = root?.children[1];
+      if (!root || root.truncated || root.end !== der.length || !isUniversal(bits, Tag.BIT_STRING) || bits.content[0] !== 0) return false;
+      const key = readDerNode(bits.content, 1);
+      const [n, e] = key?.children ?? [];
+      if (!key || key.truncated || !isUniversal(n, Tag.INTEGER) || !isUniversal(e, Tag.INTEGER) || n.content[0] & 0x80 || e.content[0] & 0x80) return false;
+      const modulus = unsignedInt(n.content);
+      const exponent = unsignedInt(e.content);
+      if (!(modulus[modulus.length - 1] & 1) || !(exponent[exponent.length - 1] & 1) || (exponent.length === 1 && exponent[0] < 3)) return false;
+      return w.seq(w.seq(w.oid('1.2.840.113549.1.1.1'), w.nul()), w.bitString(w.seq(w.uint(modulus), w.uint(exponent)))).equals(der);
+    };
+    it('takes an RSA key exactly when re-encoding it gives the same bytes (2,000 damaged keys)', () => {
+      const rng = new Prng(5);
+      const originals = [spki('tvs-pub'), spki('weak-1024')];
+      const rsa = originals[0];
+      let accepted = 0;
+      for (let i = 0; i < 2000; i++) {
+        const der = Buffer.from(originals[i % 2]);
+        const kind = rng.int(3);
+        if (kind === 0) der[rng.int(24)] ^= 1 << rng.int(8); // the headers, the algorithm and the key's first bytes
+        else if (kind === 1) der[der.length - 1 - rng.int(8)] ^= 1 << rng.int(8); // the exponent and the end of the modulus
+        else der[rng.int(der.length)] = rng.int(256);
+        const verdict = checkSpki(der).ok;
+        assert.equal(verdict, canonicalRsa(der), `damaged key ${i}: ${der.toString('hex')}`);
+        if (verdict) accepted++;
+      }
+      assert.ok(accepted > 100 && accepted < 1900, `a mix of accepted and refused keys (${accepted} accepted)`);
+      for (const der of originals) assert.ok(checkSpki(der).ok && canonicalRsa(der));
+      assert.equal(checkSpki(rsa).ok, true);
+    });
+    it('refuses an RSA key with a padded INTEGER, a long-form length or parameters other than NULL', () => {
+      const n = Buffer.concat([Buffer.from([0x00, 0xc1]), Buffer.alloc(126, 0x11), Buffer.from([0x01])]); // a 1024-bit modulus: 128 bytes after the sign octet
+      const e = Buffer.from([0x01, 0x00, 0x01]);
+      const key = (nBytes: Buffer, eBytes: Buffer) => w.seq(w.tlv(0x02, nBytes), w.tlv(0x02, eBytes));
+      const spkiOf = (alg: Buffer, k: Buffer) => w.seq(alg, w.bitString(k));
+      const rsaAlg = w.seq(w.oid('1.2.840.113549.1.1.1'), w.nul());
+      assert.deepEqual(checkSpki(spkiOf(rsaAlg, key(n, e))), { ok: true, spec: { type: 'rsa', bits: 1024 }, description: 'RSA 1024' });
+      assert.equal(checkSpki(spkiOf(rsaAlg, key(Buffer.concat([Buffer.from([0]), n]), e))).ok, false, 'modulus with two leading zeros');
+      assert.equal(checkSpki(spkiOf(rsaAlg, key(n, Buffer.concat([Buffer.from([0]), e])))).ok, false, 'exponent with a leading zero');
+      assert.equal(checkSpki(spkiOf(w.seq(w.oid('1.2.840.113549.1.1.1')), key(n, e))).ok, false, 'no NULL parameters');
+      const good = spkiOf(rsaAlg, key(n, e));
+      assert.deepEqual([...good.subarray(0, 5)], [0x30, 0x81, good[2], 0x30, 0x0d]);
+      const longAlg = Buffer.concat([good.subarray(0, 3), Buffer.from([0x30, 0x81, 0x0d]), good.subarray(5)]);
+      longAlg[2] += 1; // the outer length grows by the one byte
+      assert.equal(checkSpki(longAlg).ok, false, 'the algorithm length in long form');
     });
   });
 

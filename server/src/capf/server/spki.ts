@@ -5,10 +5,8 @@
  * OpenSSL, which also checks that the point is on the curve.
  */
 import { createPublicKey } from 'node:crypto';
-import * as w from '../../core/asn1/derWriter';
 import { OID, CURVE_NAMES } from '../../core/asn1/oids';
-import { Tag, decodeOid, isUniversal, readDerNode } from '../../core/asn1/der';
-import { unsignedInt } from '../../core/cert/decodeCertificate';
+import { DerElement, decodeOid, readElement, readElements } from '../../core/asn1/der';
 import { KeySpec, describeSpec } from '../keys';
 import { CurveName } from '../protocol/constants';
 
@@ -16,34 +14,53 @@ export type SpkiCheck = { ok: true; spec: KeySpec; description: string } | { ok:
 
 const bad = (problem: string): SpkiCheck => ({ ok: false, problem });
 
+/** Identifier octets. */
+const SEQUENCE = 0x30;
+const INTEGER = 0x02;
+const BIT_STRING = 0x03;
+const OBJECT_IDENTIFIER = 0x06;
+/** AlgorithmIdentifier { rsaEncryption, NULL }, the only DER form of an RSA key's algorithm */
+const RSA_ALGORITHM = Buffer.from('300d06092a864886f70d0101010500', 'hex');
+
+/** True when the element's length is written in the fewest octets, as DER requires. */
+function minimalLength(e: DerElement): boolean {
+  const length = e.end - e.start;
+  const octets = length < 0x80 ? 1 : length < 0x100 ? 2 : length < 0x10000 ? 3 : length < 0x1000000 ? 4 : 5;
+  return e.start - e.offset === 1 + octets;
+}
+
+/** True for a DER INTEGER that is positive and has no superfluous leading zero. */
+function positiveMinimalInteger(der: Buffer, e: DerElement): boolean {
+  if (e.id !== INTEGER || e.end === e.start || !minimalLength(e) || der[e.start] & 0x80) return false;
+  return !(der[e.start] === 0 && (e.end - e.start === 1 || !(der[e.start + 1] & 0x80)));
+}
+
 export function checkSpki(der: Buffer): SpkiCheck {
-  const root = readDerNode(der, 0);
-  if (!root || root.truncated || root.end !== der.length || !isUniversal(root, Tag.SEQUENCE) || root.children.length !== 2) {
-    return bad('PUBLIC_KEY is not a DER SubjectPublicKeyInfo');
-  }
-  const [alg, bits] = root.children;
-  const algOid = isUniversal(alg.children[0], Tag.OID) ? decodeOid(alg.children[0].content) : '';
-  if (!isUniversal(bits, Tag.BIT_STRING) || bits.content[0] !== 0) return bad('PUBLIC_KEY has no whole-byte key BIT STRING');
+  const root = readElement(der, 0, der.length);
+  const parts = root?.id === SEQUENCE && root.end === der.length && minimalLength(root) ? readElements(der, root) : undefined;
+  if (!parts || parts.length !== 2 || parts[0].id !== SEQUENCE) return bad('PUBLIC_KEY is not a DER SubjectPublicKeyInfo');
+  const [alg, bits] = parts;
+  const algParts = readElements(der, alg) ?? [];
+  const algOid = algParts[0]?.id === OBJECT_IDENTIFIER ? decodeOid(der.subarray(algParts[0].start, algParts[0].end)) : '';
+  if (bits.id !== BIT_STRING || bits.end === bits.start || der[bits.start] !== 0 || !minimalLength(bits)) return bad('PUBLIC_KEY has no whole-byte key BIT STRING');
   if (algOid === OID.rsaEncryption) {
-    const key = readDerNode(bits.content, 1);
-    const [n, e] = key?.children ?? [];
-    if (!key || key.truncated || key.end !== bits.content.length || !isUniversal(n, Tag.INTEGER) || !isUniversal(e, Tag.INTEGER) || key.children.length !== 2) {
-      return bad('PUBLIC_KEY is not an RSAPublicKey');
-    }
-    if (n.content[0] & 0x80 || e.content[0] & 0x80) return bad('the RSA modulus or exponent is negative');
-    const modulus = unsignedInt(n.content);
-    const exponent = unsignedInt(e.content);
-    if (!(modulus[modulus.length - 1] & 1) || !(exponent[exponent.length - 1] & 1) || (exponent.length === 1 && exponent[0] < 3)) {
+    if (RSA_ALGORITHM.compare(der, alg.offset, alg.end) !== 0) return bad('PUBLIC_KEY is not in canonical DER');
+    const key = readElement(der, bits.start + 1, bits.end);
+    const ne = key?.id === SEQUENCE && key.end === bits.end ? readElements(der, key) : undefined;
+    if (!key || !ne || ne.length !== 2 || ne[0].id !== INTEGER || ne[1].id !== INTEGER) return bad('PUBLIC_KEY is not an RSAPublicKey');
+    const [n, e] = ne;
+    if (der[n.start] & 0x80 || der[e.start] & 0x80) return bad('the RSA modulus or exponent is negative');
+    if (!(der[n.end - 1] & 1) || !(der[e.end - 1] & 1) || (e.end - e.start === 1 && der[e.start] < 3)) {
       return bad('the RSA modulus and exponent must be odd, the exponent at least 3');
     }
-    const canonical = w.seq(w.seq(w.oid(OID.rsaEncryption), w.nul()), w.bitString(w.seq(w.uint(modulus), w.uint(exponent))));
-    if (!canonical.equals(der)) return bad('PUBLIC_KEY is not in canonical DER');
-    const bitCount = (modulus.length - 1) * 8 + (32 - Math.clz32(modulus[0]));
+    if (!minimalLength(key) || !positiveMinimalInteger(der, n) || !positiveMinimalInteger(der, e)) return bad('PUBLIC_KEY is not in canonical DER');
+    const first = der[n.start] === 0 ? n.start + 1 : n.start;
+    const bitCount = (n.end - first - 1) * 8 + (32 - Math.clz32(der[first]));
     const spec: KeySpec = { type: 'rsa', bits: bitCount };
     return { ok: true, spec, description: describeSpec(spec) };
   }
   if (algOid === OID.ecPublicKey) {
-    const curve = isUniversal(alg.children[1], Tag.OID) ? CURVE_NAMES[decodeOid(alg.children[1].content)] : undefined;
+    const curve = algParts[1]?.id === OBJECT_IDENTIFIER ? CURVE_NAMES[decodeOid(der.subarray(algParts[1].start, algParts[1].end))] : undefined;
     if (!curve) return bad('the EC key is not on P-256, P-384 or P-521');
     try {
       const key = createPublicKey({ key: der, format: 'der', type: 'spki' });
