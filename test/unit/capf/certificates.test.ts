@@ -140,7 +140,6 @@ describe('capf: certificates the lab makes', () => {
     it('takes an RSA key exactly when re-encoding it gives the same bytes (2,000 damaged keys)', () => {
       const rng = new Prng(5);
       const originals = [spki('tvs-pub'), spki('weak-1024')];
-      const rsa = originals[0];
       let accepted = 0;
       for (let i = 0; i < 2000; i++) {
         const der = Buffer.from(originals[i % 2]);
@@ -154,7 +153,6 @@ describe('capf: certificates the lab makes', () => {
       }
       assert.ok(accepted > 100 && accepted < 1900, `a mix of accepted and refused keys (${accepted} accepted)`);
       for (const der of originals) assert.ok(checkSpki(der).ok && canonicalRsa(der));
-      assert.equal(checkSpki(rsa).ok, true);
     });
     it('refuses an RSA key with a padded INTEGER, a long-form length or parameters other than NULL', () => {
       const n = Buffer.concat([Buffer.from([0x00, 0xc1]), Buffer.alloc(126, 0x11), Buffer.from([0x01])]); // a 1024-bit modulus: 128 bytes after the sign octet

@@ -52,8 +52,8 @@ export function readCertificateOutline(der: Buffer): CertificateOutline | undefi
   const first = fields[0]?.id === VERSION ? 1 : 0;
   const [serial, innerSig, issuer, validity, subject, spki] = fields.slice(first, first + 6);
   if (serial?.id !== INTEGER || innerSig?.id !== SEQUENCE || issuer?.id !== SEQUENCE || validity?.id !== SEQUENCE || subject?.id !== SEQUENCE || spki?.id !== SEQUENCE) return undefined;
-  const sigOid = readElement(der, sigAlg.start, sigAlg.end);
-  if (sigOid?.id !== OBJECT_IDENTIFIER) return undefined;
+  const [sigOid, , ...extra] = readElements(der, sigAlg) ?? [];
+  if (sigOid?.id !== OBJECT_IDENTIFIER || extra.length) return undefined; // AlgorithmIdentifier: OID [, parameters]
   const times = readElements(der, validity);
   if (times?.length !== 2) return undefined;
   return {
@@ -74,8 +74,8 @@ function bytesOf(der: Buffer, e: DerElement): Buffer {
 }
 
 function readTime(der: Buffer, e: DerElement): Date | undefined {
-  const tagNumber = e.id & 0x1f;
-  return e.id >> 6 === 0 && (tagNumber === Tag.UTCTime || tagNumber === Tag.GeneralizedTime) ? decodeTime({ tagNumber, content: der.subarray(e.start, e.end) }) : undefined;
+  // primitive, universal: 0x17 UTCTime, 0x18 GeneralizedTime
+  return e.id === Tag.UTCTime || e.id === Tag.GeneralizedTime ? decodeTime({ tagNumber: e.id, content: der.subarray(e.start, e.end) }) : undefined;
 }
 
 /** The commonName values of a Name (DER), in order; [] when the Name cannot be read. */
