@@ -6,7 +6,7 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { OID, CURVE_NAMES } from '../../core/asn1/oids';
-import { DerElement, decodeOid, readElement, readElements } from '../../core/asn1/der';
+import { DerElement, Id, contentOf, decodeOid, readElement, readElements } from '../../core/asn1/der';
 import { KeySpec, describeSpec } from '../keys';
 import { CurveName } from '../protocol/constants';
 
@@ -14,11 +14,6 @@ export type SpkiCheck = { ok: true; spec: KeySpec; description: string } | { ok:
 
 const bad = (problem: string): SpkiCheck => ({ ok: false, problem });
 
-/** Identifier octets. */
-const SEQUENCE = 0x30;
-const INTEGER = 0x02;
-const BIT_STRING = 0x03;
-const OBJECT_IDENTIFIER = 0x06;
 /** AlgorithmIdentifier { rsaEncryption, NULL }, the only DER form of an RSA key's algorithm */
 const RSA_ALGORITHM = Buffer.from('300d06092a864886f70d0101010500', 'hex');
 
@@ -31,23 +26,23 @@ function minimalLength(e: DerElement): boolean {
 
 /** True for a DER INTEGER that is positive and has no superfluous leading zero. */
 function positiveMinimalInteger(der: Buffer, e: DerElement): boolean {
-  if (e.id !== INTEGER || e.end === e.start || !minimalLength(e) || der[e.start] & 0x80) return false;
+  if (e.id !== Id.INTEGER || e.end === e.start || !minimalLength(e) || der[e.start] & 0x80) return false;
   return !(der[e.start] === 0 && (e.end - e.start === 1 || !(der[e.start + 1] & 0x80)));
 }
 
 export function checkSpki(der: Buffer): SpkiCheck {
   const root = readElement(der, 0, der.length);
-  const parts = root?.id === SEQUENCE && root.end === der.length && minimalLength(root) ? readElements(der, root) : undefined;
-  if (!parts || parts.length !== 2 || parts[0].id !== SEQUENCE) return bad('PUBLIC_KEY is not a DER SubjectPublicKeyInfo');
+  const parts = root?.id === Id.SEQUENCE && root.end === der.length && minimalLength(root) ? readElements(der, root) : undefined;
+  if (!parts || parts.length !== 2 || parts[0].id !== Id.SEQUENCE) return bad('PUBLIC_KEY is not a DER SubjectPublicKeyInfo');
   const [alg, bits] = parts;
   const algParts = readElements(der, alg) ?? [];
-  const algOid = algParts[0]?.id === OBJECT_IDENTIFIER ? decodeOid(der.subarray(algParts[0].start, algParts[0].end)) : '';
-  if (bits.id !== BIT_STRING || bits.end === bits.start || der[bits.start] !== 0 || !minimalLength(bits)) return bad('PUBLIC_KEY has no whole-byte key BIT STRING');
+  const algOid = algParts[0]?.id === Id.OBJECT_IDENTIFIER ? decodeOid(contentOf(der, algParts[0])) : '';
+  if (bits.id !== Id.BIT_STRING || bits.end === bits.start || der[bits.start] !== 0 || !minimalLength(bits)) return bad('PUBLIC_KEY has no whole-byte key BIT STRING');
   if (algOid === OID.rsaEncryption) {
     if (RSA_ALGORITHM.compare(der, alg.offset, alg.end) !== 0) return bad('PUBLIC_KEY is not in canonical DER');
     const key = readElement(der, bits.start + 1, bits.end);
-    const ne = key?.id === SEQUENCE && key.end === bits.end ? readElements(der, key) : undefined;
-    if (!key || !ne || ne.length !== 2 || ne[0].id !== INTEGER || ne[1].id !== INTEGER) return bad('PUBLIC_KEY is not an RSAPublicKey');
+    const ne = key?.id === Id.SEQUENCE && key.end === bits.end ? readElements(der, key) : undefined;
+    if (!key || !ne || ne.length !== 2 || ne[0].id !== Id.INTEGER || ne[1].id !== Id.INTEGER) return bad('PUBLIC_KEY is not an RSAPublicKey');
     const [n, e] = ne;
     if (der[n.start] & 0x80 || der[e.start] & 0x80) return bad('the RSA modulus or exponent is negative');
     if (!(der[n.end - 1] & 1) || !(der[e.end - 1] & 1) || (e.end - e.start === 1 && der[e.start] < 3)) {
@@ -60,7 +55,7 @@ export function checkSpki(der: Buffer): SpkiCheck {
     return { ok: true, spec, description: describeSpec(spec) };
   }
   if (algOid === OID.ecPublicKey) {
-    const curve = algParts[1]?.id === OBJECT_IDENTIFIER ? CURVE_NAMES[decodeOid(der.subarray(algParts[1].start, algParts[1].end))] : undefined;
+    const curve = algParts[1]?.id === Id.OBJECT_IDENTIFIER ? CURVE_NAMES[decodeOid(contentOf(der, algParts[1]))] : undefined;
     if (!curve) return bad('the EC key is not on P-256, P-384 or P-521');
     try {
       const key = createPublicKey({ key: der, format: 'der', type: 'spki' });

@@ -136,6 +136,14 @@ export interface DerElement {
   end: number;
 }
 
+/** Identifier octets (universal class, DER's primitive or constructed form) that element readers compare `id` with. */
+export const Id = { INTEGER: 0x02, BIT_STRING: 0x03, OBJECT_IDENTIFIER: 0x06, SEQUENCE: 0x30, SET: 0x31 } as const;
+
+/** The element's content bytes (a view of `buf`). */
+export function contentOf(buf: Buffer, e: DerElement): Buffer {
+  return buf.subarray(e.start, e.end);
+}
+
 /**
  * Reads the element at `offset`, which must end at or before `limit`. undefined when its header cannot be
  * read, it has a high tag number (none occurs in a certificate's outline), or its content runs past `limit`.
