@@ -9,6 +9,7 @@ import {
   EC_KEY_SIZES,
   KEY_ORDERS,
   RSA_KEY_SIZES,
+  copyDeviceEntry,
   deviceNameProblem,
   newDeviceEntry,
   parseDeviceTable,
@@ -84,6 +85,30 @@ describe('capf: device table', () => {
     assert.deepEqual(again, r);
     const keys = Object.keys(JSON.parse(serializeDeviceTable(r.table)).devices[0]);
     assert.deepEqual(keys, ['name', 'certificateOperation', 'authenticationMode', 'authenticationString', 'keyOrder', 'rsaKeySize', 'ecKeySize', 'operationCompletesBy', 'certificateOperationStatus']);
+  });
+
+  it('writes the same text as JSON.stringify, also for values with line breaks and other escapes', () => {
+    const lsc = { serialNumber: '01', subject: 'CN=SEP001122334455,O=two\nlines "quoted" \\ tab\t é', issuer: 'CN=CAPF', notBefore: 'a', notAfter: 'b', publicKey: 'RSA 2048', sha1: '00' };
+    const devices: DeviceEntry[] = [{ ...newDeviceEntry('SEP001122334455'), lsc }, { ...newDeviceEntry('SEP00112233445A'), authenticationString: '1234' }];
+    const ordered = devices.map((d) => JSON.parse(JSON.stringify(d, ['name', 'certificateOperation', 'authenticationMode', 'authenticationString', 'keyOrder', 'rsaKeySize', 'ecKeySize', 'operationCompletesBy', 'certificateOperationStatus', 'lsc', ...Object.keys(lsc)])));
+    assert.equal(serializeDeviceTable({ devices }), `${JSON.stringify({ devices: ordered }, null, 2)}\n`);
+    assert.deepEqual(parseDeviceTable(serializeDeviceTable({ devices })), { ok: true, table: { devices } });
+  });
+
+  it('copies an entry as structuredClone does, sharing nothing with it', () => {
+    const lsc = { serialNumber: '01', subject: 'CN=SEP001122334455', issuer: 'CN=CAPF', notBefore: 'a', notAfter: 'b', publicKey: 'RSA 2048', sha1: '00' };
+    for (const original of [{ ...newDeviceEntry('SEP001122334455'), operationCompletesBy: '2030-01-01T00:00:00Z', lsc }, newDeviceEntry('SEP001122334455')]) {
+      const copy = copyDeviceEntry(original);
+      assert.deepEqual(copy, structuredClone(original));
+      assert.notEqual(copy, original);
+      if (copy.lsc) {
+        assert.notEqual(copy.lsc, original.lsc);
+        copy.lsc.subject = 'changed';
+        assert.equal(original.lsc?.subject, 'CN=SEP001122334455');
+      }
+      copy.certificateOperationStatus = 'changed';
+      assert.notEqual(original.certificateOperationStatus, 'changed');
+    }
   });
 
   it('the JSON schema names the same fields and values as the validator', () => {

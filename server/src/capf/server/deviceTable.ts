@@ -55,6 +55,22 @@ export interface DeviceTable {
   devices: DeviceEntry[];
 }
 
+/** The fields of T whose values are not strings or numbers (undefined aside). */
+type NestedFields<T> = { [K in keyof T]-?: NonNullable<T[K]> extends string | number ? never : K }[keyof T];
+/** copyDeviceEntry copies one level below the entry; these fail to compile when a field nests deeper. */
+const onlyLscNests: [NestedFields<DeviceEntry>] extends ['lsc'] ? true : never = true;
+const lscIsFlat: [NestedFields<IssuedLscSummary>] extends [never] ? true : never = true;
+void onlyLscNests, lscIsFlat;
+
+/**
+ * A copy of an entry that shares nothing with it (every field is a string or number but `lsc`, a record of
+ * strings): what structuredClone gives, about fifty times faster, which counts for the CAPF server's one
+ * change per session and for whole-table changes of large tables.
+ */
+export function copyDeviceEntry(d: DeviceEntry): DeviceEntry {
+  return d.lsc ? { ...d, lsc: { ...d.lsc } } : { ...d };
+}
+
 export interface TableProblem {
   /** JSON path, e.g. "devices[2].authenticationString" */
   path: string;
@@ -213,7 +229,8 @@ export function parseDeviceTable(text: string): TableParse {
 export function serializeEntry(d: DeviceEntry): string {
   const out: Record<string, unknown> = {};
   for (const field of ENTRY_FIELDS) if (d[field as keyof DeviceEntry] !== undefined) out[field] = d[field as keyof DeviceEntry];
-  return JSON.stringify(out, null, 2).replace(/^/gm, '    ');
+  // JSON.stringify escapes line breaks inside strings, so each one in its output starts a line to indent
+  return `    ${JSON.stringify(out, null, 2).split('\n').join('\n    ')}`;
 }
 
 /** The file's text: the same as JSON.stringify({ devices }, null, 2) with fields in page order. */

@@ -20,7 +20,7 @@ import { promises as fsp, Stats } from 'node:fs';
 import { writeFileAtomicAsync } from '../../core/fs/atomicWriteAsync';
 import { AppendOnlyFile } from '../../core/fs/appendOnlyFile';
 import { CommitPacer } from './commitPacer';
-import { DeviceEntry, DeviceTable, TableParse, formatProblems, newDeviceEntry, parseDeviceTable, serializeDeviceTableParts } from './deviceTable';
+import { DeviceEntry, DeviceTable, TableParse, copyDeviceEntry, formatProblems, newDeviceEntry, parseDeviceTable, serializeDeviceTableParts } from './deviceTable';
 import { JournalRecord, applyRecords, journalHeader, journalLines, journalPathFor, parseJournal, tableHash } from './deviceTableJournal';
 import { RegisteredLsc } from './lscRegister';
 
@@ -184,7 +184,7 @@ export class DeviceTableStore {
 
   /** Adds or replaces a device entry (a copy of it: the caller keeps its object). */
   upsert(entry: DeviceEntry): Promise<DeviceEntry> {
-    return this.enqueue({ entry: { name: entry.name, put: structuredClone(entry) } });
+    return this.enqueue({ entry: { name: entry.name, put: copyDeviceEntry(entry) } });
   }
 
   /**
@@ -281,7 +281,7 @@ export class DeviceTableStore {
     // Entry changes replace whole entries, so a shallow copy suffices and unchanged entries keep their
     // identity (and their cached text); a whole-table change works on a deep copy. The view's index is
     // extended, not copied: only the names this batch adds are new, and they join it once the batch is durable.
-    let table: DeviceTable = whole ? structuredClone(parse.table) : { devices: parse.table.devices.slice() };
+    let table: DeviceTable = whole ? copyTable(parse.table) : { devices: parse.table.devices.slice() };
     const added = new Map<string, number>();
     let index: NameIndex = whole ? indexOf(table) : { get: (name) => added.get(name) ?? view.index.get(name), set: (name, i) => added.set(name, i) };
     const results: Array<{ m: Mutation; ok: boolean; value: unknown }> = [];
@@ -289,7 +289,7 @@ export class DeviceTableStore {
     for (const m of batch) {
       try {
         if (m.whole) {
-          const snapshot = structuredClone(table);
+          const snapshot = copyTable(table);
           try {
             results.push({ m, ok: true, value: m.whole(table) });
           } catch (e) {
@@ -427,7 +427,7 @@ function applyEntryChange(table: DeviceTable, index: NameIndex, c: EntryChange):
     return { entry, add: true };
   }
   if (i === undefined && !c.create) throw new DeviceTableError(`${c.name} is not in the device table`);
-  const entry = i === undefined ? newDeviceEntry(c.name) : structuredClone(table.devices[i]);
+  const entry = i === undefined ? newDeviceEntry(c.name) : copyDeviceEntry(table.devices[i]);
   c.edit(entry); // on a throw the table is untouched
   if (i === undefined) index.set(entry.name, table.devices.push(entry) - 1);
   else table.devices[i] = entry;
@@ -435,6 +435,8 @@ function applyEntryChange(table: DeviceTable, index: NameIndex, c: EntryChange):
 }
 
 const noRegister = () => new DeviceTableError('this device table has no LSC register to record an issued LSC in');
+
+const copyTable = (t: DeviceTable): DeviceTable => ({ devices: t.devices.map(copyDeviceEntry) });
 
 function indexOf(table: DeviceTable): Map<string, number> {
   return new Map(table.devices.map((d, i) => [d.name, i]));
