@@ -48,6 +48,12 @@ export class CapfConnection {
   private waiter: { resolve: (m: FramedMessage) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | (() => Error) | undefined;
   private holding = false;
+  /**
+   * One timer per connection for the waits of `next`, restarted (refresh) by each wait rather than made anew:
+   * it may still run after a message has come, and then finds nobody waiting. Cleared when the connection ends.
+   */
+  private responseTimer: NodeJS.Timeout | undefined;
+  private responseTimerMs = 0;
 
   private constructor(
     private readonly socket: tls.TLSSocket,
@@ -127,30 +133,48 @@ export class CapfConnection {
     if (queued) return Promise.resolve(queued);
     if (this.failure) return Promise.reject(this.failureError());
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiter = undefined;
-        reject(new ConnectionError(`no message from the server within ${timeoutMs} ms`, 'timeout'));
-      }, timeoutMs);
-      const onAbort = () => {
-        clearTimeout(timer);
-        this.waiter = undefined;
-        reject(abortError());
-      };
-      this.o.signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiter = {
-        resolve: (m) => (clearTimeout(timer), this.o.signal?.removeEventListener('abort', onAbort), resolve(m)),
-        reject: (e) => (clearTimeout(timer), this.o.signal?.removeEventListener('abort', onAbort), reject(e)),
-      };
+      const signal = this.o.signal;
+      if (!signal) {
+        this.waiter = { resolve, reject };
+      } else {
+        const onAbort = () => {
+          clearTimeout(this.responseTimer);
+          this.waiter = undefined;
+          reject(abortError());
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.waiter = {
+          resolve: (m) => (signal.removeEventListener('abort', onAbort), resolve(m)),
+          reject: (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+        };
+      }
+      this.startResponseTimer(timeoutMs);
     });
   }
 
+  private startResponseTimer(ms: number): void {
+    if (this.responseTimer && this.responseTimerMs === ms) {
+      this.responseTimer.refresh();
+      return;
+    }
+    clearTimeout(this.responseTimer);
+    this.responseTimerMs = ms;
+    this.responseTimer = setTimeout(() => {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w?.reject(new ConnectionError(`no message from the server within ${ms} ms`, 'timeout'));
+    }, ms);
+  }
+
   close(): void {
+    clearTimeout(this.responseTimer);
     this.socket.end();
     // a server that never closes its side is dropped after 2 s (the socket's timer ends with the socket)
     this.socket.setTimeout(2000, () => this.socket.destroy());
   }
 
   destroy(): void {
+    clearTimeout(this.responseTimer);
     this.socket.destroy();
   }
 
@@ -165,6 +189,7 @@ export class CapfConnection {
   private fail(e: Error | (() => Error)): void {
     if (this.failure) return;
     this.failure = e;
+    clearTimeout(this.responseTimer);
     const w = this.waiter;
     this.waiter = undefined;
     if (w) w.reject(this.failureError());
