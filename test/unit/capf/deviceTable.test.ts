@@ -274,6 +274,37 @@ describe('capf: device table', () => {
         assert.equal(fs.existsSync(store.journalFile), false);
       });
 
+      it('says which journal lines it could not read, keeps a copy of that journal, and applies the lines it could', async () => {
+        const register = fakeRegister();
+        const store = await journaledStore(undefined, register);
+        await Promise.all(names.slice(0, 4).map((n, i) => store.updateDevice(n, succeed, lscFor(n, i))));
+        // the server dies; the disk returns garbage for two of its lines, and a fifth result was being written
+        const lines = fs.readFileSync(store.journalFile, 'utf8').split('\n');
+        assert.equal(lines.length, 6, 'header, four records, nothing after the last line break');
+        lines[2] = lines[2].replace('"entry"', '"entrx"');
+        lines[4] = `${lines[4].slice(0, 40)}#`;
+        fs.writeFileSync(store.journalFile, `${lines.join('\n')}{"entry":{"name":"SEP00000000`);
+        const repairs: string[] = [];
+        const next = new DeviceTableStore(store.file, { onRepair: (m) => repairs.push(m), register });
+        await next.startJournal();
+        assert.equal(repairs.length, 1, repairs.join('\n'));
+        assert.match(repairs[0], /took 2 result\(s\)/);
+        assert.match(repairs[0], /skipped 2 line\(s\) of .*capf-devices\.journal that could not be read \(lines 3 and 5\): their results are lost/);
+        assert.match(repairs[0], /ignored the last line of .*cut short/);
+        const kept = /kept as (\S+)$|kept as (\S+);/.exec(repairs[0]);
+        const copy = kept?.[1] ?? kept?.[2];
+        assert.ok(copy && fs.readFileSync(copy, 'utf8').includes('"entrx"'), 'the journal, as it was, is kept beside the table');
+        const table = tableOnDisk(store.file);
+        assert.deepEqual(
+          table.devices.slice(0, 4).map((d) => d.certificateOperation),
+          ['No Pending Operation', 'Install/Upgrade', 'No Pending Operation', 'Install/Upgrade'],
+          'the readable lines are applied, the unreadable ones are not',
+        );
+        assert.equal(register.durable.length, 2);
+        assert.equal(fs.existsSync(store.journalFile), false);
+        await next.stopJournal();
+      });
+
       it('ignores a cut-off last line and never applies a journal to a table changed after it: that journal is kept aside', async () => {
         const store = await journaledStore();
         await Promise.all(names.slice(0, 3).map((n) => store.updateDevice(n, succeed)));

@@ -16,7 +16,9 @@
  *   then     {"entry":{ …the whole device entry after the change… },"add":false[,"lsc":{"serialNumber":…,"issuedAt":…,"der":"<base64>"}]}
  *
  * A journal applies only to the table file it names by hash: if the table was changed since (an editor, the
- * CLI), its lines are not laid over it. A last line without its newline (a write cut short) is ignored.
+ * CLI), its lines are not laid over it. A last line without its newline (a write cut short) is ignored; a
+ * whole line that is not a valid record is skipped; parseJournal says which, and the server that takes the
+ * journal in reports both (DeviceTableStore.startJournal).
  */
 import { createHash } from 'node:crypto';
 import { DeviceEntry, DeviceTable, validateDeviceEntry } from './deviceTable';
@@ -33,7 +35,17 @@ export interface JournalRecord {
   lsc?: RegisteredLsc;
 }
 
-export type ParsedJournal = { ok: true; tableHash: string; records: JournalRecord[] } | { ok: false; problem: string };
+export type ParsedJournal =
+  | {
+      ok: true;
+      tableHash: string;
+      records: JournalRecord[];
+      /** line numbers (from 1) of whole lines that are not a valid record: skipped, never applied */
+      unreadable: number[];
+      /** bytes after the last line break: a write cut short, ignored */
+      cutOff: boolean;
+    }
+  | { ok: false; problem: string };
 
 const SERIAL = /^[0-9A-F]{2}(:[0-9A-F]{2})*$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -64,9 +76,10 @@ export function journalLines(records: readonly JournalRecord[]): Buffer {
   return Buffer.from(text);
 }
 
-/** Parses a journal's text. Lines that are not valid entries are skipped, never applied. */
+/** Parses a journal's text. Lines that are not valid entries are skipped, never applied, and listed. */
 export function parseJournal(text: string): ParsedJournal {
   const end = text.lastIndexOf('\n');
+  const cutOff = end < text.length - 1;
   const lines = end < 0 ? [] : text.slice(0, end).split('\n');
   if (lines.length === 0) return { ok: false, problem: 'the journal has no complete header line' };
   let header: unknown;
@@ -80,25 +93,33 @@ export function parseJournal(text: string): ParsedJournal {
     return { ok: false, problem: `not a version-${JOURNAL_VERSION} device table journal` };
   }
   const records: JournalRecord[] = [];
+  const unreadable: number[] = [];
   for (let i = 1; i < lines.length; i++) {
     let raw: { entry?: unknown; add?: unknown; lsc?: { serialNumber?: unknown; issuedAt?: unknown; der?: unknown } };
     try {
       raw = JSON.parse(lines[i]);
     } catch {
+      unreadable.push(i + 1);
       continue;
     }
-    const entry = validateDeviceEntry(raw?.entry, `journal line ${i + 1}`, []); // its problems are not reported: the line is skipped
-    if (!entry) continue;
+    const entry = validateDeviceEntry(raw?.entry, `journal line ${i + 1}`, []); // the line is reported by number, not field by field
+    if (!entry) {
+      unreadable.push(i + 1);
+      continue;
+    }
     const l = raw.lsc;
     if (l === undefined) {
       records.push({ entry, add: raw.add === true });
       continue;
     }
     const der = typeof l?.der === 'string' && BASE64.test(l.der) ? Buffer.from(l.der, 'base64') : undefined;
-    if (typeof l?.serialNumber !== 'string' || !SERIAL.test(l.serialNumber) || typeof l.issuedAt !== 'string' || Number.isNaN(Date.parse(l.issuedAt)) || !der?.length) continue;
+    if (typeof l?.serialNumber !== 'string' || !SERIAL.test(l.serialNumber) || typeof l.issuedAt !== 'string' || Number.isNaN(Date.parse(l.issuedAt)) || !der?.length) {
+      unreadable.push(i + 1);
+      continue;
+    }
     records.push({ entry, add: raw.add === true, lsc: { device: entry.name, serialNumber: l.serialNumber, issuedAt: l.issuedAt, der } });
   }
-  return { ok: true, tableHash: h.table, records };
+  return { ok: true, tableHash: h.table, records, unreadable, cutOff };
 }
 
 /**

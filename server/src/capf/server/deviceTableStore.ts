@@ -72,6 +72,10 @@ interface Overlay {
   tableHash: string | undefined;
   records: JournalRecord[];
   problem?: string;
+  /** line numbers of whole lines that could not be read (skipped) */
+  unreadable?: number[];
+  /** the last line was cut short (ignored) */
+  cutOff?: boolean;
 }
 
 /** What reads see: the table file with the journal laid over it, and where each device's entry is in it. */
@@ -199,11 +203,21 @@ export class DeviceTableStore {
     // (a broken table is left as it is, journal and all, until it is mended: sessions are refused meanwhile)
     if (o && this.base?.parse.ok) {
       if (this.pendingRecords() !== o.records) this.setAside(o);
-      else if (o.records.length) {
-        this.requestCheckpoint(); // a whole-table write of the view, which holds the journal's results
-        while (this.draining) await this.draining;
-        this.o.onRepair?.(`took ${o.records.length} result(s) that a CAPF server had journaled but not yet written (it stopped first) into ${this.file}`);
-      } else removeIfPresent(this.journalFile);
+      else {
+        // lines that could not be read are lost to the table: the journal is kept for whoever looks into it
+        const kept = o.unreadable?.length ? this.keepCopy('unreadable') : undefined;
+        if (o.records.length) {
+          this.requestCheckpoint(); // a whole-table write of the view, which holds the journal's results
+          while (this.draining) await this.draining;
+        } else removeIfPresent(this.journalFile);
+        const said: string[] = [];
+        if (o.records.length) said.push(`took ${o.records.length} result(s) that a CAPF server had journaled but not yet written (it stopped first) into ${this.file}`);
+        if (o.unreadable?.length) {
+          said.push(`skipped ${o.unreadable.length} line(s) of ${this.journalFile} that could not be read (${lineList(o.unreadable)}): their results are lost and those devices keep their earlier status; the journal is kept as ${kept ?? '(the copy could not be made)'}`);
+        }
+        if (o.cutOff) said.push(`ignored the last line of ${this.journalFile}, cut short when the server stopped (that result had not been acknowledged to its phone)`);
+        if (said.length) this.o.onRepair?.(said.join('; '));
+      }
     }
     this.overlay = undefined;
     this.journaled = true;
@@ -379,6 +393,17 @@ export class DeviceTableStore {
     this.checkpointTimer = undefined;
   }
 
+  /** A copy of the journal beside it (`<journal>.<why>-<time>`); undefined when it cannot be made. */
+  private keepCopy(why: string): string | undefined {
+    const copy = `${this.journalFile}.${why}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    try {
+      fs.copyFileSync(this.journalFile, copy, fs.constants.COPYFILE_EXCL);
+      return copy;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Keeps a journal that does not apply to the table under a new name, and says so. */
   private setAside(o: Overlay | undefined): void {
     const aside = `${this.journalFile}.unapplied-${new Date().toISOString().replace(/[:.]/g, '-')}`;
@@ -434,6 +459,13 @@ function applyEntryChange(table: DeviceTable, index: NameIndex, c: EntryChange):
   return { entry, add: !!c.create };
 }
 
+/** "line 3", "lines 3, 7 and 9", "lines 3, 7, 9 … (12 in all)" */
+function lineList(lines: number[]): string {
+  if (lines.length === 1) return `line ${lines[0]}`;
+  if (lines.length <= 5) return `lines ${lines.slice(0, -1).join(', ')} and ${lines[lines.length - 1]}`;
+  return `lines ${lines.slice(0, 5).join(', ')} … (${lines.length} in all)`;
+}
+
 const noRegister = () => new DeviceTableError('this device table has no LSC register to record an issued LSC in');
 
 const copyTable = (t: DeviceTable): DeviceTable => ({ devices: t.devices.map(copyDeviceEntry) });
@@ -466,7 +498,7 @@ async function loadOverlay(file: string, key: string): Promise<Overlay> {
   }
   const j = parseJournal(text);
   if (!j.ok) return { key, tableHash: undefined, records: [], problem: j.problem };
-  return { key, tableHash: j.tableHash, records: j.records };
+  return { key, tableHash: j.tableHash, records: j.records, unreadable: j.unreadable, cutOff: j.cutOff };
 }
 
 /** A file's identity and version ('' when it does not exist); a stat is metadata only, microseconds done synchronously. */
