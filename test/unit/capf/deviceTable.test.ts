@@ -305,6 +305,23 @@ describe('capf: device table', () => {
         await next.stopJournal();
       });
 
+      it('a write without a server reports the unreadable lines of the journal it takes in, too', async () => {
+        const register = fakeRegister();
+        const store = await journaledStore(undefined, register);
+        await Promise.all(names.slice(0, 2).map((n, i) => store.updateDevice(n, succeed, lscFor(n, i))));
+        const lines = fs.readFileSync(store.journalFile, 'utf8').split('\n');
+        lines[1] = 'not json';
+        fs.writeFileSync(store.journalFile, lines.join('\n'));
+        const repairs: string[] = [];
+        const cli = new DeviceTableStore(store.file, { register, onRepair: (m) => repairs.push(m) });
+        await cli.upsert(newDeviceEntry('SEP00112233CCCC', { certificateOperation: 'Delete' }));
+        assert.equal(repairs.length, 1, repairs.join('\n'));
+        assert.match(repairs[0], /took 1 result\(s\).*skipped 1 line\(s\) of .* \(line 2\)/);
+        assert.equal(fs.readdirSync(path.dirname(store.file)).filter((f) => f.includes('.journal.unreadable-')).length, 1);
+        assert.equal(tableOnDisk(store.file).devices[1].certificateOperation, 'No Pending Operation');
+        assert.equal(fs.existsSync(store.journalFile), false);
+      });
+
       it('ignores a cut-off last line and never applies a journal to a table changed after it: that journal is kept aside', async () => {
         const store = await journaledStore();
         await Promise.all(names.slice(0, 3).map((n) => store.updateDevice(n, succeed)));

@@ -203,20 +203,12 @@ export class DeviceTableStore {
     // (a broken table is left as it is, journal and all, until it is mended: sessions are refused meanwhile)
     if (o && this.base?.parse.ok) {
       if (this.pendingRecords() !== o.records) this.setAside(o);
-      else {
-        // lines that could not be read are lost to the table: the journal is kept for whoever looks into it
-        const kept = o.unreadable?.length ? this.keepCopy('unreadable') : undefined;
-        if (o.records.length) {
-          this.requestCheckpoint(); // a whole-table write of the view, which holds the journal's results
-          while (this.draining) await this.draining;
-        } else removeIfPresent(this.journalFile);
-        const said: string[] = [];
-        if (o.records.length) said.push(`took ${o.records.length} result(s) that a CAPF server had journaled but not yet written (it stopped first) into ${this.file}`);
-        if (o.unreadable?.length) {
-          said.push(`skipped ${o.unreadable.length} line(s) of ${this.journalFile} that could not be read (${lineList(o.unreadable)}): their results are lost and those devices keep their earlier status; the journal is kept as ${kept ?? '(the copy could not be made)'}`);
-        }
-        if (o.cutOff) said.push(`ignored the last line of ${this.journalFile}, cut short when the server stopped (that result had not been acknowledged to its phone)`);
-        if (said.length) this.o.onRepair?.(said.join('; '));
+      else if (o.records.length) {
+        this.requestCheckpoint(); // a whole-table write of the view, which holds the journal's results (writeTable reports them)
+        while (this.draining) await this.draining;
+      } else {
+        this.reportTakenIn(o);
+        removeIfPresent(this.journalFile);
       }
     }
     this.overlay = undefined;
@@ -387,10 +379,28 @@ export class DeviceTableStore {
     this.own = [];
     const o = this.overlay;
     this.overlay = undefined;
-    if (this.journaled || !o || o.key === '' || (o.tableHash === previous?.hash && !o.problem)) removeIfPresent(this.journalFile);
-    else this.setAside(o);
+    if (this.journaled || !o || o.key === '' || (o.tableHash === previous?.hash && !o.problem)) {
+      if (!this.journaled && o && o.key !== '') this.reportTakenIn(o); // a server's journal, now in the table
+      removeIfPresent(this.journalFile);
+    } else this.setAside(o);
     if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
     this.checkpointTimer = undefined;
+  }
+
+  /**
+   * Says what a server's journal, now taken into the table (or found empty), held: its results, the
+   * lines that could not be read (lost to the table: a copy of the journal is kept for whoever looks into
+   * it) and a last line cut short. Called before the journal is removed.
+   */
+  private reportTakenIn(o: Overlay): void {
+    const said: string[] = [];
+    if (o.records.length) said.push(`took ${o.records.length} result(s) that a CAPF server had journaled but not yet written into ${this.file}`);
+    if (o.unreadable?.length) {
+      const kept = this.keepCopy('unreadable');
+      said.push(`skipped ${o.unreadable.length} line(s) of ${this.journalFile} that could not be read (${lineList(o.unreadable)}): their results are lost and those devices keep their earlier status; the journal is kept as ${kept ?? '(the copy could not be made)'}`);
+    }
+    if (o.cutOff) said.push(`ignored the last line of ${this.journalFile}, cut short when the server stopped (that result had not been acknowledged to its phone)`);
+    if (said.length) this.o.onRepair?.(said.join('; '));
   }
 
   /** A copy of the journal beside it (`<journal>.<why>-<time>`); undefined when it cannot be made. */
