@@ -5,6 +5,8 @@ import { main } from '../../../server/src/cli/main';
 import { CliIo, parseArgs } from '../../../server/src/cli/io';
 import { serveCapf } from '../../../server/src/cli/commands/capfServer';
 import { LabState } from '../../../server/src/capf/server/labState';
+import { DeviceTableStore } from '../../../server/src/capf/server/deviceTableStore';
+import { newDeviceEntry } from '../../../server/src/capf/server/deviceTable';
 import { buildLabItl } from '../../../server/src/capf/lab/labItl';
 import { removeTempDirs, tempDir, testKeySource, within } from './helpers';
 
@@ -58,6 +60,24 @@ describe('capf: CLI commands', function () {
     const badKey = capture(dir);
     assert.equal(await main(['capf', 'device', '--state', 'lab', '--device', 'SEP001122334455', '--operation', 'install', '--key', 'rsa:1000'], badKey), 2);
     assert.match(badKey.stderr(), /--key: key "rsa:1000" is not rsa:SIZE/);
+  });
+
+  it('capf device says what it took in from a stopped server\'s journal, and which lines it could not read', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'lab', 'capf-devices.json');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const names = ['SEP001122334455', 'SEP0011223344AA'];
+    const server = new DeviceTableStore(file);
+    await server.update((t) => (t.devices = names.map((n) => newDeviceEntry(n, { certificateOperation: 'Install/Upgrade' }))));
+    await server.startJournal();
+    await Promise.all(names.map((n) => server.updateDevice(n, (e) => (e.certificateOperation = 'No Pending Operation'))));
+    // the server stops without writing its journal in, and the journal's first result is damaged
+    const lines = fs.readFileSync(server.journalFile, 'utf8').split('\n');
+    lines[1] = 'garbage';
+    fs.writeFileSync(server.journalFile, lines.join('\n'));
+    const io = capture(dir);
+    assert.equal(await main(['capf', 'device', '--state', 'lab', '--device', 'SEP00AA00BB00CC', '--operation', 'install'], io), 0, io.stderr());
+    assert.match(io.stderr(), /^itl-lens capf device: took 1 result\(s\) .*skipped 1 line\(s\) of .*capf-devices\.journal that could not be read \(line 2\): their results are lost .*kept as \S+unreadable-/);
   });
 
   it('capf-server serves until stopped; phone installs against it and reports the server status', async () => {

@@ -43,7 +43,10 @@ export const capfCommand: CliCommand = {
     // into the register: opened only if that happens
     let register: Promise<LscRegister> | undefined;
     const openRegister = () => (register ??= LscRegister.open(paths.lscRegister).then((r) => r.register));
-    const store = new DeviceTableStore(paths.devices, { register: { append: async (l) => (await openRegister()).append(l), readAll: async () => (await openRegister()).readAll() } });
+    const store = new DeviceTableStore(paths.devices, {
+      register: { append: async (l) => (await openRegister()).append(l), readAll: async () => (await openRegister()).readAll() },
+      onRepair: (message) => io.err(`itl-lens capf device: ${message}\n`),
+    });
     const entry = await scheduleOperation(store, {
       device: need(normalizeDeviceName(device), '--device'),
       operation: need(parseOperation(operation), '--operation'),
