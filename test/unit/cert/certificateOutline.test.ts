@@ -42,5 +42,13 @@ describe('certificate outline', () => {
     const rdns = Buffer.concat([atv('550403', 'A'), atv('55040a', 'B'), atv('550403', 'C')]);
     assert.deepEqual(commonNames(Buffer.concat([Buffer.from([0x30, rdns.length]), rdns])), ['A', 'C']);
     assert.deepEqual(commonNames(Buffer.from('3005', 'hex')), []);
+    // one malformed RDN makes the whole Name unreadable, the readable CN before it included: a phone does not
+    // accept a subject it cannot read
+    const setOfInteger = Buffer.from('3103020101', 'hex');
+    const overrunningAtv = Buffer.from('3103300506', 'hex'); // an AttributeTypeAndValue longer than its RDN
+    for (const bad of [setOfInteger, overrunningAtv]) {
+      const name = Buffer.concat([atv('550403', 'A'), bad]);
+      assert.deepEqual(commonNames(Buffer.concat([Buffer.from([0x30, name.length]), name])), [], bad.toString('hex'));
+    }
   });
 });
