@@ -5,7 +5,7 @@ import { LabEnvironment } from '../../../server/src/capf/lab/labEnvironment';
 import { encodeMessage } from '../../../server/src/capf/protocol/codec';
 import { AuthType } from '../../../server/src/capf/protocol/constants';
 import { authRequest } from '../../../server/src/capf/protocol/messages';
-import { removeTempDirs, tempDir, testKeySource } from './helpers';
+import { removeTempDirs, tempDir, testKeySource, within } from './helpers';
 
 /** A TLS server (the lab's CAPF certificate) that sends each connection one AUTH_REQ after `delayMs`, then nothing. */
 async function oneMessageServer(delayMs: number): Promise<{ port: number; close: () => Promise<void> }> {
@@ -42,6 +42,29 @@ describe('capf: phone connection waits', () => {
       assert.ok(Date.now() - start >= 390, `the second wait timed out after ${Date.now() - start} ms`);
     } finally {
       conn.destroy();
+      await server.close();
+    }
+  });
+
+  it('after an abort every wait ends at once, and a wait after close ends too (never hangs on a cleared timer)', async () => {
+    const server = await oneMessageServer(60_000);
+    const abort = new AbortController();
+    const conn = await CapfConnection.connect({ host: '127.0.0.1', port: server.port, timeoutMs: 5000, signal: abort.signal });
+    try {
+      const waiting = conn.next(400);
+      abort.abort();
+      await assert.rejects(waiting, { name: 'AbortError' });
+      await assert.rejects(within(conn.next(400), 1000, 'a wait after the abort'), { name: 'AbortError' });
+    } finally {
+      conn.destroy();
+    }
+    const other = await CapfConnection.connect({ host: '127.0.0.1', port: server.port, timeoutMs: 5000 });
+    try {
+      await assert.rejects(within(other.next(300), 3000, 'a first wait'), (e: unknown) => e instanceof ConnectionError && e.code === 'timeout');
+      other.close();
+      await assert.rejects(within(other.next(300), 3000, 'a wait after close'), (e: unknown) => e instanceof ConnectionError && (e.code === 'closed' || e.code === 'timeout'));
+    } finally {
+      other.destroy();
       await server.close();
     }
   });

@@ -132,13 +132,14 @@ export class CapfConnection {
     const queued = this.inbox.shift();
     if (queued) return Promise.resolve(queued);
     if (this.failure) return Promise.reject(this.failureError());
+    if (this.o.signal?.aborted) return Promise.reject(abortError());
     return new Promise((resolve, reject) => {
       const signal = this.o.signal;
       if (!signal) {
         this.waiter = { resolve, reject };
       } else {
         const onAbort = () => {
-          clearTimeout(this.responseTimer);
+          this.stopResponseTimer();
           this.waiter = undefined;
           reject(abortError());
         };
@@ -152,12 +153,18 @@ export class CapfConnection {
     });
   }
 
+  /** Clears the response timer for good: a cleared Node timer cannot be refreshed, so the next wait makes a new one. */
+  private stopResponseTimer(): void {
+    clearTimeout(this.responseTimer);
+    this.responseTimer = undefined;
+  }
+
   private startResponseTimer(ms: number): void {
     if (this.responseTimer && this.responseTimerMs === ms) {
       this.responseTimer.refresh();
       return;
     }
-    clearTimeout(this.responseTimer);
+    this.stopResponseTimer();
     this.responseTimerMs = ms;
     this.responseTimer = setTimeout(() => {
       const w = this.waiter;
@@ -167,14 +174,14 @@ export class CapfConnection {
   }
 
   close(): void {
-    clearTimeout(this.responseTimer);
+    this.stopResponseTimer();
     this.socket.end();
     // a server that never closes its side is dropped after 2 s (the socket's timer ends with the socket)
     this.socket.setTimeout(2000, () => this.socket.destroy());
   }
 
   destroy(): void {
-    clearTimeout(this.responseTimer);
+    this.stopResponseTimer();
     this.socket.destroy();
   }
 
@@ -189,7 +196,7 @@ export class CapfConnection {
   private fail(e: Error | (() => Error)): void {
     if (this.failure) return;
     this.failure = e;
-    clearTimeout(this.responseTimer);
+    this.stopResponseTimer();
     const w = this.waiter;
     this.waiter = undefined;
     if (w) w.reject(this.failureError());
