@@ -95,6 +95,13 @@ describe('capf: device table', () => {
     assert.deepEqual(parseDeviceTable(serializeDeviceTable({ devices })), { ok: true, table: { devices } });
   });
 
+  it('reads the server\'s lsc record by its fields only, so that a copy of an entry shares nothing', () => {
+    const lsc = { serialNumber: '01', subject: 'CN=SEP001122334455', issuer: 'CN=CAPF', notBefore: 'a', notAfter: 'b', publicKey: 'RSA 2048', sha1: '00' };
+    const r = parseDeviceTable(entry({ lsc: { ...lsc, note: { nested: true } } }));
+    assert.ok(r.ok);
+    assert.deepEqual(r.table.devices[0].lsc, lsc);
+  });
+
   it('copies an entry as structuredClone does, sharing nothing with it', () => {
     const lsc = { serialNumber: '01', subject: 'CN=SEP001122334455', issuer: 'CN=CAPF', notBefore: 'a', notAfter: 'b', publicKey: 'RSA 2048', sha1: '00' };
     for (const original of [{ ...newDeviceEntry('SEP001122334455'), operationCompletesBy: '2030-01-01T00:00:00Z', lsc }, newDeviceEntry('SEP001122334455')]) {
@@ -290,7 +297,7 @@ describe('capf: device table', () => {
         assert.equal(repairs.length, 1, repairs.join('\n'));
         assert.match(repairs[0], /took 2 result\(s\)/);
         assert.match(repairs[0], /skipped 2 line\(s\) of .*capf-devices\.journal that could not be read \(lines 3 and 5\): their results are lost/);
-        assert.match(repairs[0], /ignored the last line of .*cut short/);
+        assert.match(repairs[0], /ignored an incomplete last line of .*capf-devices\.journal \(a write cut short/);
         const kept = /kept as (\S+)$|kept as (\S+);/.exec(repairs[0]);
         const copy = kept?.[1] ?? kept?.[2];
         assert.ok(copy && fs.readFileSync(copy, 'utf8').includes('"entrx"'), 'the journal, as it was, is kept beside the table');

@@ -185,7 +185,8 @@ export function validateDeviceEntry(raw: unknown, path: string, problems: TableP
   });
   if (r.authenticationString !== undefined) entry.authenticationString = r.authenticationString as string;
   if (r.operationCompletesBy !== undefined) entry.operationCompletesBy = r.operationCompletesBy as string;
-  if (r.lsc !== undefined) entry.lsc = { ...(r.lsc as IssuedLscSummary) };
+  // the server's record, as the type says: its fields only (a copy of the entry is then a copy of all of it)
+  if (r.lsc !== undefined) entry.lsc = Object.fromEntries(LSC_FIELDS.map((f) => [f, (r.lsc as Record<string, string>)[f]])) as unknown as IssuedLscSummary;
   return entry;
 }
 

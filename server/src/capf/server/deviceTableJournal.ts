@@ -17,8 +17,8 @@
  *
  * A journal applies only to the table file it names by hash: if the table was changed since (an editor, the
  * CLI), its lines are not laid over it. A last line without its newline (a write cut short) is ignored; a
- * whole line that is not a valid record is skipped; parseJournal says which, and the server that takes the
- * journal in reports both (DeviceTableStore.startJournal).
+ * whole line that is not a valid record is skipped; parseJournal says which, and whoever takes the journal
+ * into the table (a starting server, or a write without a server) reports both (DeviceTableStore.retireJournal).
  */
 import { createHash } from 'node:crypto';
 import { DeviceEntry, DeviceTable, validateDeviceEntry } from './deviceTable';

@@ -108,7 +108,8 @@ export class DeviceTableStore {
 
   /**
    * `register` receives the LSCs that changes record (without one, such changes are refused); `onRepair` hears
-   * of journals taken in after a stop or kept aside, and of checkpoints that could not be written.
+   * what a server's journal held when this store takes it into the table (results, unreadable lines, an
+   * incomplete last line), of journals kept aside, and of checkpoints that could not be written.
    */
   constructor(
     readonly file: string,
@@ -204,12 +205,9 @@ export class DeviceTableStore {
     if (o && this.base?.parse.ok) {
       if (this.pendingRecords() !== o.records) this.setAside(o);
       else if (o.records.length) {
-        this.requestCheckpoint(); // a whole-table write of the view, which holds the journal's results (writeTable reports them)
+        this.requestCheckpoint(); // a whole-table write of the view, which holds the journal's results (writeTable retires the journal)
         while (this.draining) await this.draining;
-      } else {
-        this.reportTakenIn(o);
-        removeIfPresent(this.journalFile);
-      }
+      } else this.retireJournal(o);
     }
     this.overlay = undefined;
     this.journaled = true;
@@ -380,38 +378,35 @@ export class DeviceTableStore {
     const o = this.overlay;
     this.overlay = undefined;
     if (this.journaled || !o || o.key === '' || (o.tableHash === previous?.hash && !o.problem)) {
-      if (!this.journaled && o && o.key !== '') this.reportTakenIn(o); // a server's journal, now in the table
-      removeIfPresent(this.journalFile);
+      if (!this.journaled && o && o.key !== '') this.retireJournal(o); // a server's journal, now in the table
+      else removeIfPresent(this.journalFile);
     } else this.setAside(o);
     if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
     this.checkpointTimer = undefined;
   }
 
   /**
-   * Says what a server's journal, now taken into the table (or found empty), held: its results, the
-   * lines that could not be read (lost to the table: a copy of the journal is kept for whoever looks into
-   * it) and a last line cut short. Called before the journal is removed.
+   * After a server's journal was taken into the table (or found to hold no result): says what it held and
+   * disposes of it. Lines that could not be read are lost to the table, so such a journal is not removed but
+   * renamed (`<journal>.unreadable-<time>`) for whoever looks into it; if even that fails it stays where it
+   * is (its header names the table as it was before, so it is not applied again but kept aside later).
    */
-  private reportTakenIn(o: Overlay): void {
+  private retireJournal(o: Overlay): void {
     const said: string[] = [];
     if (o.records.length) said.push(`took ${o.records.length} result(s) that a CAPF server had journaled but not yet written into ${this.file}`);
     if (o.unreadable?.length) {
-      const kept = this.keepCopy('unreadable');
-      said.push(`skipped ${o.unreadable.length} line(s) of ${this.journalFile} that could not be read (${lineList(o.unreadable)}): their results are lost and those devices keep their earlier status; the journal is kept as ${kept ?? '(the copy could not be made)'}`);
-    }
-    if (o.cutOff) said.push(`ignored the last line of ${this.journalFile}, cut short when the server stopped (that result had not been acknowledged to its phone)`);
+      const aside = `${this.journalFile}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      let kept: string;
+      try {
+        fs.renameSync(this.journalFile, aside);
+        kept = `kept as ${aside}`;
+      } catch (e) {
+        kept = `left where it is (it could not be renamed: ${(e as Error).message})`;
+      }
+      said.push(`skipped ${o.unreadable.length} line(s) of ${this.journalFile} that could not be read (${lineList(o.unreadable)}): their results are lost and those devices keep their earlier status; the journal is ${kept}`);
+    } else removeIfPresent(this.journalFile);
+    if (o.cutOff) said.push(`ignored an incomplete last line of ${this.journalFile} (a write cut short, or still under way; a result is acknowledged to its phone only once its line is whole on disk)`);
     if (said.length) this.o.onRepair?.(said.join('; '));
-  }
-
-  /** A copy of the journal beside it (`<journal>.<why>-<time>`); undefined when it cannot be made. */
-  private keepCopy(why: string): string | undefined {
-    const copy = `${this.journalFile}.${why}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    try {
-      fs.copyFileSync(this.journalFile, copy, fs.constants.COPYFILE_EXCL);
-      return copy;
-    } catch {
-      return undefined;
-    }
   }
 
   /** Keeps a journal that does not apply to the table under a new name, and says so. */
