@@ -6,6 +6,7 @@ import { CliIo, parseArgs } from '../../../server/src/cli/io';
 import { serveCapf } from '../../../server/src/cli/commands/capfServer';
 import { LabState } from '../../../server/src/capf/server/labState';
 import { DeviceTableStore } from '../../../server/src/capf/server/deviceTableStore';
+import { journalHeader, journalLines, journalPathFor, tableHash } from '../../../server/src/capf/server/deviceTableJournal';
 import { newDeviceEntry } from '../../../server/src/capf/server/deviceTable';
 import { buildLabItl } from '../../../server/src/capf/lab/labItl';
 import { removeTempDirs, tempDir, testKeySource, within } from './helpers';
@@ -67,14 +68,12 @@ describe('capf: CLI commands', function () {
     const file = path.join(dir, 'lab', 'capf-devices.json');
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const names = ['SEP001122334455', 'SEP0011223344AA'];
-    const server = new DeviceTableStore(file);
-    await server.update((t) => (t.devices = names.map((n) => newDeviceEntry(n, { certificateOperation: 'Install/Upgrade' }))));
-    await server.startJournal();
-    await Promise.all(names.map((n) => server.updateDevice(n, (e) => (e.certificateOperation = 'No Pending Operation'))));
-    // the server stops without writing its journal in, and the journal's first result is damaged
-    const lines = fs.readFileSync(server.journalFile, 'utf8').split('\n');
+    await new DeviceTableStore(file).update((t) => (t.devices = names.map((n) => newDeviceEntry(n, { certificateOperation: 'Install/Upgrade' }))));
+    // the journal a server left when it stopped, written by hand; its first result is damaged
+    const records = names.map((n) => ({ entry: newDeviceEntry(n, { certificateOperation: 'No Pending Operation' }), add: false }));
+    const lines = Buffer.concat([journalHeader(tableHash(fs.readFileSync(file))), journalLines(records)]).toString('utf8').split('\n');
     lines[1] = 'garbage';
-    fs.writeFileSync(server.journalFile, lines.join('\n'));
+    fs.writeFileSync(journalPathFor(file), lines.join('\n'));
     const io = capture(dir);
     assert.equal(await main(['capf', 'device', '--state', 'lab', '--device', 'SEP00AA00BB00CC', '--operation', 'install'], io), 0, io.stderr());
     assert.match(io.stderr(), /^itl-lens capf device: took 1 result\(s\) .*skipped 1 line\(s\) of .*capf-devices\.journal that could not be read \(line 2\): their results are lost .*kept as \S+unreadable-/);

@@ -17,6 +17,7 @@ import {
 } from '../../../server/src/capf/server/deviceTable';
 import { ALL_STATUSES, successStatus } from '../../../server/src/capf/server/operationStatus';
 import { DeviceTableStore } from '../../../server/src/capf/server/deviceTableStore';
+import { journalHeader, journalLines, journalPathFor, tableHash } from '../../../server/src/capf/server/deviceTableJournal';
 import { RegisteredLsc } from '../../../server/src/capf/server/lscRegister';
 import { normalizeDeviceName, parseAuth, parseDeadline, parseKey, parseOperation, scheduleOperation } from '../../../server/src/capf/server/deviceSchedule';
 import { removeTempDirs, tempDir, within } from './helpers';
@@ -281,52 +282,62 @@ describe('capf: device table', () => {
         assert.equal(fs.existsSync(store.journalFile), false);
       });
 
-      it('says which journal lines it could not read, keeps a copy of that journal, and applies the lines it could', async () => {
+      /**
+       * A table and the journal a server left when it died, written by hand (no live store whose checkpoint
+       * timer could still run): results for the first `count` devices, with their LSCs.
+       */
+      async function deadServerJournal(count: number): Promise<{ file: string; journalFile: string; lines: string[] }> {
+        const file = path.join(tempDir(), 'capf-devices.json');
+        await new DeviceTableStore(file).update((t) => (t.devices = names.map((n) => newDeviceEntry(n, { certificateOperation: 'Install/Upgrade' }))));
+        const records = names.slice(0, count).map((n, i) => {
+          const e = newDeviceEntry(n, { certificateOperation: 'Install/Upgrade' });
+          succeed(e);
+          return { entry: e, add: false, lsc: lscFor(n, i) };
+        });
+        const text = Buffer.concat([journalHeader(tableHash(fs.readFileSync(file))), journalLines(records)]).toString('utf8');
+        return { file, journalFile: journalPathFor(file), lines: text.split('\n') };
+      }
+
+      it('says which journal lines it could not read, keeps that journal, and applies the lines it could', async () => {
         const register = fakeRegister();
-        const store = await journaledStore(undefined, register);
-        await Promise.all(names.slice(0, 4).map((n, i) => store.updateDevice(n, succeed, lscFor(n, i))));
-        // the server dies; the disk returns garbage for two of its lines, and a fifth result was being written
-        const lines = fs.readFileSync(store.journalFile, 'utf8').split('\n');
+        const { file, journalFile, lines } = await deadServerJournal(4);
         assert.equal(lines.length, 6, 'header, four records, nothing after the last line break');
+        // the disk returns garbage for two lines, and a fifth result was being written
         lines[2] = lines[2].replace('"entry"', '"entrx"');
         lines[4] = `${lines[4].slice(0, 40)}#`;
-        fs.writeFileSync(store.journalFile, `${lines.join('\n')}{"entry":{"name":"SEP00000000`);
+        fs.writeFileSync(journalFile, `${lines.join('\n')}{"entry":{"name":"SEP00000000`);
         const repairs: string[] = [];
-        const next = new DeviceTableStore(store.file, { onRepair: (m) => repairs.push(m), register });
+        const next = new DeviceTableStore(file, { onRepair: (m) => repairs.push(m), register });
         await next.startJournal();
         assert.equal(repairs.length, 1, repairs.join('\n'));
         assert.match(repairs[0], /took 2 result\(s\)/);
         assert.match(repairs[0], /skipped 2 line\(s\) of .*capf-devices\.journal that could not be read \(lines 3 and 5\): their results are lost/);
         assert.match(repairs[0], /ignored an incomplete last line of .*capf-devices\.journal \(a write cut short/);
-        const kept = /kept as (\S+)$|kept as (\S+);/.exec(repairs[0]);
-        const copy = kept?.[1] ?? kept?.[2];
-        assert.ok(copy && fs.readFileSync(copy, 'utf8').includes('"entrx"'), 'the journal, as it was, is kept beside the table');
-        const table = tableOnDisk(store.file);
+        const kept = /kept as (\S+);/.exec(repairs[0])?.[1];
+        assert.ok(kept && fs.readFileSync(kept, 'utf8').includes('"entrx"'), 'the journal, as it was, is kept beside the table');
         assert.deepEqual(
-          table.devices.slice(0, 4).map((d) => d.certificateOperation),
+          tableOnDisk(file).devices.slice(0, 4).map((d) => d.certificateOperation),
           ['No Pending Operation', 'Install/Upgrade', 'No Pending Operation', 'Install/Upgrade'],
           'the readable lines are applied, the unreadable ones are not',
         );
-        assert.equal(register.durable.length, 2);
-        assert.equal(fs.existsSync(store.journalFile), false);
+        assert.deepEqual(register.durable.map((l) => l.serialNumber), ['01', '03']);
+        assert.equal(fs.existsSync(journalFile), false);
         await next.stopJournal();
       });
 
       it('a write without a server reports the unreadable lines of the journal it takes in, too', async () => {
         const register = fakeRegister();
-        const store = await journaledStore(undefined, register);
-        await Promise.all(names.slice(0, 2).map((n, i) => store.updateDevice(n, succeed, lscFor(n, i))));
-        const lines = fs.readFileSync(store.journalFile, 'utf8').split('\n');
+        const { file, journalFile, lines } = await deadServerJournal(2);
         lines[1] = 'not json';
-        fs.writeFileSync(store.journalFile, lines.join('\n'));
+        fs.writeFileSync(journalFile, lines.join('\n'));
         const repairs: string[] = [];
-        const cli = new DeviceTableStore(store.file, { register, onRepair: (m) => repairs.push(m) });
+        const cli = new DeviceTableStore(file, { register, onRepair: (m) => repairs.push(m) });
         await cli.upsert(newDeviceEntry('SEP00112233CCCC', { certificateOperation: 'Delete' }));
         assert.equal(repairs.length, 1, repairs.join('\n'));
         assert.match(repairs[0], /took 1 result\(s\).*skipped 1 line\(s\) of .* \(line 2\)/);
-        assert.equal(fs.readdirSync(path.dirname(store.file)).filter((f) => f.includes('.journal.unreadable-')).length, 1);
-        assert.equal(tableOnDisk(store.file).devices[1].certificateOperation, 'No Pending Operation');
-        assert.equal(fs.existsSync(store.journalFile), false);
+        assert.equal(fs.readdirSync(path.dirname(file)).filter((f) => f.includes('.journal.unreadable-')).length, 1);
+        assert.equal(tableOnDisk(file).devices[1].certificateOperation, 'No Pending Operation');
+        assert.equal(fs.existsSync(journalFile), false);
       });
 
       it('ignores a cut-off last line and never applies a journal to a table changed after it: that journal is kept aside', async () => {
