@@ -395,7 +395,7 @@ export class DeviceTableStore {
     const said: string[] = [];
     if (o.records.length) said.push(`took ${o.records.length} result(s) that a CAPF server had journaled but not yet written into ${this.file}`);
     if (o.unreadable?.length) {
-      const aside = `${this.journalFile}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      const aside = this.asidePath('unreadable');
       let kept: string;
       try {
         fs.renameSync(this.journalFile, aside);
@@ -409,9 +409,14 @@ export class DeviceTableStore {
     if (said.length) this.o.onRepair?.(said.join('; '));
   }
 
+  /** Where a journal kept for inspection goes: `<journal>.<why>-<time>`. */
+  private asidePath(why: 'unapplied' | 'unreadable'): string {
+    return `${this.journalFile}.${why}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  }
+
   /** Keeps a journal that does not apply to the table under a new name, and says so. */
   private setAside(o: Overlay | undefined): void {
-    const aside = `${this.journalFile}.unapplied-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    const aside = this.asidePath('unapplied');
     try {
       fs.renameSync(this.journalFile, aside);
     } catch (e) {
