@@ -216,11 +216,25 @@ describe('capf: device table', () => {
         assert.ok(r.ok);
         return r.table;
       };
-      async function journaledStore(onRepair?: (m: string) => void, register = fakeRegister()): Promise<DeviceTableStore> {
-        const store = new DeviceTableStore(path.join(tempDir(), 'capf-devices.json'), { onRepair, register });
+      async function journaledStore(onRepair?: (m: string) => void, register = fakeRegister(), checkpointMs?: number): Promise<DeviceTableStore> {
+        const store = new DeviceTableStore(path.join(tempDir(), 'capf-devices.json'), { onRepair, register, checkpointMs });
         await store.update((t) => (t.devices = names.map((n) => newDeviceEntry(n, { certificateOperation: 'Install/Upgrade' }))));
         await store.startJournal();
         return store;
+      }
+      /** A server's store that will "die": no checkpoint can run while the test drives it, however slow the machine. */
+      const doomedStore = () => journaledStore(undefined, fakeRegister(), 10 * 60_000);
+      /**
+       * What a journaled store leaves on disk if its process dies now: copies of its table and journal, in a
+       * new folder, for the next store to find. The live store is then stopped in its own folder (a clean stop,
+       * into its own register), so that nothing it still does can touch the copies.
+       */
+      async function diesNow(store: DeviceTableStore): Promise<string> {
+        const file = path.join(tempDir(), path.basename(store.file));
+        fs.copyFileSync(store.file, file);
+        fs.copyFileSync(store.journalFile, journalPathFor(file));
+        await store.stopJournal();
+        return file;
       }
       const succeed = (e: DeviceEntry) => {
         e.certificateOperation = 'No Pending Operation';
@@ -250,36 +264,37 @@ describe('capf: device table', () => {
       });
 
       it('after a stop without a checkpoint (a crash), the next server takes the journal into the table and its LSCs into the register, once', async () => {
-        const register = fakeRegister();
-        const store = await journaledStore(undefined, register);
+        const store = await doomedStore();
         await Promise.all(names.slice(0, 5).map((n, i) => store.updateDevice(n, succeed, lscFor(n, i))));
         // the process dies here: no flush, no checkpoint; say it had put the first LSC in the register already
+        const file = await diesNow(store);
+        const register = fakeRegister();
         await register.append(lscFor(names[0], 0));
-        assert.ok(fs.existsSync(store.journalFile));
         const repairs: string[] = [];
-        const next = new DeviceTableStore(store.file, { onRepair: (m) => repairs.push(m), register });
+        const next = new DeviceTableStore(file, { onRepair: (m) => repairs.push(m), register });
         await next.startJournal();
         assert.deepEqual(register.durable.map((l) => l.serialNumber).sort(), ['01', '02', '03', '04', '05'], 'each LSC once');
         assert.equal(repairs.length, 1);
         assert.match(repairs[0], /took 5 result\(s\)/);
-        const table = tableOnDisk(store.file);
+        const table = tableOnDisk(file);
         for (const [i, d] of table.devices.entries()) assert.equal(d.certificateOperation, i < 5 ? 'No Pending Operation' : 'Install/Upgrade', d.name);
-        assert.equal(fs.existsSync(store.journalFile), false);
+        assert.equal(fs.existsSync(next.journalFile), false);
         await next.stopJournal();
       });
 
       it('a write without a server (the CLI) takes an applying journal in too, its LSCs into the register', async () => {
-        const register = fakeRegister();
-        const store = await journaledStore(undefined, register);
+        const store = await doomedStore();
         await store.updateDevice(names[0], succeed, lscFor(names[0], 0));
         // the server dies; `itl-lens capf device` schedules another device
-        const cli = new DeviceTableStore(store.file, { register });
+        const file = await diesNow(store);
+        const register = fakeRegister();
+        const cli = new DeviceTableStore(file, { register });
         await cli.upsert(newDeviceEntry('SEP00112233CCCC', { certificateOperation: 'Delete' }));
-        const table = tableOnDisk(store.file);
+        const table = tableOnDisk(file);
         assert.equal(table.devices[0].certificateOperation, 'No Pending Operation');
         assert.ok(table.devices.some((d) => d.name === 'SEP00112233CCCC'));
         assert.deepEqual(register.durable.map((l) => l.serialNumber), ['01']);
-        assert.equal(fs.existsSync(store.journalFile), false);
+        assert.equal(fs.existsSync(cli.journalFile), false);
       });
 
       /**
@@ -341,24 +356,26 @@ describe('capf: device table', () => {
       });
 
       it('ignores a cut-off last line and never applies a journal to a table changed after it: that journal is kept aside', async () => {
-        const store = await journaledStore();
+        const store = await doomedStore();
         await Promise.all(names.slice(0, 3).map((n) => store.updateDevice(n, succeed)));
-        fs.appendFileSync(store.journalFile, '{"entry":{"name":"SEP00000000');
-        assert.equal((await new DeviceTableStore(store.file).get(names[0]))?.certificateOperation, 'No Pending Operation', 'whole lines still apply');
+        const file = await diesNow(store);
+        const journalFile = journalPathFor(file);
+        fs.appendFileSync(journalFile, '{"entry":{"name":"SEP00000000');
+        assert.equal((await new DeviceTableStore(file).get(names[0]))?.certificateOperation, 'No Pending Operation', 'whole lines still apply');
         // someone edits the table while no server runs (after the crash)
-        const edited = tableOnDisk(store.file);
+        const edited = tableOnDisk(file);
         edited.devices[0].certificateOperation = 'Delete';
-        fs.writeFileSync(store.file, JSON.stringify(edited));
-        const reader = new DeviceTableStore(store.file);
+        fs.writeFileSync(file, JSON.stringify(edited));
+        const reader = new DeviceTableStore(file);
         assert.equal((await reader.get(names[0]))?.certificateOperation, 'Delete', 'the edit wins: the journal names another table');
         assert.equal((await reader.get(names[1]))?.certificateOperation, 'Install/Upgrade');
         const repairs: string[] = [];
-        const next = new DeviceTableStore(store.file, { onRepair: (m) => repairs.push(m) });
+        const next = new DeviceTableStore(file, { onRepair: (m) => repairs.push(m) });
         await next.startJournal();
         assert.match(repairs[0] ?? '', /was not applied .*changed after its 3 result\(s\).*kept as .*unapplied-/);
-        const aside = fs.readdirSync(path.dirname(store.file)).filter((f) => f.includes('.journal.unapplied-'));
+        const aside = fs.readdirSync(path.dirname(file)).filter((f) => f.includes('.journal.unapplied-'));
         assert.equal(aside.length, 1, 'nothing is lost: the journal is kept under a new name');
-        assert.equal(fs.existsSync(store.journalFile), false);
+        assert.equal(fs.existsSync(journalFile), false);
         await next.stopJournal();
       });
 

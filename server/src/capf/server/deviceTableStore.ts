@@ -110,10 +110,12 @@ export class DeviceTableStore {
    * `register` receives the LSCs that changes record (without one, such changes are refused); `onRepair` hears
    * what a server's journal held when this store takes it into the table (results, unreadable lines, an
    * incomplete last line), of journals kept aside, and of checkpoints that could not be written.
+   * `checkpointMs` (default CHECKPOINT_MS) spaces the whole-table writes while journaled; tests that
+   * simulate a crash set it long, so that no checkpoint can take the journal in before the "crash".
    */
   constructor(
     readonly file: string,
-    private readonly o: { onRepair?: (message: string) => void; register?: LscSink } = {},
+    private readonly o: { onRepair?: (message: string) => void; register?: LscSink; checkpointMs?: number } = {},
   ) {
     this.journalFile = journalPathFor(file);
     this.journalOut = new AppendOnlyFile(this.journalFile);
@@ -246,7 +248,7 @@ export class DeviceTableStore {
     this.checkpointTimer ??= setTimeout(() => {
       this.checkpointTimer = undefined;
       if (this.own.length) this.requestCheckpoint();
-    }, CHECKPOINT_MS);
+    }, this.o.checkpointMs ?? CHECKPOINT_MS);
     // a process that exits before the checkpoint leaves the journal, which every reader lays over the table
     this.checkpointTimer.unref();
   }
