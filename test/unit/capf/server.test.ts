@@ -5,7 +5,7 @@ import { createPublicKey } from 'node:crypto';
 import { LabEnvironment } from '../../../server/src/capf/lab/labEnvironment';
 import { manualClock, ManualClock } from '../../../server/src/capf/clock';
 import { CapfServer } from '../../../server/src/capf/server/capfServer';
-import { SessionSummary } from '../../../server/src/capf/server/session';
+import { MAX_QUEUED_MESSAGES, SessionSummary } from '../../../server/src/capf/server/session';
 import { OperationLogEntry } from '../../../server/src/capf/server/operationLog';
 import { encodeMessage } from '../../../server/src/capf/protocol/codec';
 import { authResponse, requestInProgress, storeCertResponse } from '../../../server/src/capf/protocol/messages';
@@ -307,6 +307,58 @@ describe('capf: server behaviour', function () {
       const s2 = await sessionEnd(2);
       assert.equal(s2.outcome, 'timeout');
       assert.equal(await lab.deviceStatus(DEVICE), 'Upgrade Failed: Key Generation Failed/Timeout');
+    });
+
+    it('ends a session whose phone trickles a message in a byte at a time, once the message is older than the idle timeout', async () => {
+      await open({ idleTimeoutMs: 400 });
+      await install();
+      const slow = await RawClient.connect(server.address.port);
+      const [auth] = await slow.messages(1);
+      const message = rawAuth(auth.message.sessionId);
+      let sent = 0;
+      const drip = setInterval(() => sent < message.length - 1 && slow.send(message.subarray(sent, ++sent)), 100); // each byte resets the socket's timer
+      try {
+        const s = await sessionEnd(1);
+        assert.equal(s.outcome, 'timeout');
+        assert.match(s.message, /a message the phone began 400 ms ago is still incomplete/);
+        assert.ok(sent < message.length - 1, 'ended before the message could be completed');
+        await within(slow.closed, 10_000, 'the connection to close');
+      } finally {
+        clearInterval(drip);
+      }
+    });
+
+    it('ends a session that floods messages while a step is under way, and keeps serving', async () => {
+      await open();
+      await install();
+      const flood = await RawClient.connect(server.address.port);
+      const [auth] = await flood.messages(1);
+      const id = auth.message.sessionId;
+      // AUTH_RESP (whose step awaits the table) and then a burst a phone never sends
+      flood.send(Buffer.concat([rawAuth(id), ...Array.from({ length: 8 }, () => encodeMessage(requestInProgress(id)))]));
+      const s = await sessionEnd(1);
+      assert.equal(s.outcome, 'protocol-error');
+      assert.match(s.message, new RegExp(`more than ${MAX_QUEUED_MESSAGES} messages sent without waiting for the server`));
+      await within(flood.closed, 10_000, 'the connection to close');
+      assert.equal((await lab.runPhone(DEVICE, { keys: phoneKeys() })).outcome, 'installed');
+    });
+
+    it('drops a connection whose phone keeps sending after END_SESSION instead of closing', async () => {
+      await open({ closeGraceMs: 300 });
+      await lab.schedule(DEVICE, { certificateOperation: 'No Pending Operation' });
+      const lingering = await RawClient.connect(server.address.port);
+      const [auth] = await lingering.messages(1);
+      lingering.send(rawAuth(auth.message.sessionId));
+      await lingering.messages(2); // END_SESSION: nothing to do
+      await sessionEnd(1);
+      const started = Date.now();
+      const chatter = setInterval(() => lingering.send(Buffer.from([0x55])), 100); // each byte resets the socket's timer
+      try {
+        await within(lingering.closed, 5_000, 'the server to drop the connection');
+        assert.ok(Date.now() - started < 3_000, `dropped after ${Date.now() - started} ms`);
+      } finally {
+        clearInterval(chatter);
+      }
     });
 
     it('refuses connections beyond the limit and logs it, then serves again', async () => {

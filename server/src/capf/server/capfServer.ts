@@ -18,6 +18,8 @@ import { CapfSession, SessionContext, SessionSummary } from './session';
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+/** After END_SESSION, how long the phone has to close its side before the server drops the connection. */
+export const CLOSE_GRACE_MS = 5000;
 export const DEFAULT_MAX_CONNECTIONS = 1000;
 
 export interface WireTraceEvent {
@@ -36,8 +38,10 @@ export interface CapfServerOptions {
   port?: number;
   /** default: the lab state's clock */
   clock?: Clock;
-  /** a session with no traffic for this long ends; default 30 s */
+  /** a session with no traffic for this long ends, as does one whose phone began a message that long ago and has not finished it; default 30 s */
   idleTimeoutMs?: number;
+  /** after END_SESSION, the connection is dropped if the phone has not closed it within this; default CLOSE_GRACE_MS */
+  closeGraceMs?: number;
   /** a TLS handshake not finished within this ends; default 10 s */
   handshakeTimeoutMs?: number;
   maxConnections?: number;
@@ -67,6 +71,7 @@ export class CapfServer {
   private stopping: Promise<void> | undefined;
   private readonly ctx: SessionContext;
   private readonly idleMs: number;
+  private readonly closeGraceMs: number;
   private readonly maxMessageSize: number;
   /** sessions opened since start */
   sessionCount = 0;
@@ -79,6 +84,7 @@ export class CapfServer {
   ) {
     const clock = o.clock ?? state.clock;
     this.idleMs = o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.closeGraceMs = o.closeGraceMs ?? CLOSE_GRACE_MS;
     this.maxMessageSize = o.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     this.nextSession = o.firstSessionId ?? 1;
     this.ctx = {
@@ -108,7 +114,11 @@ export class CapfServer {
     await new Promise<void>((resolve, reject) => {
       const onError = (e: NodeJS.ErrnoException) => {
         const why = e.code === 'EADDRINUSE' ? 'the port is in use (another CAPF server?)' : e.code === 'EADDRNOTAVAIL' ? 'no such local address' : e.code === 'EACCES' ? 'permission denied' : e.message;
-        void o.state.devices.stopJournal().finally(() => reject(new Error(`cannot listen on ${host}:${port}: ${why}`)));
+        // (a failure to stop the journal must not become an unhandled rejection: the listen error is the news)
+        void o.state.devices
+          .stopJournal()
+          .catch(() => undefined)
+          .then(() => reject(new Error(`cannot listen on ${host}:${port}: ${why}`)));
       };
       server.once('error', onError);
       server.listen(port, host, () => {
@@ -191,6 +201,10 @@ export class CapfServer {
     const peer = peerOf(socket);
     const framer = new MessageFramer(this.maxMessageSize);
     const trace = this.o.trace;
+    /** when the session ended and the server closed its side (0: not yet) */
+    let closedAt = 0;
+    /** when the bytes of a message not yet complete began to arrive (0: none pending) */
+    let partialSince = 0;
     const session = new CapfSession(this.ctx, sessionId, peer, {
       send: (bytes, m) => {
         if (socket.destroyed || !socket.writable) return;
@@ -198,23 +212,34 @@ export class CapfServer {
         trace?.({ direction: 'server→phone', sessionId, peer, command: commandName(m.command), bytes });
       },
       close: () => {
+        closedAt = Date.now();
         socket.end();
         // a phone that never closes its side must not hold the socket forever; the socket's own timer (not a
         // timer of ours, which would outlive every closed socket for 5 s) replaces the idle timeout
-        socket.setTimeout(5000, () => socket.destroy());
+        socket.setTimeout(this.closeGraceMs, () => socket.destroy());
       },
     });
     this.sessions.add(session);
     socket.setTimeout(this.idleMs, () => session.timeout(this.idleMs));
     socket.on('data', (chunk: Buffer) =>
       this.guard(() => {
-        if (session.ended) return;
+        if (session.ended) {
+          // after END_SESSION the phone only closes: bytes it still sends (each resets the socket's timer)
+          // do not keep the connection, and its slot, open past the grace period
+          if (closedAt && Date.now() - closedAt > this.closeGraceMs) socket.destroy();
+          return;
+        }
         const out = framer.push(chunk);
         for (const f of out.messages) {
           trace?.({ direction: 'phone→server', sessionId, peer, command: commandName(f.message.command), bytes: f.raw });
           session.receive(f);
         }
-        if (out.error) session.protocolError(out.error);
+        if (out.error) return session.protocolError(out.error);
+        // The socket's timer measures silence, and every byte resets it: a message trickled in a byte at a
+        // time must still arrive whole within the idle timeout, or one connection could last for days.
+        if (framer.buffered === 0) partialSince = 0;
+        else if (out.messages.length || !partialSince) partialSince = Date.now();
+        else if (Date.now() - partialSince > this.idleMs) session.timeout(this.idleMs, true);
       }),
     );
     socket.on('error', (err: Error) => session.peerClosed(`connection error: ${err.message}`));

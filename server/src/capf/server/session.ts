@@ -73,6 +73,14 @@ export interface SessionSummary {
 
 type Phase = 'auth' | 'keygen' | 'store' | 'fetch' | 'delete' | 'ended';
 
+/**
+ * Messages a phone may send without waiting for the server: REQUEST_IN_PROGRESS and KEYGEN_RESP go back to
+ * back, nothing else does. More than this queued behind a step still under way (the LSC's signature, the
+ * flush of the result) ends the session once that step is done, the queued messages unhandled, so that a
+ * flood cannot pile up work and memory.
+ */
+export const MAX_QUEUED_MESSAGES = 4;
+
 const KIND: Record<string, OperationKind | undefined> = { 'Install/Upgrade': 'Upgrade', Delete: 'Delete', Troubleshoot: 'Troubleshoot' };
 const CURVE_BY_BITS = { 256: 'P-256', 384: 'P-384', 521: 'P-521' } as const;
 
@@ -86,6 +94,11 @@ export class CapfSession {
   private inProgressSeen = false;
   private issued?: IssuedLsc;
   private holdsDevice = false;
+  /** messages received and not yet handled */
+  private queued = 0;
+  private flooded = false;
+  /** counts the server's messages: a wait for the phone begins with each */
+  private waits = 0;
   private resolveDone!: (s: SessionSummary) => void;
   readonly done: Promise<SessionSummary>;
 
@@ -108,16 +121,35 @@ export class CapfSession {
   }
 
   receive(framed: FramedMessage): void {
-    this.enqueue(() => this.handle(framed.message));
+    if (this.flooded) return;
+    if (++this.queued > MAX_QUEUED_MESSAGES) {
+      this.flooded = true;
+      this.enqueue(() => this.fail('protocol-error', `more than ${MAX_QUEUED_MESSAGES} messages sent without waiting for the server`, 'Phone Communication Failure'));
+      return;
+    }
+    this.enqueue(() => {
+      this.queued--;
+      return this.flooded ? Promise.resolve() : this.handle(framed.message); // a flooding phone's messages are not acted on
+    });
   }
 
   protocolError(error: CodecError): void {
     this.enqueue(() => this.fail('protocol-error', `malformed message: ${error.message}`, 'Phone Communication Failure'));
   }
 
-  timeout(idleMs: number): void {
-    const cause: FailureCause = this.phase === 'keygen' ? 'Key Generation Failed/Timeout' : 'Phone Communication Failure';
-    this.enqueue(() => this.fail('timeout', `no message from the phone for ${idleMs} ms while waiting in phase "${this.phase}"`, cause, 'timeout'));
+  /**
+   * The phone sent nothing for `idleMs` (or, `partial`, did not complete a message it began that long ago).
+   * A timeout that fires while a step of the server's own is under way is dropped when that step sent the
+   * phone a new message: the wait it measured was the server's, and a new one has begun.
+   */
+  timeout(idleMs: number, partial = false): void {
+    const waits = this.waits;
+    this.enqueue(() => {
+      if (this.waits !== waits) return Promise.resolve();
+      const cause: FailureCause = this.phase === 'keygen' ? 'Key Generation Failed/Timeout' : 'Phone Communication Failure';
+      const what = partial ? `a message the phone began ${idleMs} ms ago is still incomplete` : `no message from the phone for ${idleMs} ms`;
+      return this.fail('timeout', `${what} while waiting in phase "${this.phase}"`, cause, 'timeout');
+    });
   }
 
   peerClosed(detail = 'the phone closed the connection'): void {
@@ -429,6 +461,7 @@ export class CapfSession {
   }
 
   private send(m: CapfMessage): void {
+    this.waits++;
     this.io.send(encodeMessage(m), m);
   }
 
