@@ -18,6 +18,7 @@ import {
 import { ALL_STATUSES, successStatus } from '../../../server/src/capf/server/operationStatus';
 import { DeviceTableStore } from '../../../server/src/capf/server/deviceTableStore';
 import { journalHeader, journalLines, journalPathFor, tableHash } from '../../../server/src/capf/server/deviceTableJournal';
+import { liveOwner } from '../../../server/src/capf/server/tableOwner';
 import { RegisteredLsc } from '../../../server/src/capf/server/lscRegister';
 import { normalizeDeviceName, parseAuth, parseDeadline, parseKey, parseOperation, scheduleOperation } from '../../../server/src/capf/server/deviceSchedule';
 import { removeTempDirs, tempDir, within } from './helpers';
@@ -340,6 +341,26 @@ describe('capf: device table', () => {
         await next.stopJournal();
       });
 
+      it('a server does not start on a journal it could not take in, nor on a broken table with a journal: nothing is mixed or lost', async () => {
+        const dead = await deadServerJournal(4);
+        fs.writeFileSync(dead.journalFile, dead.lines.join('\n'));
+        const failing = new DeviceTableStore(dead.file, { register: fakeRegister(true) }); // the register refuses LSC 04: disk full
+        await assert.rejects(failing.startJournal(), /could not take .*capf-devices\.journal into .*: disk full; the server can start once it can/);
+        assert.equal(liveOwner(dead.file), undefined, 'it did not claim the table');
+        assert.equal(fs.readFileSync(dead.journalFile, 'utf8'), dead.lines.join('\n'), 'the journal is as it was');
+        const register = fakeRegister();
+        const next = new DeviceTableStore(dead.file, { register });
+        await next.startJournal();
+        assert.deepEqual(register.durable.map((l) => l.serialNumber).sort(), ['01', '02', '03', '04']);
+        await next.stopJournal();
+
+        const broken = await deadServerJournal(2);
+        fs.writeFileSync(broken.journalFile, broken.lines.join('\n'));
+        fs.writeFileSync(broken.file, '{ "devices": [');
+        await assert.rejects(new DeviceTableStore(broken.file, { register: fakeRegister() }).startJournal(), /is invalid and .*capf-devices\.journal holds results not yet written into it: mend the table/);
+        assert.equal(fs.readFileSync(broken.journalFile, 'utf8'), broken.lines.join('\n'));
+      });
+
       it('a write without a server reports the unreadable lines of the journal it takes in, too', async () => {
         const register = fakeRegister();
         const { file, journalFile, lines } = await deadServerJournal(2);
@@ -377,6 +398,58 @@ describe('capf: device table', () => {
         assert.equal(aside.length, 1, 'nothing is lost: the journal is kept under a new name');
         assert.equal(fs.existsSync(journalFile), false);
         await next.stopJournal();
+      });
+
+      it('while the server runs, a write by another process (the CLI) includes its results but leaves the journal and its LSCs to it: each LSC registered once', async () => {
+        const register = fakeRegister();
+        const store = await journaledStore(undefined, register);
+        await store.updateDevice(names[0], succeed, lscFor(names[0], 0));
+        assert.ok(liveOwner(store.file), 'the server has claimed the table');
+        const cliRegister = fakeRegister();
+        const cliRepairs: string[] = [];
+        const cli = new DeviceTableStore(store.file, { register: cliRegister, onRepair: (m) => cliRepairs.push(m) });
+        await cli.upsert(newDeviceEntry('SEP00112233CCCC', { certificateOperation: 'Delete' }));
+        assert.equal(cliRegister.appends(), 0, 'the server registers its own LSCs');
+        assert.deepEqual(cliRepairs, [], 'nothing was taken in');
+        assert.ok(fs.existsSync(store.journalFile), 'the live journal stays where the server writes it');
+        let table = tableOnDisk(store.file);
+        assert.equal(table.devices[0].certificateOperation, 'No Pending Operation', 'the result is in the file the CLI wrote');
+        assert.ok(table.devices.some((d) => d.name === 'SEP00112233CCCC'));
+        // the server's next batch sees the new file and writes everything in (no append to a journal that names the old file)
+        const writes = store.writes;
+        await store.updateDevice(names[1], succeed, lscFor(names[1], 1));
+        assert.equal(store.writes, writes + 1, 'a whole-table write');
+        assert.equal(fs.existsSync(store.journalFile), false);
+        table = tableOnDisk(store.file);
+        assert.equal(table.devices[1].certificateOperation, 'No Pending Operation');
+        assert.ok(table.devices.some((d) => d.name === 'SEP00112233CCCC'), 'the CLI\'s device is kept');
+        assert.deepEqual(register.durable.map((l) => l.serialNumber).sort(), ['01', '02'], 'each LSC once');
+        await store.stopJournal();
+        assert.equal(liveOwner(store.file), undefined, 'released at stop');
+      });
+
+      it('keeps an entry edited after the server\'s result: silently when the writer saw the result, with a note when the result was lost', async () => {
+        const repairs: string[] = [];
+        const store = await journaledStore((m) => repairs.push(m));
+        await Promise.all([store.updateDevice(names[0], succeed), store.updateDevice(names[1], succeed)]);
+        // the CLI schedules the next operation for names[0], on top of the result it sees laid over
+        await new DeviceTableStore(store.file).updateDevice(names[0], (e) => (e.certificateOperation = 'Delete'));
+        // an editor that shows the file without the results changes names[1]
+        const edited = JSON.parse(fs.readFileSync(store.file, 'utf8'));
+        edited.devices[1].certificateOperationStatus = 'Operation Pending';
+        edited.devices[1].certificateOperation = 'Install/Upgrade';
+        edited.devices[1].authenticationMode = 'By Authentication String';
+        edited.devices[1].authenticationString = '1234';
+        fs.writeFileSync(store.file, JSON.stringify(edited));
+        assert.equal((await store.get(names[0]))?.certificateOperation, 'Delete', 'the CLI\'s operation stands');
+        assert.equal((await store.get(names[0]))?.certificateOperationStatus, successStatus('Upgrade'));
+        assert.equal((await store.get(names[1]))?.authenticationString, '1234', 'the editor\'s entry stands');
+        assert.equal(repairs.length, 1, repairs.join('\n'));
+        assert.match(repairs[0], new RegExp(`^${names[1]} changed in .* after this server recorded a result for it: the file's entry is kept`));
+        await store.stopJournal();
+        const table = tableOnDisk(store.file);
+        assert.equal(table.devices[0].certificateOperation, 'Delete');
+        assert.equal(table.devices[1].authenticationString, '1234');
       });
 
       it('an edit of the table while the server runs keeps the server\'s results and the edit', async () => {

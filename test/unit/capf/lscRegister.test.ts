@@ -95,6 +95,28 @@ describe('capf: the LSC register (issued/issued-lscs.pem)', () => {
     assert.equal(fs.statSync(state.paths.lscRegister).size, 70 * 1024, 'left as it was');
   });
 
+  it('leaves the register\'s tail alone while a live CAPF server serves the lab: that tail is its append under way', async () => {
+    const dir = tempDir();
+    const state = await LabState.open(dir, { keySource: testKeySource() });
+    await state.lscs.append(lscs(1)[0]);
+    await state.devices.startJournal(); // this process now serves the lab folder, as a running server does
+    try {
+      fs.appendFileSync(state.paths.lscRegister, '# SEP0000000000FF serial 01 iss');
+      const size = fs.statSync(state.paths.lscRegister).size;
+      const other = await LabState.open(dir, { keySource: testKeySource() }); // the CLI, the extension…
+      assert.equal(fs.statSync(state.paths.lscRegister).size, size, 'not cut');
+      assert.equal((await other.log.readAll()).filter((e) => e.event === 'state-repair').length, 0);
+      await other.close();
+    } finally {
+      await state.devices.stopJournal();
+    }
+    const after = await LabState.open(dir, { keySource: testKeySource() }); // no server now: the tail is a crash's
+    assert.equal((await after.lscs.readAll()).length, 1);
+    assert.equal((await after.log.readAll()).filter((e) => e.event === 'state-repair').length, 1);
+    await after.close();
+    await state.close();
+  });
+
   it('starts a new register when the file is deleted while the server keeps it open (never appends into the void)', async () => {
     const file = path.join(tempDir(), 'issued-lscs.pem');
     const { register } = await LscRegister.open(file);

@@ -404,12 +404,18 @@ describe('capf: server behaviour', function () {
       assert.equal((await lab.runPhone(DEVICE, { keys: phoneKeys() })).outcome, 'installed');
     });
 
-    it('stop() ends open sessions and resolves; a taken port is reported', async () => {
+    it('stop() ends open sessions and resolves; a taken port and a lab folder already served are reported', async () => {
       await open();
       await install();
       const c = await RawClient.connect(server.address.port);
       await c.messages(1);
-      await assert.rejects(CapfServer.start({ state: lab.state, port: server.address.port }), /port is in use/);
+      await assert.rejects(CapfServer.start({ state: lab.state, port: 0 }), /capf-devices\.json is served by another CAPF server process \d+ .*stop that server first/);
+      const other = await LabEnvironment.open({ stateDir: tempDir(), clock: clock.now, keySource: testKeySource() });
+      try {
+        await assert.rejects(other.startServer({ port: server.address.port }), /port is in use/);
+      } finally {
+        await other.close();
+      }
       await within(lab.stopServer(), 10_000, 'the server to stop');
       await within(c.closed, 10_000, 'the client to be disconnected');
       assert.ok(log.some((e) => e.event === 'server-stop'));

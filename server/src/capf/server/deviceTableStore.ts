@@ -14,15 +14,21 @@
  * Either way a change settles only once it is on disk, with its LSC (in the whole-table way the LSC is in the
  * register before the table is written). Every read lays a journal that applies over the table, so other
  * processes (the CLI, a second VS Code window) see the server's results before the checkpoint.
+ *
+ * While a server journals, it is the table's owner (tableOwner.ts): another process that writes the table
+ * meanwhile writes it with the journal's results laid over, but leaves the journal and its LSCs to the server;
+ * the server sees the new file at its next batch and writes it in at once, keeping any entry that was edited
+ * after its result (see `compose`). Only the journal of a server that is gone is taken in by others.
  */
 import * as fs from 'node:fs';
 import { promises as fsp, Stats } from 'node:fs';
 import { writeFileAtomicAsync } from '../../core/fs/atomicWriteAsync';
 import { AppendOnlyFile } from '../../core/fs/appendOnlyFile';
 import { CommitPacer } from './commitPacer';
-import { DeviceEntry, DeviceTable, TableParse, copyDeviceEntry, formatProblems, newDeviceEntry, parseDeviceTable, serializeDeviceTableParts } from './deviceTable';
+import { DeviceEntry, DeviceTable, TableParse, copyDeviceEntry, formatProblems, newDeviceEntry, parseDeviceTable, serializeDeviceTableParts, serializeEntry } from './deviceTable';
 import { JournalRecord, applyRecords, journalHeader, journalLines, journalPathFor, parseJournal, tableHash } from './deviceTableJournal';
 import { RegisteredLsc } from './lscRegister';
+import { claimTable, describeOwner, liveOwner, releaseTable } from './tableOwner';
 
 /** Where issued LSCs go for good (the LSC register); `append` resolves once the LSC is on disk. */
 export interface LscSink {
@@ -102,6 +108,10 @@ export class DeviceTableStore {
   private readonly entryBytes = new WeakMap<DeviceEntry, Buffer>();
   /** LSCs of journal records already appended to the register (a checkpoint that failed later does not append them twice) */
   private readonly registered = new WeakSet<RegisteredLsc>();
+  /** why the last write failed */
+  private lastWriteError: Error | undefined;
+  /** for each of our journal records, the entry it replaced (null: it added the device) */
+  private readonly replaced = new WeakMap<JournalRecord, DeviceEntry | null>();
   /** number of whole-table writes and of journal appends, for tests and the benchmark report */
   writes = 0;
   journalWrites = 0;
@@ -200,28 +210,44 @@ export class DeviceTableStore {
    * to it, else kept aside under a new name; either is reported to `onRepair`.
    */
   async startJournal(): Promise<void> {
+    const other = liveOwner(this.file);
+    if (other) throw new DeviceTableError(`${this.file} is served by another ${describeOwner(other)}: stop that server first, or give this one its own lab folder`);
     await this.flush();
     await this.read();
     const o = this.overlay;
-    // (a broken table is left as it is, journal and all, until it is mended: sessions are refused meanwhile)
+    if (o && !this.base?.parse.ok && (o.records.length || o.unreadable?.length)) {
+      // appending our results under its header would mix them with results that apply to no table yet
+      throw new DeviceTableError(`${this.file} is invalid and ${this.journalFile} holds results not yet written into it: mend the table (or move the journal away), then start the server`);
+    }
+    // (a broken table without such a journal is left as it is until it is mended: sessions are refused meanwhile)
     if (o && this.base?.parse.ok) {
       if (this.pendingRecords() !== o.records) this.setAside(o);
       else if (o.records.length) {
         this.requestCheckpoint(); // a whole-table write of the view, which holds the journal's results (writeTable retires the journal)
         while (this.draining) await this.draining;
+        // a failed write leaves the overlay: its LSCs would never reach the register once we journal on top of it
+        if (this.overlay === o) {
+          throw new DeviceTableError(`could not take ${this.journalFile} into ${this.file}: ${this.lastWriteError?.message ?? 'the write failed'}; the server can start once it can`);
+        }
       } else this.retireJournal(o);
     }
     this.overlay = undefined;
+    claimTable(this.file, new Date());
     this.journaled = true;
   }
 
   /** Writes the journaled results into the table and goes back to whole-table writes (server stop). */
   async stopJournal(): Promise<void> {
-    await this.flush();
-    this.journaled = false;
-    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
-    this.checkpointTimer = undefined;
-    await this.journalOut.close();
+    try {
+      await this.flush();
+    } finally {
+      // even when the last checkpoint failed (its results stay in the journal, which the next taker-in finds)
+      this.journaled = false;
+      if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+      this.checkpointTimer = undefined;
+      releaseTable(this.file);
+      await this.journalOut.close();
+    }
   }
 
   /** Resolves when every queued change is on disk and the table file holds every result. */
@@ -272,12 +298,20 @@ export class DeviceTableStore {
     await this.pacer.turn();
     const batch = this.queue;
     this.queue = [];
-    const checkpoint = this.checkpointDue;
+    let checkpoint = this.checkpointDue;
     this.checkpointDue = false;
     if (batch.length === 0 && !checkpoint) return;
     const whole = batch.some((m) => m.whole);
-    const journal = this.journaled && !checkpoint && !whole;
     const parse = await this.read();
+    // A file someone else wrote, seen just now: our journal names the table as it was, so this batch writes
+    // the whole table instead of appending to it (`read` asked for that checkpoint).
+    if (this.checkpointDue) {
+      checkpoint = true;
+      this.checkpointDue = false;
+    }
+    const journal = this.journaled && !checkpoint && !whole;
+    // a table another process is serving: its journal and the LSCs in it stay the server's to write in
+    const servedElsewhere = !this.journaled && !!this.overlay?.records.length && !!liveOwner(this.file);
     if (!parse.ok) {
       const err = new DeviceTableError(`${this.file} is invalid, so it was not changed:\n${formatProblems(parse.problems)}`);
       batch.forEach((m) => m.reject(err));
@@ -306,7 +340,10 @@ export class DeviceTableStore {
           }
         } else {
           if (m.lsc && !this.o.register) throw noRegister();
+          const at = index.get((m.entry as EntryChange).name);
+          const replaced = at === undefined ? null : table.devices[at];
           const record = applyEntryChange(table, index, m.entry as EntryChange);
+          this.replaced.set(record, replaced);
           if (m.lsc) record.lsc = m.lsc;
           records.push(record);
           results.push({ m, ok: true, value: { ...record.entry } });
@@ -318,10 +355,11 @@ export class DeviceTableStore {
     try {
       if (journal) await this.appendJournal(records);
       else {
-        await this.registerLscs(records);
-        await this.writeTable(table);
+        await this.registerLscs(records, servedElsewhere);
+        await this.writeTable(table, servedElsewhere);
       }
     } catch (e) {
+      this.lastWriteError = e as Error;
       batch.forEach((m) => m.reject(e as Error));
       if (!journal && this.own.length) {
         // a checkpoint that failed: the results stay journaled (on disk, and here) and it is tried again later
@@ -343,8 +381,8 @@ export class DeviceTableStore {
    * Before a whole-table write: the LSCs its changes record go to the register, each once: this batch's, and
    * those of the journal being written in (ours, or one left by a stopped server, less what the register has).
    */
-  private async registerLscs(batchRecords: JournalRecord[]): Promise<void> {
-    const folded = this.pendingRecords();
+  private async registerLscs(batchRecords: JournalRecord[], servedElsewhere = false): Promise<void> {
+    const folded = servedElsewhere ? [] : this.pendingRecords();
     const pending = [...folded, ...batchRecords].map((r) => r.lsc).filter((l): l is RegisteredLsc => !!l && !this.registered.has(l));
     if (pending.length === 0) return;
     const register = this.o.register;
@@ -362,8 +400,11 @@ export class DeviceTableStore {
     this.journalWrites++;
   }
 
-  /** The whole table, atomically; then the journal is removed (its results are in the table now). */
-  private async writeTable(table: DeviceTable): Promise<void> {
+  /**
+   * The whole table, atomically; then the journal is removed (its results are in the table now), unless a
+   * live server elsewhere owns it (`servedElsewhere`): that server writes it in when it sees the new file.
+   */
+  private async writeTable(table: DeviceTable, servedElsewhere = false): Promise<void> {
     const parts = serializeDeviceTableParts(table, this.entryBytes);
     const previous = this.base;
     this.writing = true;
@@ -379,7 +420,9 @@ export class DeviceTableStore {
     this.own = [];
     const o = this.overlay;
     this.overlay = undefined;
-    if (this.journaled || !o || o.key === '' || (o.tableHash === previous?.hash && !o.problem)) {
+    if (servedElsewhere) {
+      // left in place; its header names the table as it was, so readers no longer lay it over this one
+    } else if (this.journaled || !o || o.key === '' || (o.tableHash === previous?.hash && !o.problem)) {
       if (!this.journaled && o && o.key !== '') this.retireJournal(o); // a server's journal, now in the table
       else removeIfPresent(this.journalFile);
     } else this.setAside(o);
@@ -443,8 +486,47 @@ export class DeviceTableStore {
     if (records.length === 0) return makeView(base.parse);
     const table = { devices: base.parse.table.devices.slice() };
     const index = indexOf(table);
-    applyRecords(table, records, index);
+    if (records === this.own) this.layOwnResults(table, index);
+    else applyRecords(table, records, index);
     return makeView({ ok: true, table }, index);
+  }
+
+  /**
+   * Our journaled results over a table file that may have been written by someone else since our last
+   * checkpoint (the CLI, an editor). A device's latest result applies when the file still holds a version of
+   * its entry this server knew: the one its first result replaced, or one of its results (the writer saw them
+   * laid over). An entry changed to anything else (or removed) was edited after our result: the file's entry
+   * is kept, and said so when it lost our result's status. The LSCs of every result are registered at the
+   * checkpoint either way.
+   */
+  private layOwnResults(table: DeviceTable, index: Map<string, number>): void {
+    const known = new Map<string, Set<string> | undefined>();
+    const latest = new Map<string, JournalRecord>();
+    for (const r of this.own) {
+      const name = r.entry.name;
+      if (!known.has(name)) {
+        const replaced = this.replaced.get(r);
+        known.set(name, replaced === undefined ? undefined : new Set([replaced ? serializeEntry(replaced) : ABSENT]));
+      }
+      known.get(name)?.add(serializeEntry(r.entry));
+      latest.set(name, r);
+    }
+    const kept: string[] = [];
+    for (const [name, r] of latest) {
+      const i = index.get(name);
+      const versions = known.get(name);
+      if (versions && !versions.has(i === undefined ? ABSENT : serializeEntry(table.devices[i]))) {
+        // said only when the file's entry does not carry our result's status (a writer that saw the result
+        // and scheduled the next operation is the normal case, not news)
+        if (i === undefined || table.devices[i].certificateOperationStatus !== r.entry.certificateOperationStatus) kept.push(name);
+        continue;
+      }
+      if (i !== undefined) table.devices[i] = r.entry;
+      else if (r.add || versions) index.set(name, table.devices.push(r.entry) - 1);
+    }
+    if (kept.length) {
+      this.o.onRepair?.(`${kept.join(', ')} changed in ${this.file} after this server recorded a result for ${kept.length === 1 ? 'it' : 'them'}: the file's ${kept.length === 1 ? 'entry is' : 'entries are'} kept (any LSC issued stays in the register)`);
+    }
   }
 }
 
@@ -477,6 +559,9 @@ function lineList(lines: number[]): string {
   if (lines.length <= 5) return `lines ${lines.slice(0, -1).join(', ')} and ${lines[lines.length - 1]}`;
   return `lines ${lines.slice(0, 5).join(', ')} … (${lines.length} in all)`;
 }
+
+/** The text of an entry that is not in the table (an entry's own text always starts with spaces). */
+const ABSENT = '-';
 
 const noRegister = () => new DeviceTableError('this device table has no LSC register to record an issued LSC in');
 

@@ -27,6 +27,7 @@ import { DEVICE_TABLE_FILE, deviceNameProblem } from './deviceTable';
 import { DeviceTableStore } from './deviceTableStore';
 import { Issuer, makeIssuer } from './issuer';
 import { createCapfCertificate, createManufacturingCa } from './labCertificates';
+import { liveOwner } from './tableOwner';
 import { LSC_REGISTER_FILE, LscRegister, RegisteredLsc } from './lscRegister';
 import { OperationLog } from './operationLog';
 
@@ -108,7 +109,8 @@ export class LabState {
       const key = await keySource({ type: 'rsa', bits: 2048 }, 'manufacturing-ca');
       return { der: createManufacturingCa(key, clock()), key };
     });
-    const { register, repaired } = await LscRegister.open(paths.lscRegister);
+    // a live server elsewhere may be appending to the register: its tail is then not ours to cut
+    const { register, repaired } = await LscRegister.open(paths.lscRegister, { repairTail: !liveOwner(paths.devices) });
     const state = new LabState(paths, capf, ca, register, o);
     if (repaired) state.log.append({ time: clock().toISOString(), event: 'state-repair', message: repaired });
     return state;

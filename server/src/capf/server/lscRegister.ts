@@ -58,11 +58,12 @@ export class LscRegister {
 
   /**
    * Opens the register (the file is created by the first append). When the file ends in an incomplete entry
-   * (a crash during an append) that entry is cut off; `repaired` then says what was removed.
+   * (a crash during an append) that entry is cut off; `repaired` then says what was removed. `repairTail:
+   * false` skips that: while a live CAPF server serves the lab, an incomplete tail is its append under way.
    */
-  static async open(file: string): Promise<{ register: LscRegister; repaired?: string }> {
+  static async open(file: string, o: { repairTail?: boolean } = {}): Promise<{ register: LscRegister; repaired?: string }> {
     const register = new LscRegister(file);
-    const repaired = await cutIncompleteTail(file);
+    const repaired = o.repairTail === false ? undefined : await cutIncompleteTail(file);
     return { register, repaired };
   }
 
