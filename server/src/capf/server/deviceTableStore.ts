@@ -420,12 +420,18 @@ export class DeviceTableStore {
     this.own = [];
     const o = this.overlay;
     this.overlay = undefined;
-    if (servedElsewhere) {
-      // left in place; its header names the table as it was, so readers no longer lay it over this one
-    } else if (this.journaled || !o || o.key === '' || (o.tableHash === previous?.hash && !o.problem)) {
-      if (!this.journaled && o && o.key !== '') this.retireJournal(o); // a server's journal, now in the table
-      else removeIfPresent(this.journalFile);
-    } else this.setAside(o);
+    try {
+      if (servedElsewhere) {
+        // left in place; its header names the table as it was, so readers no longer lay it over this one
+      } else if (this.journaled || !o || o.key === '' || (o.tableHash === previous?.hash && !o.problem)) {
+        if (!this.journaled && o && o.key !== '') this.retireJournal(o); // a server's journal, now in the table
+        else removeIfPresent(this.journalFile);
+      } else this.setAside(o);
+    } catch (e) {
+      // The table is written and holds every result: this write succeeded. A journal left behind names the
+      // table as it was, so no reader applies it again; the next server to start keeps it aside.
+      this.o.onRepair?.(`${this.file} was written, but ${this.journalFile} could not be removed or moved aside: ${(e as Error).message}`);
+    }
     if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
     this.checkpointTimer = undefined;
   }

@@ -25,12 +25,24 @@ export class AppendOnlyFile {
    */
   async append(bytes: Buffer, o: { dataSync?: boolean; header?: () => Buffer } = {}): Promise<void> {
     const fd = await this.open();
+    let before: number | undefined;
     try {
+      before = fs.fstatSync(fd).size;
       const out = this.fresh && o.header ? Buffer.concat([o.header(), bytes]) : bytes;
       for (let done = 0; done < out.length; ) done += fs.writeSync(fd, out, done, out.length - done);
       this.fresh = false;
       if (o.dataSync) await new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
     } catch (e) {
+      // An append that failed (disk full part-way, a flush that failed) is not acknowledged, so it must not
+      // stay in the file either: a fragment without its line end would swallow the next append's first line.
+      if (before !== undefined) {
+        try {
+          fs.ftruncateSync(fd, before);
+          this.fresh = before === 0;
+        } catch {
+          /* the file may be gone: it is reopened next time */
+        }
+      }
       this.forget(); // reopen next time: the file may have been moved or its folder removed
       throw e;
     }
