@@ -74,4 +74,39 @@ describe('core: atomic write', () => {
     assert.equal(fs.readFileSync(file, 'utf8'), 'the old, whole key\n');
     assert.deepEqual(fs.readdirSync(path.dirname(file)), ['capf.key.pem'], 'no temporary file left');
   });
+
+  it('flushes the folder after the rename, and after making a new append-only file, so that a power loss cannot undo the name', async () => {
+    const file = tempFile('capf-devices.json');
+    const dir = path.dirname(file);
+    const events: string[] = [];
+    const { open, fsync, rename } = realFs;
+    const dirFds = new Set<number>();
+    realFs.open = ((p: string, flags: string, ...rest: unknown[]) => {
+      const cb = rest.pop() as (e: Error | null, fd: number) => void;
+      return (open as unknown as (...a: unknown[]) => void)(p, flags, ...rest, (e: Error | null, fd: number) => {
+        if (!e && p === dir) dirFds.add(fd);
+        cb(e, fd);
+      });
+    }) as unknown as typeof fs.open;
+    realFs.fsync = ((fd: number, cb: (e: Error | null) => void) => {
+      events.push(dirFds.has(fd) ? 'fsync folder' : 'fsync file');
+      return fsync(fd, cb);
+    }) as typeof fs.fsync;
+    realFs.rename = ((a: string, b: string, cb: (e: Error | null) => void) => {
+      events.push('rename');
+      return rename(a, b, cb);
+    }) as typeof fs.rename;
+    try {
+      await writeFileAtomicAsync(file, '{}\n');
+      assert.deepEqual(events, ['fsync file', 'rename', 'fsync folder']);
+      events.length = 0;
+      const journal = new AppendOnlyFile(path.join(dir, 'capf-devices.journal'));
+      await journal.append(Buffer.from('line\n'));
+      await journal.append(Buffer.from('line\n'));
+      assert.deepEqual(events, ['fsync folder'], 'once, when the file is made');
+      await journal.close();
+    } finally {
+      Object.assign(realFs, { open, fsync, rename });
+    }
+  });
 });

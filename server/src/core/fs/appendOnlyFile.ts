@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { syncDir } from './atomicWriteAsync';
 
 export class AppendOnlyFile {
   private fd: number | undefined;
@@ -58,8 +59,12 @@ export class AppendOnlyFile {
     if (this.fd !== undefined && !this.stillAtPath(this.fd)) this.forget();
     if (this.fd === undefined) {
       await fsp.mkdir(path.dirname(this.file), { recursive: true });
-      this.fd = await new Promise<number>((resolve, reject) => fs.open(this.file, 'a', 0o644, (e, fd) => (e ? reject(e) : resolve(fd))));
-      this.fresh = fs.fstatSync(this.fd).size === 0;
+      const fd = await new Promise<number>((resolve, reject) => fs.open(this.file, 'a', 0o644, (e, fd) => (e ? reject(e) : resolve(fd))));
+      const fresh = fs.fstatSync(fd).size === 0;
+      // a file just made: its name must be durable before anything in it is acknowledged (folder fsync)
+      if (fresh) await new Promise<void>((resolve, reject) => syncDir(path.dirname(this.file), (e) => (e ? (fs.close(fd, () => undefined), reject(e)) : resolve())));
+      this.fd = fd;
+      this.fresh = fresh;
     }
     return this.fd;
   }

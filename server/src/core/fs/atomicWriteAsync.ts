@@ -33,13 +33,22 @@ function writeSynced(tmp: string, data: Buffer | readonly Buffer[], mode: number
   });
 }
 
+/** fsync of a folder: makes the names created, renamed or removed in it durable. */
+export function syncDir(dir: string, done: (e: Error | null) => void): void {
+  fs.open(dir, 'r', (e, fd) => {
+    if (e) return done(e);
+    fs.fsync(fd, (se) => fs.close(fd, (ce) => done(se ?? ce)));
+  });
+}
+
 export function writeFileAtomicAsync(file: string, data: string | Uint8Array | readonly Buffer[], mode = 0o644): Promise<void> {
   const dir = path.dirname(file);
   const bytes = typeof data === 'string' ? Buffer.from(data) : Array.isArray(data) ? (data as readonly Buffer[]) : Buffer.from((data as Uint8Array).buffer, (data as Uint8Array).byteOffset, (data as Uint8Array).byteLength);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   return new Promise((resolve, reject) => {
     const fail = (e: Error) => fs.rm(tmp, { force: true }, () => reject(e));
-    const rename = () => fs.rename(tmp, file, (re) => (re ? fail(re) : resolve()));
+    // the rename is durable only once the folder is flushed too (a power loss could otherwise undo it)
+    const rename = () => fs.rename(tmp, file, (re) => (re ? fail(re) : syncDir(dir, (se) => (se ? reject(se) : resolve()))));
     // open() applied the umask; a private key must end up exactly 0600 whatever the umask
     const finish = () => (mode === 0o644 ? rename() : fs.chmod(tmp, mode, (ce) => (ce ? fail(ce) : rename())));
     ensureDir(dir, (de) => {
