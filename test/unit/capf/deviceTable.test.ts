@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import schema = require('../../../server/src/capf/deviceTable.schema.json');
 import {
@@ -18,7 +20,7 @@ import {
 import { ALL_STATUSES, successStatus } from '../../../server/src/capf/server/operationStatus';
 import { DeviceTableStore } from '../../../server/src/capf/server/deviceTableStore';
 import { journalHeader, journalLines, journalPathFor, tableHash } from '../../../server/src/capf/server/deviceTableJournal';
-import { liveOwner } from '../../../server/src/capf/server/tableOwner';
+import { liveOwner, ownerPathFor } from '../../../server/src/capf/server/tableOwner';
 import { RegisteredLsc } from '../../../server/src/capf/server/lscRegister';
 import { normalizeDeviceName, parseAuth, parseDeadline, parseKey, parseOperation, scheduleOperation } from '../../../server/src/capf/server/deviceSchedule';
 import { removeTempDirs, tempDir, within } from './helpers';
@@ -341,6 +343,33 @@ describe('capf: device table', () => {
         await next.stopJournal();
       });
 
+      it('a marker whose process is gone, or whose process id now belongs to a later process, is a crashed server: taken over', async function () {
+        const dead = await deadServerJournal(1);
+        fs.writeFileSync(dead.journalFile, dead.lines.join('\n'));
+        const marker = ownerPathFor(dead.file);
+        const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+        try {
+          // the id of a process that runs now, in a marker written an hour before it started
+          fs.writeFileSync(marker, JSON.stringify({ pid: child.pid, host: os.hostname(), startedAt: new Date(Date.now() - 3600_000).toISOString() }));
+          if (process.platform === 'linux') assert.equal(liveOwner(dead.file), undefined, 'a reused process id');
+          // the same process, in a marker written after it started: live
+          fs.writeFileSync(marker, JSON.stringify({ pid: child.pid, host: os.hostname(), startedAt: new Date(Date.now() + 60_000).toISOString() }));
+          assert.equal(liveOwner(dead.file)?.pid, child.pid);
+          await assert.rejects(new DeviceTableStore(dead.file, { register: fakeRegister() }).startJournal(), /is served by another CAPF server process \d+ .*if no such server runs, delete .*capf-devices\.server/);
+        } finally {
+          child.kill();
+        }
+        await new Promise((r) => child.once('exit', r));
+        assert.equal(liveOwner(dead.file), undefined, 'its process is gone');
+        const register = fakeRegister();
+        const next = new DeviceTableStore(dead.file, { register });
+        await next.startJournal();
+        assert.deepEqual(register.durable.map((l) => l.serialNumber), ['01'], 'the crashed server\'s journal is taken in');
+        assert.equal(JSON.parse(fs.readFileSync(marker, 'utf8')).pid, process.pid, 'and the table claimed');
+        await next.stopJournal();
+        assert.equal(fs.existsSync(marker), false);
+      });
+
       it('a server does not start on a journal it could not take in, nor on a broken table with a journal: nothing is mixed or lost', async () => {
         const dead = await deadServerJournal(4);
         fs.writeFileSync(dead.journalFile, dead.lines.join('\n'));
@@ -402,7 +431,7 @@ describe('capf: device table', () => {
 
       it('while the server runs, a write by another process (the CLI) includes its results but leaves the journal and its LSCs to it: each LSC registered once', async () => {
         const register = fakeRegister();
-        const store = await journaledStore(undefined, register);
+        const store = await journaledStore(undefined, register, 10 * 60_000); // no timed checkpoint between the steps
         await store.updateDevice(names[0], succeed, lscFor(names[0], 0));
         assert.ok(liveOwner(store.file), 'the server has claimed the table');
         const cliRegister = fakeRegister();
@@ -430,7 +459,7 @@ describe('capf: device table', () => {
 
       it('keeps an entry edited after the server\'s result: silently when the writer saw the result, with a note when the result was lost', async () => {
         const repairs: string[] = [];
-        const store = await journaledStore((m) => repairs.push(m));
+        const store = await journaledStore((m) => repairs.push(m), fakeRegister(), 10 * 60_000);
         await Promise.all([store.updateDevice(names[0], succeed), store.updateDevice(names[1], succeed)]);
         // the CLI schedules the next operation for names[0], on top of the result it sees laid over
         await new DeviceTableStore(store.file).updateDevice(names[0], (e) => (e.certificateOperation = 'Delete'));

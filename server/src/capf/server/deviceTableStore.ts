@@ -28,7 +28,7 @@ import { CommitPacer } from './commitPacer';
 import { DeviceEntry, DeviceTable, TableParse, copyDeviceEntry, formatProblems, newDeviceEntry, parseDeviceTable, serializeDeviceTableParts, serializeEntry } from './deviceTable';
 import { JournalRecord, applyRecords, journalHeader, journalLines, journalPathFor, parseJournal, tableHash } from './deviceTableJournal';
 import { RegisteredLsc } from './lscRegister';
-import { claimTable, describeOwner, liveOwner, releaseTable } from './tableOwner';
+import { claimTable, liveOwner, ownerConflict, ownerPathFor, releaseTable } from './tableOwner';
 
 /** Where issued LSCs go for good (the LSC register); `append` resolves once the LSC is on disk. */
 export interface LscSink {
@@ -211,7 +211,7 @@ export class DeviceTableStore {
    */
   async startJournal(): Promise<void> {
     const other = liveOwner(this.file);
-    if (other) throw new DeviceTableError(`${this.file} is served by another ${describeOwner(other)}: stop that server first, or give this one its own lab folder`);
+    if (other) throw new DeviceTableError(ownerConflict(this.file, other));
     await this.flush();
     await this.read();
     const o = this.overlay;
@@ -232,7 +232,11 @@ export class DeviceTableStore {
       } else this.retireJournal(o);
     }
     this.overlay = undefined;
-    claimTable(this.file, new Date());
+    try {
+      claimTable(this.file, new Date()); // exclusive: of two servers starting together, one gets the table
+    } catch (e) {
+      throw new DeviceTableError((e as Error).message);
+    }
     this.journaled = true;
   }
 
@@ -245,7 +249,11 @@ export class DeviceTableStore {
       this.journaled = false;
       if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
       this.checkpointTimer = undefined;
-      releaseTable(this.file);
+      try {
+        releaseTable(this.file);
+      } catch (e) {
+        this.o.onRepair?.(`could not remove ${ownerPathFor(this.file)}: ${(e as Error).message}; it names this process, which no longer serves the table`);
+      }
       await this.journalOut.close();
     }
   }
@@ -311,8 +319,10 @@ export class DeviceTableStore {
     }
     const journal = this.journaled && !checkpoint && !whole;
     // a table another process is serving: its journal and the LSCs in it stay the server's to write in
-    const servedElsewhere = !this.journaled && !!this.overlay?.records.length && !!liveOwner(this.file);
+    // (decided on the marker alone: a live server's journal may be new and still empty, or its header not yet whole)
+    const servedElsewhere = !this.journaled && !!liveOwner(this.file);
     if (!parse.ok) {
+      if (this.own.length) this.scheduleCheckpoint(); // tried again once a second until the file is mended
       const err = new DeviceTableError(`${this.file} is invalid, so it was not changed:\n${formatProblems(parse.problems)}`);
       batch.forEach((m) => m.reject(err));
       return; // journaled results stay in memory and in the journal until the file is mended
@@ -370,8 +380,14 @@ export class DeviceTableStore {
     }
     if (journal) {
       this.own.push(...records);
-      for (const [name, i] of added) view.index.set(name, i);
-      view.parse = { ok: true, table };
+      if (this.view === view) {
+        for (const [name, i] of added) view.index.set(name, i);
+        view.parse = { ok: true, table };
+      } else {
+        // a read during the append saw a file someone else wrote and rebuilt the view without this batch:
+        // rebuild it again, with this batch's results (a checkpoint, already requested, writes the view)
+        this.view = this.compose();
+      }
       this.scheduleCheckpoint();
     }
     for (const r of results) (r.ok ? r.m.resolve(r.value) : r.m.reject(r.value as Error));
@@ -421,7 +437,7 @@ export class DeviceTableStore {
     const o = this.overlay;
     this.overlay = undefined;
     try {
-      if (servedElsewhere) {
+      if (servedElsewhere || (!this.journaled && liveOwner(this.file))) {
         // left in place; its header names the table as it was, so readers no longer lay it over this one
       } else if (this.journaled || !o || o.key === '' || (o.tableHash === previous?.hash && !o.problem)) {
         if (!this.journaled && o && o.key !== '') this.retireJournal(o); // a server's journal, now in the table
@@ -429,8 +445,10 @@ export class DeviceTableStore {
       } else this.setAside(o);
     } catch (e) {
       // The table is written and holds every result: this write succeeded. A journal left behind names the
-      // table as it was, so no reader applies it again; the next server to start keeps it aside.
+      // table as it was, so no reader applies it again; the next server to start keeps it aside. A server
+      // must not append to it under that old header: it empties it, so the next append starts it afresh.
       this.o.onRepair?.(`${this.file} was written, but ${this.journalFile} could not be removed or moved aside: ${(e as Error).message}`);
+      if (this.journaled) this.journalOut.restart();
     }
     if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
     this.checkpointTimer = undefined;

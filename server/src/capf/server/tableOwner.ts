@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../core/fs/atomicWrite';
+import { syncDirSync } from '../../core/fs/atomicWriteAsync';
 
 export interface TableOwner {
   pid: number;
@@ -42,28 +43,49 @@ function readOwner(tableFile: string): TableOwner | undefined {
   return undefined;
 }
 
-function alive(pid: number): boolean {
+function alive(pid: number, claimedAt: string): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // it exists, under another user
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false; // (EPERM: it exists, under another user)
+  }
+  // A process id is reused after its process ends: on Linux, a process that started after the marker was
+  // written is not the server that wrote it.
+  const started = linuxStartTime(pid);
+  return started === undefined || started <= Date.parse(claimedAt) + 1000;
+}
+
+/** When process `pid` started (ms since the epoch), where /proc tells; undefined elsewhere. */
+function linuxStartTime(pid: number): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]); // field 22, starttime
+    const btime = Number(/^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))?.[1]);
+    if (!Number.isFinite(ticks) || !Number.isFinite(btime)) return undefined;
+    return btime * 1000 + (ticks / CLOCK_TICKS_PER_SECOND) * 1000;
+  } catch {
+    return undefined;
   }
 }
+
+/** USER_HZ: 100 on every Linux that Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Tables a store of this process claimed and has not released (a marker of ours not listed here is stale). */
 const claimedHere = new Set<string>();
 
 /**
  * The server serving `tableFile` now, if any. A marker written on another host is taken as live (its process
- * cannot be checked from here): the safe side, since a live server's journal is only laid over, never lost.
+ * cannot be checked from here): the safe side, since a live server's journal is then laid over, never taken
+ * in or moved; the refusal message says to delete the marker if no such server runs.
  */
 export function liveOwner(tableFile: string): TableOwner | undefined {
   const o = readOwner(tableFile);
   if (!o) return undefined;
   if (o.host !== os.hostname()) return o;
   if (o.pid === process.pid) return claimedHere.has(path.resolve(tableFile)) ? o : undefined;
-  return alive(o.pid) ? o : undefined;
+  return alive(o.pid, o.startedAt) ? o : undefined;
 }
 
 /** "CAPF server process 1234 (started 2026-11-27T12:00:00.000Z)", with the host when it is not this one. */
@@ -71,10 +93,35 @@ export function describeOwner(o: TableOwner): string {
   return `CAPF server process ${o.pid}${o.host === os.hostname() ? '' : ` on ${o.host}`} (started ${o.startedAt})`;
 }
 
-/** Marks this process as the table's server; the caller checked that no other live server holds it. */
+/**
+ * Marks this process as the table's server. The marker is created exclusively, so that of two servers
+ * starting at the same moment only one gets the table; a stale marker (its process gone) is replaced.
+ * Throws when another live server holds the table.
+ */
 export function claimTable(tableFile: string, startedAt: Date): void {
+  const file = ownerPathFor(tableFile);
+  const text = `${JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: startedAt.toISOString() })}\n`;
+  try {
+    const fd = fs.openSync(file, 'wx', 0o644);
+    try {
+      fs.writeSync(fd, text);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    syncDirSync(path.dirname(file));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const other = liveOwner(tableFile);
+    if (other) throw new Error(ownerConflict(tableFile, other));
+    writeFileAtomic(file, text);
+  }
   claimedHere.add(path.resolve(tableFile));
-  writeFileAtomic(ownerPathFor(tableFile), `${JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: startedAt.toISOString() })}\n`);
+}
+
+/** Why a second server cannot serve the table, and what to do. */
+export function ownerConflict(tableFile: string, o: TableOwner): string {
+  return `${tableFile} is served by another ${describeOwner(o)}: stop that server first, or give this one its own lab folder (if no such server runs, delete ${ownerPathFor(tableFile)})`;
 }
 
 /** Removes the marker if it is this process's. */

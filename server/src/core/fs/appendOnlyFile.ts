@@ -27,19 +27,23 @@ export class AppendOnlyFile {
   async append(bytes: Buffer, o: { dataSync?: boolean; header?: () => Buffer } = {}): Promise<void> {
     const fd = await this.open();
     let before: number | undefined;
+    let done = 0;
     try {
       before = fs.fstatSync(fd).size;
       const out = this.fresh && o.header ? Buffer.concat([o.header(), bytes]) : bytes;
-      for (let done = 0; done < out.length; ) done += fs.writeSync(fd, out, done, out.length - done);
+      while (done < out.length) done += fs.writeSync(fd, out, done, out.length - done);
       this.fresh = false;
       if (o.dataSync) await new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e) => (e ? reject(e) : resolve())));
     } catch (e) {
       // An append that failed (disk full part-way, a flush that failed) is not acknowledged, so it must not
       // stay in the file either: a fragment without its line end would swallow the next append's first line.
+      // (only when nothing was appended after it: another process's line that follows stays)
       if (before !== undefined) {
         try {
-          fs.ftruncateSync(fd, before);
-          this.fresh = before === 0;
+          if (fs.fstatSync(fd).size === before + done) {
+            fs.ftruncateSync(fd, before);
+            this.fresh = before === 0;
+          }
         } catch {
           /* the file may be gone: it is reopened next time */
         }
@@ -47,6 +51,16 @@ export class AppendOnlyFile {
       this.forget(); // reopen next time: the file may have been moved or its folder removed
       throw e;
     }
+  }
+
+  /** Empties the file and starts it afresh at the next append (with its header). */
+  restart(): void {
+    try {
+      fs.truncateSync(this.file, 0);
+    } catch {
+      /* gone, or not ours to change: the next append opens whatever is at the path */
+    }
+    this.forget();
   }
 
   async close(): Promise<void> {

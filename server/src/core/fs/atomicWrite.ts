@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { syncDirSync } from './atomicWriteAsync';
 
 export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -21,13 +22,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
     fs.rmSync(tmp, { force: true });
     throw e;
   }
-  // the rename is durable only once the folder is flushed too
-  const dirFd = fs.openSync(path.dirname(file), 'r');
-  try {
-    fs.fsyncSync(dirFd);
-  } finally {
-    fs.closeSync(dirFd);
-  }
+  syncDirSync(path.dirname(file)); // the rename is durable only once the folder is flushed too
 }
 
 /** Private keys: mode 0600. */

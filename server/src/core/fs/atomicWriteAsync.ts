@@ -33,12 +33,40 @@ function writeSynced(tmp: string, data: Buffer | readonly Buffer[], mode: number
   });
 }
 
-/** fsync of a folder: makes the names created, renamed or removed in it durable. */
+/**
+ * fsync of a folder: makes the names created, renamed or removed in it durable. Best effort where the
+ * system has no such thing: Windows cannot open a folder for fsync (its renames are journaled by NTFS), and
+ * some file systems refuse it (EINVAL, EISDIR); the write itself has succeeded then, and is not failed.
+ */
 export function syncDir(dir: string, done: (e: Error | null) => void): void {
+  if (process.platform === 'win32') return done(null);
   fs.open(dir, 'r', (e, fd) => {
-    if (e) return done(e);
-    fs.fsync(fd, (se) => fs.close(fd, (ce) => done(se ?? ce)));
+    if (e) return done(dirSyncUnsupported(e) ? null : e);
+    fs.fsync(fd, (se) => fs.close(fd, (ce) => done(se && !dirSyncUnsupported(se) ? se : (ce ?? null))));
   });
+}
+
+/** The same, synchronously. */
+export function syncDirSync(dir: string): void {
+  if (process.platform === 'win32') return;
+  let fd: number;
+  try {
+    fd = fs.openSync(dir, 'r');
+  } catch (e) {
+    if (dirSyncUnsupported(e as NodeJS.ErrnoException)) return;
+    throw e;
+  }
+  try {
+    fs.fsyncSync(fd);
+  } catch (e) {
+    if (!dirSyncUnsupported(e as NodeJS.ErrnoException)) throw e;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function dirSyncUnsupported(e: NodeJS.ErrnoException): boolean {
+  return e.code === 'EINVAL' || e.code === 'EISDIR' || e.code === 'EPERM' || e.code === 'ENOTSUP' || e.code === 'EBADF';
 }
 
 export function writeFileAtomicAsync(file: string, data: string | Uint8Array | readonly Buffer[], mode = 0o644): Promise<void> {
