@@ -405,9 +405,9 @@ describe('capf: device table', () => {
         assert.equal(fs.existsSync(journalFile), false);
       });
 
-      it('ignores a cut-off last line and never applies a journal to a table changed after it: that journal is kept aside', async () => {
+      it('ignores a cut-off last line and never applies a journal to a table changed after it: that journal is kept aside, its LSCs registered', async () => {
         const store = await doomedStore();
-        await Promise.all(names.slice(0, 3).map((n) => store.updateDevice(n, succeed)));
+        await Promise.all(names.slice(0, 3).map((n, i) => store.updateDevice(n, succeed, lscFor(n, i))));
         const file = await diesNow(store);
         const journalFile = journalPathFor(file);
         fs.appendFileSync(journalFile, '{"entry":{"name":"SEP00000000');
@@ -420,9 +420,12 @@ describe('capf: device table', () => {
         assert.equal((await reader.get(names[0]))?.certificateOperation, 'Delete', 'the edit wins: the journal names another table');
         assert.equal((await reader.get(names[1]))?.certificateOperation, 'Install/Upgrade');
         const repairs: string[] = [];
-        const next = new DeviceTableStore(file, { onRepair: (m) => repairs.push(m) });
+        const register = fakeRegister();
+        await register.append(lscFor(names[0], 0)); // one of them made it before the crash
+        const next = new DeviceTableStore(file, { onRepair: (m) => repairs.push(m), register });
         await next.startJournal();
-        assert.match(repairs[0] ?? '', /was not applied .*changed after its 3 result\(s\).*kept as .*unapplied-/);
+        assert.match(repairs[0] ?? '', /was not applied .*changed after its 3 result\(s\).*kept as .*unapplied-.*; the 3 LSC\(s\) it recorded are in the register/);
+        assert.deepEqual(register.durable.map((l) => l.serialNumber).sort(), ['01', '02', '03'], 'issued LSCs are on record even when their statuses do not apply, each once');
         const aside = fs.readdirSync(path.dirname(file)).filter((f) => f.includes('.journal.unapplied-'));
         assert.equal(aside.length, 1, 'nothing is lost: the journal is kept under a new name');
         assert.equal(fs.existsSync(journalFile), false);

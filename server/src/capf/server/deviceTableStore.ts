@@ -82,6 +82,8 @@ interface Overlay {
   unreadable?: number[];
   /** the last line was cut short (ignored) */
   cutOff?: boolean;
+  /** LSCs of this journal put in the register although its results were not applied (it is kept aside) */
+  strayLscsRegistered?: number;
 }
 
 /** What reads see: the table file with the journal laid over it, and where each device's entry is in it. */
@@ -221,7 +223,10 @@ export class DeviceTableStore {
     }
     // (a broken table without such a journal is left as it is until it is mended: sessions are refused meanwhile)
     if (o && this.base?.parse.ok) {
-      if (this.pendingRecords() !== o.records) this.setAside(o);
+      if (this.pendingRecords() !== o.records) {
+        await this.registerStrayLscs(o);
+        this.setAside(o);
+      }
       else if (o.records.length) {
         this.requestCheckpoint(); // a whole-table write of the view, which holds the journal's results (writeTable retires the journal)
         while (this.draining) await this.draining;
@@ -366,6 +371,10 @@ export class DeviceTableStore {
       if (journal) await this.appendJournal(records);
       else {
         await this.registerLscs(records, servedElsewhere);
+        // a journal this write will keep aside (it names another table): its statuses do not apply, but
+        // its LSCs were issued, and the register holds every LSC issued
+        const o = this.overlay;
+        if (!servedElsewhere && !this.journaled && o && o.records.length && this.pendingRecords() !== o.records) await this.registerStrayLscs(o);
         await this.writeTable(table, servedElsewhere);
       }
     } catch (e) {
@@ -407,6 +416,20 @@ export class DeviceTableStore {
     if (folded === this.overlay?.records) have = new Set((await register.readAll()).map((l) => `${l.device} ${l.serialNumber}`)); // after a crash it may hold some
     await Promise.all(pending.filter((l) => !have.has(`${l.device} ${l.serialNumber}`)).map((l) => register.append(l)));
     for (const l of pending) this.registered.add(l);
+  }
+
+  /**
+   * The LSCs of a journal that is kept aside rather than applied, into the register (each once: some may be
+   * there already). Without a register (a reader's store) they stay in the kept journal only.
+   */
+  private async registerStrayLscs(o: Overlay): Promise<void> {
+    const register = this.o.register;
+    const lscs = o.records.map((r) => r.lsc).filter((l): l is RegisteredLsc => !!l && !this.registered.has(l));
+    if (!register || lscs.length === 0) return;
+    const have = new Set((await register.readAll()).map((l) => `${l.device} ${l.serialNumber}`));
+    await Promise.all(lscs.filter((l) => !have.has(`${l.device} ${l.serialNumber}`)).map((l) => register.append(l)));
+    for (const l of lscs) this.registered.add(l);
+    o.strayLscsRegistered = lscs.length;
   }
 
   private async appendJournal(records: JournalRecord[]): Promise<void> {
@@ -493,7 +516,8 @@ export class DeviceTableStore {
       throw e;
     }
     const why = o?.problem ? o.problem : `${this.file} was changed after its ${o?.records.length ?? 0} result(s) were recorded`;
-    this.o.onRepair?.(`${this.journalFile} was not applied (${why}); it is kept as ${aside}`);
+    const lscs = o?.strayLscsRegistered ? `; the ${o.strayLscsRegistered} LSC(s) it recorded are in the register` : '';
+    this.o.onRepair?.(`${this.journalFile} was not applied (${why}); it is kept as ${aside}${lscs}`);
   }
 
   /** The journaled changes not yet in the table file: ours (a server), or those of a journal on disk that applies to it. */
