@@ -349,11 +349,16 @@ describe('capf: device table', () => {
         const marker = ownerPathFor(dead.file);
         const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
         try {
-          // the id of a process that runs now, in a marker written an hour before it started
-          fs.writeFileSync(marker, JSON.stringify({ pid: child.pid, host: os.hostname(), startedAt: new Date(Date.now() - 3600_000).toISOString() }));
-          if (process.platform === 'linux') assert.equal(liveOwner(dead.file), undefined, 'a reused process id');
-          // the same process, in a marker written after it started: live
-          fs.writeFileSync(marker, JSON.stringify({ pid: child.pid, host: os.hostname(), startedAt: new Date(Date.now() + 60_000).toISOString() }));
+          const startedAt = new Date().toISOString();
+          if (process.platform === 'linux') {
+            const stat = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+            const procStart = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+            // the id of the process that runs now, in a marker written by an earlier process with that id
+            fs.writeFileSync(marker, JSON.stringify({ pid: child.pid, host: os.hostname(), startedAt, procStart: procStart - 1 }));
+            assert.equal(liveOwner(dead.file), undefined, 'a reused process id');
+            fs.writeFileSync(marker, JSON.stringify({ pid: child.pid, host: os.hostname(), startedAt, procStart }));
+          } else fs.writeFileSync(marker, JSON.stringify({ pid: child.pid, host: os.hostname(), startedAt }));
+          // the process that wrote it: live
           assert.equal(liveOwner(dead.file)?.pid, child.pid);
           await assert.rejects(new DeviceTableStore(dead.file, { register: fakeRegister() }).startJournal(), /is served by another CAPF server process \d+ .*if no such server runs, delete .*capf-devices\.server/);
         } finally {

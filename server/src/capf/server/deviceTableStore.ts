@@ -217,12 +217,17 @@ export class DeviceTableStore {
     await this.flush();
     await this.read();
     const o = this.overlay;
-    if (o && !this.base?.parse.ok && (o.records.length || o.unreadable?.length)) {
-      // appending our results under its header would mix them with results that apply to no table yet
-      throw new DeviceTableError(`${this.file} is invalid and ${this.journalFile} holds results not yet written into it: mend the table (or move the journal away), then start the server`);
+    if (o && !this.base?.parse.ok) {
+      if (o.records.length || o.unreadable?.length || o.problem) {
+        // appending our results under its header would mix them with results that apply to no table yet
+        throw new DeviceTableError(`${this.file} is invalid and ${this.journalFile} holds results not yet written into it: mend the table (or move the journal away), then start the server`);
+      }
+      removeIfPresent(this.journalFile); // a header and nothing else: our results must not go in under it
     }
     // (a broken table without such a journal is left as it is until it is mended: sessions are refused meanwhile)
     if (o && this.base?.parse.ok) {
+      const rival = liveOwner(this.file); // one that started while we read: its journal is not ours to dispose of
+      if (rival) throw new DeviceTableError(ownerConflict(this.file, rival));
       if (this.pendingRecords() !== o.records) {
         await this.registerStrayLscs(o);
         this.setAside(o);
@@ -237,6 +242,10 @@ export class DeviceTableStore {
       } else this.retireJournal(o);
     }
     this.overlay = undefined;
+    if (fs.existsSync(this.journalFile)) {
+      // taken in or kept aside, it should be gone: appending to it would put our results under its header
+      throw new DeviceTableError(`${this.journalFile} could not be removed or moved aside (see the log): move it away, then start the server`);
+    }
     try {
       claimTable(this.file, new Date()); // exclusive: of two servers starting together, one gets the table
     } catch (e) {
@@ -394,8 +403,10 @@ export class DeviceTableStore {
         view.parse = { ok: true, table };
       } else {
         // a read during the append saw a file someone else wrote and rebuilt the view without this batch:
-        // rebuild it again, with this batch's results (a checkpoint, already requested, writes the view)
+        // rebuild it again, with this batch's results, and write it in at once (our journal, perhaps begun
+        // by this very append, names the file as it was)
         this.view = this.compose();
+        this.requestCheckpoint();
       }
       this.scheduleCheckpoint();
     }

@@ -11,12 +11,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../../core/fs/atomicWrite';
 import { syncDirSync } from '../../core/fs/atomicWriteAsync';
+import { randomBytes } from 'node:crypto';
 
 export interface TableOwner {
   pid: number;
   host: string;
   /** ISO time the server started journaling */
   startedAt: string;
+  /** on Linux, the process's start time in clock ticks since boot: tells a reused process id apart */
+  procStart?: number;
 }
 
 /** The marker's path for a table path: capf-devices.json → capf-devices.server. */
@@ -24,53 +27,48 @@ export function ownerPathFor(tableFile: string): string {
   return tableFile.replace(/\.json$/i, '') + '.server';
 }
 
-/** The marker as written, or undefined when there is none or it cannot be read (a torn marker names nobody). */
-function readOwner(tableFile: string): TableOwner | undefined {
+/** The marker as written, or undefined when there is none or it cannot be read. */
+function readOwner(tableFile: string): { owner?: TableOwner; text?: string } {
   let text: string;
   try {
     text = fs.readFileSync(ownerPathFor(tableFile), 'utf8');
   } catch {
-    return undefined;
+    return {};
   }
   try {
     const o = JSON.parse(text) as Partial<TableOwner>;
     if (typeof o.pid === 'number' && Number.isInteger(o.pid) && o.pid > 0 && typeof o.host === 'string' && typeof o.startedAt === 'string') {
-      return { pid: o.pid, host: o.host, startedAt: o.startedAt };
+      return { owner: { pid: o.pid, host: o.host, startedAt: o.startedAt, procStart: typeof o.procStart === 'number' ? o.procStart : undefined }, text };
     }
   } catch {
-    /* not JSON */
+    /* not JSON: the marker is created whole (claimTable), so this is damage, and names nobody */
   }
-  return undefined;
+  return { text };
 }
 
-function alive(pid: number, claimedAt: string): boolean {
+function alive(o: TableOwner): boolean {
   try {
-    process.kill(pid, 0);
+    process.kill(o.pid, 0);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false; // (EPERM: it exists, under another user)
   }
-  // A process id is reused after its process ends: on Linux, a process that started after the marker was
-  // written is not the server that wrote it.
-  const started = linuxStartTime(pid);
-  return started === undefined || started <= Date.parse(claimedAt) + 1000;
+  // a process id is reused after its process ends: on Linux the start time tells the processes apart
+  if (o.procStart === undefined) return true;
+  const now = linuxStartTicks(o.pid);
+  return now === undefined || now === o.procStart;
 }
 
-/** When process `pid` started (ms since the epoch), where /proc tells; undefined elsewhere. */
-function linuxStartTime(pid: number): number | undefined {
+/** Process `pid`'s start time in clock ticks since boot (field 22 of /proc/<pid>/stat), where /proc tells. */
+function linuxStartTicks(pid: number): number | undefined {
   if (process.platform !== 'linux') return undefined;
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]); // field 22, starttime
-    const btime = Number(/^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))?.[1]);
-    if (!Number.isFinite(ticks) || !Number.isFinite(btime)) return undefined;
-    return btime * 1000 + (ticks / CLOCK_TICKS_PER_SECOND) * 1000;
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]); // after "pid (comm) ", field 3 is index 0
+    return Number.isFinite(ticks) ? ticks : undefined;
   } catch {
     return undefined;
   }
 }
-
-/** USER_HZ: 100 on every Linux that Node supports. */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Tables a store of this process claimed and has not released (a marker of ours not listed here is stale). */
 const claimedHere = new Set<string>();
@@ -81,11 +79,11 @@ const claimedHere = new Set<string>();
  * in or moved; the refusal message says to delete the marker if no such server runs.
  */
 export function liveOwner(tableFile: string): TableOwner | undefined {
-  const o = readOwner(tableFile);
+  const { owner: o } = readOwner(tableFile);
   if (!o) return undefined;
   if (o.host !== os.hostname()) return o;
   if (o.pid === process.pid) return claimedHere.has(path.resolve(tableFile)) ? o : undefined;
-  return alive(o.pid, o.startedAt) ? o : undefined;
+  return alive(o) ? o : undefined;
 }
 
 /** "CAPF server process 1234 (started 2026-11-27T12:00:00.000Z)", with the host when it is not this one. */
@@ -94,29 +92,61 @@ export function describeOwner(o: TableOwner): string {
 }
 
 /**
- * Marks this process as the table's server. The marker is created exclusively, so that of two servers
- * starting at the same moment only one gets the table; a stale marker (its process gone) is replaced.
- * Throws when another live server holds the table.
+ * Marks this process as the table's server. The marker is written whole to a temporary file and linked to
+ * its name, which fails if the name exists: of two servers starting at the same moment only one gets the
+ * table, and no one ever reads a half-written marker. A stale marker (its process gone) is removed first, if
+ * it is still the same one. Throws when another live server holds the table.
  */
 export function claimTable(tableFile: string, startedAt: Date): void {
   const file = ownerPathFor(tableFile);
-  const text = `${JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: startedAt.toISOString() })}\n`;
+  const text = `${JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: startedAt.toISOString(), procStart: linuxStartTicks(process.pid) })}\n`;
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileAtomic(tmp, text);
   try {
-    const fd = fs.openSync(file, 'wx', 0o644);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        linkOrCreate(tmp, file, text);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw e;
+      }
+      const seen = readOwner(tableFile);
+      const other = liveOwner(tableFile);
+      if (other) throw new Error(ownerConflict(tableFile, other));
+      // stale: remove it if it is still the marker we judged (another server may have replaced it meanwhile)
+      try {
+        if (fs.readFileSync(file, 'utf8') === seen.text) fs.unlinkSync(file);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+    }
+    try {
+      syncDirSync(path.dirname(file));
+    } catch (e) {
+      fs.rmSync(file, { force: true });
+      throw e;
+    }
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  claimedHere.add(path.resolve(tableFile));
+}
+
+/** Gives `tmp`'s whole contents the name `file` unless it exists (EEXIST); without hard links, creates it exclusively. */
+function linkOrCreate(tmp: string, file: string, text: string): void {
+  try {
+    fs.linkSync(tmp, file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw e;
+    const fd = fs.openSync(file, 'wx', 0o644); // a file system without hard links (FAT): exclusive, if not whole at once
     try {
       fs.writeSync(fd, text);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
-    syncDirSync(path.dirname(file));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    const other = liveOwner(tableFile);
-    if (other) throw new Error(ownerConflict(tableFile, other));
-    writeFileAtomic(file, text);
   }
-  claimedHere.add(path.resolve(tableFile));
 }
 
 /** Why a second server cannot serve the table, and what to do. */
@@ -127,7 +157,7 @@ export function ownerConflict(tableFile: string, o: TableOwner): string {
 /** Removes the marker if it is this process's. */
 export function releaseTable(tableFile: string): void {
   claimedHere.delete(path.resolve(tableFile));
-  const o = readOwner(tableFile);
+  const { owner: o } = readOwner(tableFile);
   if (!o || o.pid !== process.pid || o.host !== os.hostname()) return;
   try {
     fs.unlinkSync(ownerPathFor(tableFile));
