@@ -393,6 +393,14 @@ describe('capf: device table', () => {
         fs.writeFileSync(broken.file, '{ "devices": [');
         await assert.rejects(new DeviceTableStore(broken.file, { register: fakeRegister() }).startJournal(), /is invalid and .*capf-devices\.journal holds results not yet written into it: mend the table/);
         assert.equal(fs.readFileSync(broken.journalFile, 'utf8'), broken.lines.join('\n'));
+
+        // beside a broken table, a journal cut off inside its header (a crash as it began) holds no result: it
+        // goes, and the server starts (refusing sessions until the table is mended)
+        fs.writeFileSync(broken.journalFile, broken.lines[0].slice(0, 20));
+        const starts = new DeviceTableStore(broken.file, { register: fakeRegister() });
+        await starts.startJournal();
+        assert.equal(fs.existsSync(broken.journalFile), false);
+        await starts.stopJournal();
       });
 
       it('a write without a server reports the unreadable lines of the journal it takes in, too', async () => {

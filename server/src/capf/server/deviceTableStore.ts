@@ -82,6 +82,8 @@ interface Overlay {
   unreadable?: number[];
   /** the last line was cut short (ignored) */
   cutOff?: boolean;
+  /** not one whole line: at most a header cut short (a crash as the journal began), so no result */
+  headerless?: boolean;
   /** LSCs of this journal put in the register although its results were not applied (it is kept aside) */
   strayLscsRegistered?: number;
 }
@@ -218,11 +220,11 @@ export class DeviceTableStore {
     await this.read();
     const o = this.overlay;
     if (o && !this.base?.parse.ok) {
-      if (o.records.length || o.unreadable?.length || o.problem) {
+      if (o.records.length || o.unreadable?.length || (o.problem && !o.headerless)) {
         // appending our results under its header would mix them with results that apply to no table yet
         throw new DeviceTableError(`${this.file} is invalid and ${this.journalFile} holds results not yet written into it: mend the table (or move the journal away), then start the server`);
       }
-      removeIfPresent(this.journalFile); // a header and nothing else: our results must not go in under it
+      removeIfPresent(this.journalFile); // a header (or part of one) and nothing else: our results must not go in under it
     }
     // (a broken table without such a journal is left as it is until it is mended: sessions are refused meanwhile)
     if (o && this.base?.parse.ok) {
@@ -653,7 +655,7 @@ async function loadOverlay(file: string, key: string): Promise<Overlay> {
     return { key: '?', tableHash: undefined, records: [], problem: `cannot read it: ${(e as Error).message}` };
   }
   const j = parseJournal(text);
-  if (!j.ok) return { key, tableHash: undefined, records: [], problem: j.problem };
+  if (!j.ok) return { key, tableHash: undefined, records: [], problem: j.problem, headerless: !text.includes('\n') };
   return { key, tableHash: j.tableHash, records: j.records, unreadable: j.unreadable, cutOff: j.cutOff };
 }
 

@@ -41,7 +41,7 @@ function readOwner(tableFile: string): { owner?: TableOwner; text?: string } {
       return { owner: { pid: o.pid, host: o.host, startedAt: o.startedAt, procStart: typeof o.procStart === 'number' ? o.procStart : undefined }, text };
     }
   } catch {
-    /* not JSON: the marker is created whole (claimTable), so this is damage, and names nobody */
+    /* not JSON: damage, or (without hard links) a marker being written this instant: it names nobody */
   }
   return { text };
 }
@@ -138,8 +138,10 @@ function linkOrCreate(tmp: string, file: string, text: string): void {
     fs.linkSync(tmp, file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw e;
-    const fd = fs.openSync(file, 'wx', 0o644); // a file system without hard links (FAT): exclusive, if not whole at once
+    if (code === 'EEXIST' || code === 'ENOENT') throw e;
+    // no hard links here (FAT, exFAT, some shares; Windows reports them as EISDIR or EACCES): an exclusive
+    // create, which another server may read half-written for a moment
+    const fd = fs.openSync(file, 'wx', 0o644);
     try {
       fs.writeSync(fd, text);
       fs.fsyncSync(fd);
