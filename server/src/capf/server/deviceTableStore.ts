@@ -231,7 +231,7 @@ export class DeviceTableStore {
       const rival = liveOwner(this.file); // one that started while we read: its journal is not ours to dispose of
       if (rival) throw new DeviceTableError(ownerConflict(this.file, rival));
       if (this.pendingRecords() !== o.records) {
-        await this.registerStrayLscs(o);
+        await this.registerLscs([]); // its statuses do not apply, but its LSCs were issued
         this.setAside(o);
       }
       else if (o.records.length) {
@@ -366,10 +366,8 @@ export class DeviceTableStore {
           }
         } else {
           if (m.lsc && !this.o.register) throw noRegister();
-          const at = index.get((m.entry as EntryChange).name);
-          const replaced = at === undefined ? null : table.devices[at];
-          const record = applyEntryChange(table, index, m.entry as EntryChange);
-          this.replaced.set(record, replaced);
+          const { record, replaced } = applyEntryChange(table, index, m.entry as EntryChange);
+          if (journal) this.replaced.set(record, replaced);
           if (m.lsc) record.lsc = m.lsc;
           records.push(record);
           results.push({ m, ok: true, value: { ...record.entry } });
@@ -382,10 +380,6 @@ export class DeviceTableStore {
       if (journal) await this.appendJournal(records);
       else {
         await this.registerLscs(records, servedElsewhere);
-        // a journal this write will keep aside (it names another table): its statuses do not apply, but
-        // its LSCs were issued, and the register holds every LSC issued
-        const o = this.overlay;
-        if (!servedElsewhere && !this.journaled && o && o.records.length && this.pendingRecords() !== o.records) await this.registerStrayLscs(o);
         await this.writeTable(table, servedElsewhere);
       }
     } catch (e) {
@@ -418,31 +412,27 @@ export class DeviceTableStore {
   /**
    * Before a whole-table write: the LSCs its changes record go to the register, each once: this batch's, and
    * those of the journal being written in (ours, or one left by a stopped server, less what the register has).
+   * A server's journal that the write keeps aside instead (it names another table) gives its LSCs too: its
+   * statuses do not apply, but the LSCs were issued, and the register holds every LSC issued; without a
+   * register (a reader's store) those stay in the kept journal only.
    */
   private async registerLscs(batchRecords: JournalRecord[], servedElsewhere = false): Promise<void> {
+    const o = this.overlay;
     const folded = servedElsewhere ? [] : this.pendingRecords();
-    const pending = [...folded, ...batchRecords].map((r) => r.lsc).filter((l): l is RegisteredLsc => !!l && !this.registered.has(l));
-    if (pending.length === 0) return;
+    const aside = !servedElsewhere && !this.journaled && o && folded !== o.records ? o.records : [];
+    const unregistered = (records: readonly JournalRecord[]) => records.map((r) => r.lsc).filter((l): l is RegisteredLsc => !!l && !this.registered.has(l));
+    const pending = unregistered([...folded, ...batchRecords]);
+    const stray = this.o.register ? unregistered(aside) : [];
+    if (pending.length + stray.length === 0) return;
     const register = this.o.register;
     if (!register) throw noRegister();
     let have = new Set<string>();
-    if (folded === this.overlay?.records) have = new Set((await register.readAll()).map((l) => `${l.device} ${l.serialNumber}`)); // after a crash it may hold some
-    await Promise.all(pending.filter((l) => !have.has(`${l.device} ${l.serialNumber}`)).map((l) => register.append(l)));
-    for (const l of pending) this.registered.add(l);
-  }
-
-  /**
-   * The LSCs of a journal that is kept aside rather than applied, into the register (each once: some may be
-   * there already). Without a register (a reader's store) they stay in the kept journal only.
-   */
-  private async registerStrayLscs(o: Overlay): Promise<void> {
-    const register = this.o.register;
-    const lscs = o.records.map((r) => r.lsc).filter((l): l is RegisteredLsc => !!l && !this.registered.has(l));
-    if (!register || lscs.length === 0) return;
-    const have = new Set((await register.readAll()).map((l) => `${l.device} ${l.serialNumber}`));
-    await Promise.all(lscs.filter((l) => !have.has(`${l.device} ${l.serialNumber}`)).map((l) => register.append(l)));
-    for (const l of lscs) this.registered.add(l);
-    o.strayLscsRegistered = lscs.length;
+    // a journal from disk: after a crash the register may hold some of its LSCs already
+    if (folded === o?.records || stray.length) have = new Set((await register.readAll()).map((l) => `${l.device} ${l.serialNumber}`));
+    const all = [...pending, ...stray];
+    await Promise.all(all.filter((l) => !have.has(`${l.device} ${l.serialNumber}`)).map((l) => register.append(l)));
+    for (const l of all) this.registered.add(l);
+    if (o && stray.length) o.strayLscsRegistered = stray.length;
   }
 
   private async appendJournal(records: JournalRecord[]): Promise<void> {
@@ -597,21 +587,22 @@ interface NameIndex {
   set(name: string, i: number): unknown;
 }
 
-/** Applies one entry change to `table` (keeping `index` right); the journal record of it. */
-function applyEntryChange(table: DeviceTable, index: NameIndex, c: EntryChange): JournalRecord {
+/** Applies one entry change to `table` (keeping `index` right); the journal record of it, and the entry it replaced (null: none). */
+function applyEntryChange(table: DeviceTable, index: NameIndex, c: EntryChange): { record: JournalRecord; replaced: DeviceEntry | null } {
   const i = index.get(c.name);
+  const replaced = i === undefined ? null : table.devices[i];
   if ('put' in c) {
     const entry = c.put; // the store's own copy (upsert)
     if (i === undefined) index.set(entry.name, table.devices.push(entry) - 1);
     else table.devices[i] = entry;
-    return { entry, add: true };
+    return { record: { entry, add: true }, replaced };
   }
   if (i === undefined && !c.create) throw new DeviceTableError(`${c.name} is not in the device table`);
   const entry = i === undefined ? newDeviceEntry(c.name) : copyDeviceEntry(table.devices[i]);
   c.edit(entry); // on a throw the table is untouched
   if (i === undefined) index.set(entry.name, table.devices.push(entry) - 1);
   else table.devices[i] = entry;
-  return { entry, add: !!c.create };
+  return { record: { entry, add: !!c.create }, replaced };
 }
 
 /** "line 3", "lines 3, 7 and 9", "lines 3, 7, 9 … (12 in all)" */
