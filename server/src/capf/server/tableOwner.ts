@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../../core/fs/atomicWrite';
+import { writeAllSync } from '../../core/fs/atomicWrite';
 import { syncDirSync } from '../../core/fs/atomicWriteAsync';
 import { randomBytes } from 'node:crypto';
 
@@ -79,11 +79,14 @@ const claimedHere = new Set<string>();
  * in or moved; the refusal message says to delete the marker if no such server runs.
  */
 export function liveOwner(tableFile: string): TableOwner | undefined {
-  const { owner: o } = readOwner(tableFile);
-  if (!o) return undefined;
-  if (o.host !== os.hostname()) return o;
-  if (o.pid === process.pid) return claimedHere.has(path.resolve(tableFile)) ? o : undefined;
-  return alive(o) ? o : undefined;
+  const { owner } = readOwner(tableFile);
+  return owner && isLive(tableFile, owner) ? owner : undefined;
+}
+
+function isLive(tableFile: string, o: TableOwner): boolean {
+  if (o.host !== os.hostname()) return true;
+  if (o.pid === process.pid) return claimedHere.has(path.resolve(tableFile));
+  return alive(o);
 }
 
 /** "CAPF server process 1234 (started 2026-11-27T12:00:00.000Z)", with the host when it is not this one. */
@@ -101,8 +104,8 @@ export function claimTable(tableFile: string, startedAt: Date): void {
   const file = ownerPathFor(tableFile);
   const text = `${JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: startedAt.toISOString(), procStart: linuxStartTicks(process.pid) })}\n`;
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileAtomic(tmp, text);
   try {
+    createSynced(tmp, text); // a private name: it only has to be whole on disk before it is linked
     for (let attempt = 0; ; attempt++) {
       try {
         linkOrCreate(tmp, file, text);
@@ -111,8 +114,7 @@ export function claimTable(tableFile: string, startedAt: Date): void {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw e;
       }
       const seen = readOwner(tableFile);
-      const other = liveOwner(tableFile);
-      if (other) throw new Error(ownerConflict(tableFile, other));
+      if (seen.owner && isLive(tableFile, seen.owner)) throw new Error(ownerConflict(tableFile, seen.owner));
       // stale: remove it if it is still the marker we judged (another server may have replaced it meanwhile)
       try {
         if (fs.readFileSync(file, 'utf8') === seen.text) fs.unlinkSync(file);
@@ -141,13 +143,18 @@ function linkOrCreate(tmp: string, file: string, text: string): void {
     if (code === 'EEXIST' || code === 'ENOENT') throw e;
     // no hard links here (FAT, exFAT, some shares; Windows reports them as EISDIR or EACCES): an exclusive
     // create, which another server may read half-written for a moment
-    const fd = fs.openSync(file, 'wx', 0o644);
-    try {
-      fs.writeSync(fd, text);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    createSynced(file, text);
+  }
+}
+
+/** Creates `file` (failing with EEXIST if it exists), writes `text` and flushes it. */
+function createSynced(file: string, text: string): void {
+  const fd = fs.openSync(file, 'wx', 0o644);
+  try {
+    writeAllSync(fd, Buffer.from(text));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
