@@ -67,6 +67,11 @@ export function labPaths(dir: string): LabPaths {
   };
 }
 
+/** The lab's LSC register. A live server elsewhere may be appending to it: its tail is then not ours to cut. */
+export function openLabRegister(paths: LabPaths): Promise<{ register: LscRegister; repaired?: string }> {
+  return LscRegister.open(paths.lscRegister, { repairTail: !liveOwner(paths.devices) });
+}
+
 export interface LabStateOptions {
   clock?: Clock;
   /** where keys come from (tests inject pre-generated ones) */
@@ -109,8 +114,7 @@ export class LabState {
       const key = await keySource({ type: 'rsa', bits: 2048 }, 'manufacturing-ca');
       return { der: createManufacturingCa(key, clock()), key };
     });
-    // a live server elsewhere may be appending to the register: its tail is then not ours to cut
-    const { register, repaired } = await LscRegister.open(paths.lscRegister, { repairTail: !liveOwner(paths.devices) });
+    const { register, repaired } = await openLabRegister(paths);
     const state = new LabState(paths, capf, ca, register, o);
     if (repaired) state.log.append({ time: clock().toISOString(), event: 'state-repair', message: repaired });
     return state;

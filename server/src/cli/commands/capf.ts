@@ -2,8 +2,7 @@
 import * as path from 'node:path';
 import { scheduleOperation, normalizeDeviceName, parseAuth, parseDeadline, parseKey, parseOperation, Parsed } from '../../capf/server/deviceSchedule';
 import { DeviceTableStore } from '../../capf/server/deviceTableStore';
-import { labPaths } from '../../capf/server/labState';
-import { liveOwner } from '../../capf/server/tableOwner';
+import { labPaths, openLabRegister } from '../../capf/server/labState';
 import { LscRegister } from '../../capf/server/lscRegister';
 import { CliCommand, EXIT_OK, UsageError, parseArgs, single } from '../io';
 
@@ -43,7 +42,7 @@ export const capfCommand: CliCommand = {
     // a journal left by a server that stopped without writing it in is taken in by this write, its LSCs
     // into the register: opened only if that happens
     let register: Promise<LscRegister> | undefined;
-    const openRegister = () => (register ??= LscRegister.open(paths.lscRegister, { repairTail: !liveOwner(paths.devices) }).then((r) => r.register));
+    const openRegister = () => (register ??= openLabRegister(paths).then((r) => r.register));
     const store = new DeviceTableStore(paths.devices, {
       register: { append: async (l) => (await openRegister()).append(l), readAll: async () => (await openRegister()).readAll() },
       onRepair: (message) => io.err(`itl-lens capf device: ${message}\n`),
