@@ -25,11 +25,11 @@ function writeSynced(tmp: string, data: Buffer | readonly Buffer[], mode: number
       if (we) return fs.close(fd, () => done(we));
       fs.fsync(fd, (se) => fs.close(fd, (ce) => done(se ?? ce)));
     };
-    // (a short write on a regular file means the disk is full: never fsync and rename a truncated file over a whole one)
-    if (Buffer.isBuffer(data)) return fs.write(fd, data, 0, data.length, null, (we, n) => written(we ?? (n === data.length ? null : new Error(`short write: ${n} of ${data.length} bytes`))));
-    // a gathered write: the pieces (e.g. one per device-table entry) are never copied into one buffer
-    const total = data.reduce((n, b) => n + b.length, 0);
-    fs.writev(fd, data as Buffer[], (we, n) => written(we ?? (n === total ? null : new Error(`short write: ${n} of ${total} bytes`))));
+    // a short write on a regular file means the disk is full: never fsync and rename a truncated file over a whole one
+    const total = Buffer.isBuffer(data) ? data.length : data.reduce((n, b) => n + b.length, 0);
+    const whole = (we: Error | null, n: number) => written(we ?? (n === total ? null : new Error(`short write: ${n} of ${total} bytes`)));
+    if (Buffer.isBuffer(data)) return fs.write(fd, data, 0, data.length, null, whole);
+    fs.writev(fd, data as Buffer[], whole); // a gathered write: the pieces (e.g. one per device-table entry) are never copied into one buffer
   });
 }
 
