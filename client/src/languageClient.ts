@@ -47,6 +47,11 @@ export class ItlLensServer {
     return this.client.sendRequest(type, params, token);
   }
 
+  async notify<P>(type: NotificationType<P>, params: RequestParam<P>): Promise<void> {
+    await this.start();
+    await this.client.sendNotification(type, params);
+  }
+
   onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): vscode.Disposable {
     return this.client.onNotification(type, handler);
   }

@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, fixtureUri, openDecodedView, waitFor } from './helpers';
 
@@ -20,5 +23,25 @@ describe('Problems', () => {
         .find((d) => codeOf(d) === 'capf-missing'),
     );
     assert.match(found.message, /CAPF/);
+  });
+
+  it('flags a CAPF device table whose Operation Completes By has passed, as it is edited', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'itl-lens-table-'));
+    const file = path.join(dir, 'capf-devices.json');
+    const entry = { name: 'SEP001122334455', certificateOperation: 'Install/Upgrade', authenticationMode: 'By Null String', operationCompletesBy: '2000-01-01T00:00:00Z' };
+    fs.writeFileSync(file, `${JSON.stringify({ devices: [entry] }, null, 2)}\n`);
+    try {
+      const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+      const found = await waitFor('an operation-deadline-passed diagnostic on the open device table', () =>
+        vscode.languages.getDiagnostics(editor.document.uri).find((d) => codeOf(d) === 'operation-deadline-passed'),
+      );
+      assert.equal(editor.document.getText(found.range), '"2000-01-01T00:00:00Z"');
+      // the user removes the deadline (unsaved): the finding goes
+      await editor.edit((e) => e.replace(found.range, '"2999-01-01T00:00:00Z"'));
+      await waitFor('the diagnostic to clear after the edit', () => vscode.languages.getDiagnostics(editor.document.uri).every((d) => codeOf(d) !== 'operation-deadline-passed') || undefined);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { Diagnostic, DiagnosticSeverity, FileChangeType } from 'vscode-languageserver-protocol';
-import { DecodedViewResult, ViewChangedNotification, ViewChangedParams, viewUriForSource } from '../../server/src/protocol/customMessages';
+import { DecodedViewResult, DeviceTableClosedNotification, DeviceTableTextNotification, ViewChangedNotification, ViewChangedParams, viewUriForSource } from '../../server/src/protocol/customMessages';
 import { TEST_NOW } from '../helpers/fixtures';
 import { fileUri, LspTestClient } from './lspTestClient';
 import { TestWorkspace } from './testWorkspace';
@@ -126,6 +126,38 @@ describe('protocol: diagnostics over the whole workspace', function () {
     const later = client.notifications.length;
     await client.notify('textDocument/didClose', { textDocument: { uri: uri('certs/expired.pem') } });
     assert.deepEqual(codes(await client.diagnostics(uri('certs/expired.pem'), (x) => x.length > 0, later)), ['cert-expired']);
+  });
+
+  it('checks an open CAPF device table against the clock (itlLens/deviceTable/text), on the deadline value', async () => {
+    const tableUri = uri('.itl-lens-lab/capf-devices.json'); // the lab's folder is never walked: only its open text counts
+    const entry = (deadline: string) => ({ name: 'SEP001122334455', certificateOperation: 'Install/Upgrade', authenticationMode: 'By Null String', operationCompletesBy: deadline });
+    const text = (deadline: string) => `${JSON.stringify({ devices: [entry(deadline)] }, null, 2)}\n`;
+    const passed = new Date(TEST_NOW.getTime() - 60_000).toISOString();
+    let since = client.notifications.length;
+    await client.notify(DeviceTableTextNotification.method, { uri: tableUri, text: text(passed) });
+    const [d, ...more] = await client.diagnostics(tableUri, (x) => x.length > 0, since);
+    assert.equal(more.length, 0);
+    assert.equal(d.code, 'operation-deadline-passed');
+    assert.equal(d.severity, DiagnosticSeverity.Error);
+    const valueLine = text(passed).split('\n').findIndex((l) => l.includes('operationCompletesBy'));
+    const valueStart = text(passed).split('\n')[valueLine].indexOf(`"${passed}"`);
+    assert.deepEqual(d.range, { start: { line: valueLine, character: valueStart }, end: { line: valueLine, character: valueStart + passed.length + 2 } });
+    assert.match(String(d.message), /User Initiated Request Late\/Timedout/);
+    // a deadline moved two hours ahead clears it; closing the editor clears whatever is left
+    since = client.notifications.length;
+    await client.notify(DeviceTableTextNotification.method, { uri: tableUri, text: text(new Date(TEST_NOW.getTime() + 7_200_000).toISOString()) });
+    assert.deepEqual(await client.diagnostics(tableUri, (x) => x.length === 0, since), []);
+    since = client.notifications.length;
+    await client.notify(DeviceTableTextNotification.method, { uri: tableUri, text: text(new Date(TEST_NOW.getTime() + 600_000).toISOString()) });
+    assert.deepEqual(codes(await client.diagnostics(tableUri, (x) => x.length > 0, since)), ['operation-deadline-soon']);
+    since = client.notifications.length;
+    await client.notify(DeviceTableClosedNotification.method, { uri: tableUri });
+    assert.deepEqual(await client.diagnostics(tableUri, (x) => x.length === 0, since), []);
+    // anything else sent as a device table is ignored, and the server keeps serving
+    await client.notify(DeviceTableTextNotification.method, { uri: uri('cluster/notes.json'), text: text(passed) });
+    await client.notify(DeviceTableTextNotification.method, { uri: 42, text: null });
+    assert.ok(client.alive);
+    assert.deepEqual(client.publishedDiagnostics(uri('cluster/notes.json')), []);
   });
 });
 

@@ -16,7 +16,7 @@ import {
   WatchKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ByteOffsetRequest, DecodedViewRequest, ViewChangedNotification, WorkspaceStatusNotification } from '../protocol/customMessages';
+import { ByteOffsetRequest, DecodedViewRequest, DeviceTableClosedNotification, DeviceTableTextNotification, ViewChangedNotification, WorkspaceStatusNotification } from '../protocol/customMessages';
 import { INDEXED_GLOB } from '../workspace/scanFolders';
 import { fileUri, uriToPath } from '../workspace/uris';
 import { byteOffset } from './features/byteOffset';
@@ -150,6 +150,8 @@ export function startLanguageServer(connection: Connection): void {
 
   documents.onDidChangeContent(quietly(g, 'didChange', (e) => session?.textChanged(e.document.uri, e.document.getText())));
   documents.onDidClose(quietly(g, 'didClose', (e) => session?.textClosed(e.document.uri)));
+  connection.onNotification(DeviceTableTextNotification, quietly(g, 'deviceTable/text', (p) => session?.deviceTableText(p?.uri, p?.text)));
+  connection.onNotification(DeviceTableClosedNotification, quietly(g, 'deviceTable/closed', (p) => session?.deviceTableClosed(p?.uri)));
 
   const ctx = (): FeatureContext => ({ index: session!.index, views: session!.views, now: session!.now() });
 

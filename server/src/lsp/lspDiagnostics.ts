@@ -2,6 +2,7 @@
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, Range } from 'vscode-languageserver-protocol';
 import { SourceDiagnosticData } from '../protocol/customMessages';
 import { RuleSeverity } from '../rules/codes';
+import { DeviceTableDiagnostic, positionAt } from '../rules/deviceTableRules';
 import { DiagnosticTarget, RuleDiagnostic } from '../rules/ruleDiagnostic';
 import { sourceLocation } from '../rules/sourceLocation';
 import { RenderedView } from '../views/viewModel';
@@ -54,7 +55,7 @@ function related(d: RuleDiagnostic, m: DiagnosticMapping): DiagnosticRelatedInfo
   return out.length ? out : undefined;
 }
 
-function toLsp(d: RuleDiagnostic, range: Range, rel: DiagnosticRelatedInformation[] | undefined, m: DiagnosticMapping): Diagnostic {
+function toLsp(d: Pick<RuleDiagnostic, 'code' | 'severity' | 'message'>, range: Range, rel: DiagnosticRelatedInformation[] | undefined, m: Pick<DiagnosticMapping, 'docsUri'>): Diagnostic {
   const diag: Diagnostic = { range, severity: SEVERITY[d.severity], code: d.code, source: DIAGNOSTIC_SOURCE, message: d.message };
   if (m.docsUri) diag.codeDescription = { href: `${m.docsUri}#${d.code}` };
   if (rel) diag.relatedInformation = rel;
@@ -83,4 +84,9 @@ export function toLspDiagnostics(file: IndexedFile, view: RenderedView | undefin
     source.push(diag);
   }
   return { source, view: onView };
+}
+
+/** The device table's findings (deviceTableRules.ts) on its text: each on the Operation Completes By value. */
+export function deviceTableLspDiagnostics(text: string, found: DeviceTableDiagnostic[], m: Pick<DiagnosticMapping, 'docsUri'>): Diagnostic[] {
+  return found.map((d) => toLsp(d, Range.create(positionAt(text, d.offset), positionAt(text, d.offset + d.length)), undefined, m));
 }

@@ -6,7 +6,9 @@
 import * as path from 'node:path';
 import { Diagnostic } from 'vscode-languageserver-protocol';
 import { sourceUriForView, VIEW_SCHEME, ViewChangedParams, WorkspaceStatus, DecodedViewResult } from '../protocol/customMessages';
+import { deviceTableRules, isDeviceTablePath, nextDeadlineChange } from '../rules/deviceTableRules';
 import { diagnoseFile } from '../rules/runRules';
+import { applySeverityOverrides } from '../rules/severity';
 import { dependentsOf } from '../rules/dependencies';
 import { RuleContext } from '../rules/ruleContext';
 import { RenderedView } from '../views/viewModel';
@@ -16,7 +18,7 @@ import { findIndexedFiles, isInSkippedFolder, isIndexedPath, readIndexedFileSync
 import { canonicalUri, fileUri, uriToPath } from '../workspace/uris';
 import { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { DiagnosticPublisher } from './diagnosticPublisher';
-import { DiagnosticMapping, toLspDiagnostics } from './lspDiagnostics';
+import { DiagnosticMapping, deviceTableLspDiagnostics, toLspDiagnostics } from './lspDiagnostics';
 import { DEFAULT_SETTINGS, ServerSettings } from './settings';
 import { viewKindOf, ViewStore } from './viewStore';
 
@@ -44,6 +46,11 @@ export class SessionError extends Error {}
 
 const FLUSH_SLICE = 200;
 
+/** setTimeout's longest delay is about 24.8 days; a later deadline check is re-armed from a day's timer. */
+const MAX_RECHECK_DELAY_MS = 86_400_000;
+/** …and never sooner than a second: a clock that stands still (tests) must not make the timer spin. */
+const MIN_RECHECK_DELAY_MS = 1_000;
+
 export class Session {
   readonly index = new WorkspaceIndex();
   readonly views: ViewStore;
@@ -59,6 +66,9 @@ export class Session {
   private flushScheduled = false;
   private flushing: Promise<void> | undefined;
   private work: Promise<void> = Promise.resolve();
+  /** open CAPF device tables (capf-devices.json) by canonical URI: checked on their text (deviceTableRules.ts) */
+  private readonly deviceTables = new Map<string, { uri: string; text: string }>();
+  private deadlineTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly sink: SessionSink,
@@ -173,6 +183,23 @@ export class Session {
       const file = p ? this.loadPath(p) : undefined;
       if (!file) this.remove(canonical);
     });
+  }
+
+  /** itlLens/deviceTable/text: a capf-devices.json open in the editor, checked on its text (not on disk). */
+  deviceTableText(uri: string, text: string): void {
+    if (typeof uri !== 'string' || typeof text !== 'string') return;
+    if (!isDeviceTablePath(uriToPath(canonicalUri(uri)) ?? uri)) return;
+    this.deviceTables.set(canonicalUri(uri), { uri, text });
+    this.publishDeviceTables();
+  }
+
+  /** itlLens/deviceTable/closed */
+  deviceTableClosed(uri: string): void {
+    if (typeof uri !== 'string') return;
+    const canonical = canonicalUri(uri);
+    if (!this.deviceTables.delete(canonical)) return;
+    this.publisher.clear(canonical);
+    this.publishDeviceTables();
   }
 
   private viewOpened(viewUri: string): void {
@@ -313,6 +340,7 @@ export class Session {
     // Trust lists first: the views they render stay cached for the certificate diagnostics that point into them.
     uris.sort((a, b) => kindRank(this.index.get(a)) - kindRank(this.index.get(b)));
     this.pending.clear();
+    if (this.pendingAll) this.checkDeviceTables(); // settings or the clock changed (the status goes out below)
     this.pendingAll = false;
     const ctx: RuleContext = { now: this.now(), nearExpiryDays: this.settings.nearExpiryDays, index: this.index };
     const m = this.mapping();
@@ -334,6 +362,33 @@ export class Session {
     const lsp = toLspDiagnostics(file, view, found, m);
     this.publisher.publish(file.uri, 'source', this.views.sourceUriOf(file), lsp.source);
     this.publisher.publish(file.uri, 'view', this.views.viewUriOf(file), this.openViews.has(file.uri) ? lsp.view : []);
+  }
+
+  /** checkDeviceTables, then the workspace status (its error and warning counts include the tables'). */
+  private publishDeviceTables(): void {
+    this.checkDeviceTables();
+    this.sendStatus();
+  }
+
+  /**
+   * Checks every open device table against the clock and publishes the findings, then arms one timer for the
+   * next instant any of them changes (a deadline coming within the hour, or passing).
+   */
+  private checkDeviceTables(): void {
+    const now = this.now();
+    let next: number | undefined;
+    for (const [key, t] of this.deviceTables) {
+      const found = applySeverityOverrides(deviceTableRules(t.text, now), this.settings.severity);
+      this.publisher.publish(key, 'source', t.uri, deviceTableLspDiagnostics(t.text, found, { docsUri: this.options.docsUri }));
+      const change = nextDeadlineChange(t.text, now)?.getTime();
+      if (change !== undefined && (next === undefined || change < next)) next = change;
+    }
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+    if (next !== undefined) {
+      this.deadlineTimer = setTimeout(() => this.publishDeviceTables(), Math.min(Math.max(next - now.getTime(), MIN_RECHECK_DELAY_MS), MAX_RECHECK_DELAY_MS));
+      this.deadlineTimer.unref();
+    }
   }
 
   private sendStatus(): void {

@@ -7,7 +7,7 @@ import { CertificateProblem } from '../core/cert/model';
 
 export type RuleSeverity = 'error' | 'warning' | 'info' | 'hint';
 
-/** Codes of the workspace rules (trust lists and certificate files). */
+/** Codes of the workspace rules (trust lists and certificate files) and of the CAPF device table's checks. */
 export const RULE_CODES = {
   'capf-missing': 'warning',
   'capf-expired': 'error',
@@ -26,6 +26,8 @@ export const RULE_CODES = {
   'cert-near-expiry': 'warning',
   'cert-not-yet-valid': 'warning',
   'cert-weak-key': 'warning',
+  'operation-deadline-passed': 'error',
+  'operation-deadline-soon': 'warning',
 } as const satisfies Record<string, RuleSeverity>;
 
 export type RuleCode = keyof typeof RULE_CODES;

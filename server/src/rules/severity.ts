@@ -13,9 +13,9 @@ export function isSeveritySetting(v: unknown): v is SeveritySetting {
 }
 
 /** Applies the overrides: changes severities and drops the codes set to "off". */
-export function applySeverityOverrides(diagnostics: RuleDiagnostic[], overrides: SeverityOverrides): RuleDiagnostic[] {
+export function applySeverityOverrides<D extends Pick<RuleDiagnostic, 'code' | 'severity'>>(diagnostics: D[], overrides: SeverityOverrides): D[] {
   if (Object.keys(overrides).length === 0) return diagnostics;
-  const out: RuleDiagnostic[] = [];
+  const out: D[] = [];
   for (const d of diagnostics) {
     const o = overrides[d.code];
     if (o === 'off') continue;

@@ -63,6 +63,33 @@ describe('capf: CLI commands', function () {
     assert.match(badKey.stderr(), /--key: key "rsa:1000" is not rsa:SIZE/);
   });
 
+  it('capf device keeps a deadline that has passed or is close (the lab reproduces Late/Timedout), with a warning; check reports it', async () => {
+    const dir = tempDir();
+    const now = '2030-06-15T12:00:00.000Z';
+    const schedule = async (deadline: string) => {
+      const io = capture(dir);
+      assert.equal(await main(['capf', 'device', '--state', 'lab', '--device', 'SEP001122334455', '--operation', 'install', '--deadline', deadline, '--now', now], io), 0);
+      return io;
+    };
+    const passed = await schedule('2030-06-15T11:00:00Z');
+    assert.match(passed.stdout(), /Operation Completes By: +2030-06-15T11:00:00\.000Z/);
+    assert.match(passed.stderr(), /^itl-lens capf device: error operation-deadline-passed: SEP001122334455: Operation Completes By \(2030-06-15T11:00:00\.000Z\) has passed\..*"Upgrade Failed: User Initiated Request Late\/Timedout"/);
+
+    const check = capture(dir);
+    assert.equal(await main(['check', '--json', '--now', now, path.join('lab', 'capf-devices.json')], check), 1);
+    const [finding, ...more] = JSON.parse(check.stdout()) as Array<{ file: string; code: string; severity: string; range: { start: { line: number; character: number } } }>;
+    assert.equal(more.length, 0);
+    assert.deepEqual([finding.file, finding.code, finding.severity], [path.join('lab', 'capf-devices.json'), 'operation-deadline-passed', 'error']);
+    const line = fs.readFileSync(path.join(dir, 'lab', 'capf-devices.json'), 'utf8').split('\n')[finding.range.start.line];
+    assert.equal(line.slice(finding.range.start.character), '"2030-06-15T11:00:00.000Z",');
+
+    assert.match((await schedule('2030-06-15T12:30:00Z')).stderr(), /warning operation-deadline-soon: .*only 30 minutes away/);
+    assert.equal((await schedule('2030-06-15T14:00:00Z')).stderr(), '');
+    const clean = capture(dir);
+    assert.equal(await main(['check', '--now', now, path.join('lab', 'capf-devices.json')], clean), 0);
+    assert.match(clean.stdout(), /^1 file\(s\) checked: 0 error\(s\), 0 warning\(s\), 0 note\(s\)$/m);
+  });
+
   it('capf device says what it took in from a stopped server\'s journal, and which lines it could not read', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'lab', 'capf-devices.json');

@@ -37,7 +37,7 @@ import { DeviceTableError } from './deviceTableStore';
 import { LabState } from './labState';
 import { IssuedLsc, issueLscAsync, summarizeDecoded } from './lscProfile';
 import { LogEvent, OperationLogEntry } from './operationLog';
-import { CapfLogCode, FailureCause, OperationKind, STATUS_EC_UNSUPPORTED, failureStatus, logCodeFor, successStatus } from './operationStatus';
+import { CapfLogCode, FailureCause, OperationKind, STATUS_EC_UNSUPPORTED, failureStatus, logCodeFor, operationKindOf, successStatus } from './operationStatus';
 
 export interface SessionContext {
   state: LabState;
@@ -81,7 +81,6 @@ type Phase = 'auth' | 'keygen' | 'store' | 'fetch' | 'delete' | 'ended';
  */
 export const MAX_QUEUED_MESSAGES = 4;
 
-const KIND: Record<string, OperationKind | undefined> = { 'Install/Upgrade': 'Upgrade', Delete: 'Delete', Troubleshoot: 'Troubleshoot' };
 const CURVE_BY_BITS = { 256: 'P-256', 384: 'P-384', 521: 'P-521' } as const;
 
 export class CapfSession {
@@ -217,7 +216,7 @@ export class CapfSession {
       return this.finish({ outcome: 'failed', message: `cannot look up ${name}: ${(e as Error).message}`, reason: Reason.INVALID_ELEMENT, event: 'auth', device: name });
     }
     if (!entry) return this.finish({ outcome: 'unknown-device', message: `unknown device ${name}: it is not in the device table`, reason: Reason.UNKNOWN_DEVICE, event: 'auth', device: name });
-    const kind = KIND[entry.certificateOperation];
+    const kind = operationKindOf(entry.certificateOperation);
     if (!kind) return this.finish({ outcome: 'no-operation', message: `${name}: no certificate operation is scheduled`, reason: Reason.NO_ACTION, event: 'operation', device: name });
     if (this.ctx.busyDevices.has(name)) {
       return this.finish({ outcome: 'refused', message: `${name}: another session for this device is under way`, reason: Reason.INVALID_ELEMENT, event: 'auth', device: name });

@@ -4,15 +4,20 @@ import { scheduleOperation, normalizeDeviceName, parseAuth, parseDeadline, parse
 import { DeviceTableStore } from '../../capf/server/deviceTableStore';
 import { labPaths, openLabRegister } from '../../capf/server/labState';
 import { LscRegister } from '../../capf/server/lscRegister';
+import { deadlineProblem } from '../../rules/deviceTableRules';
+import { parseNow } from '../clock';
 import { CliCommand, EXIT_OK, UsageError, parseArgs, single } from '../io';
 
 const USAGE = `Usage: itl-lens capf device --state DIR --device SEP<12 hex digits> --operation install|delete|fetch|none
                              [--auth null|string:DIGITS|lsc|mic] [--key rsa:2048|ec:P-256|ec-preferred:P-256|…]
-                             [--deadline ISO-8601]
+                             [--deadline ISO-8601] [--now ISO-8601]
   Adds or updates the device in DIR/capf-devices.json, as saving CUCM's Phone Configuration page would.
   --auth      By Null String | By Authentication String (4-10 digits) | By Existing Certificate, precedence to LSC / MIC
   --key       RSA size 512/1024/2048/3072/4096, or EC curve P-256/P-384/P-521 ("EC Only" or "EC Preferred, RSA Backup")
-  --deadline  Operation Completes By; without it the operation has no deadline
+  --deadline  Operation Completes By; without it the operation has no deadline. One that has passed is
+              kept (the lab reproduces the guide's "Late/Timedout" failure on purpose), with a warning;
+              the install guide asks for at least one hour ahead
+  --now       the time the deadline warning is judged at (default: now)
   A running capf-server picks the change up at the phone's next session.`;
 
 function need<T>(r: Parsed<T>, option: string): T {
@@ -27,7 +32,7 @@ export const capfCommand: CliCommand = {
   async run(args, io) {
     const [sub, ...rest] = args;
     if (sub !== 'device') throw new UsageError(sub ? `unknown capf subcommand '${sub}'` : 'a subcommand is required');
-    const p = parseArgs(rest, { values: ['--state', '--device', '--operation', '--auth', '--key', '--deadline'] });
+    const p = parseArgs(rest, { values: ['--state', '--device', '--operation', '--auth', '--key', '--deadline', '--now'] });
     const state = single(p, '--state');
     const device = single(p, '--device');
     const operation = single(p, '--operation');
@@ -38,6 +43,7 @@ export const capfCommand: CliCommand = {
     const auth = single(p, '--auth');
     const key = single(p, '--key');
     const deadline = single(p, '--deadline');
+    const now = parseNow(single(p, '--now'));
     const paths = labPaths(path.resolve(io.cwd, state));
     // a journal left by a server that stopped without writing it in is taken in by this write, its LSCs
     // into the register: opened only if that happens
@@ -67,6 +73,8 @@ export const capfCommand: CliCommand = {
         '',
       ].join('\n'),
     );
+    const late = entry.operationCompletesBy && deadlineProblem({ device: entry.name, certificateOperation: entry.certificateOperation, operationCompletesBy: entry.operationCompletesBy }, now);
+    if (late) io.err(`itl-lens capf device: ${late.severity} ${late.code}: ${late.message}\n`);
     return EXIT_OK;
   },
 };

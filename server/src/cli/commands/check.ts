@@ -5,13 +5,15 @@ import { CliCommand, EXIT_OK, EXIT_PROBLEMS, parseArgs, single, UsageError } fro
 import { parseNow } from '../clock';
 import { loadPaths } from '../../workspace/loadPaths';
 import { diagnoseFile } from '../../rules/runRules';
+import { deviceTableRules, isDeviceTablePath, positionAt } from '../../rules/deviceTableRules';
 import { DEFAULT_NEAR_EXPIRY_DAYS } from '../../rules/ruleContext';
 import { sourceLocation, SourceLocation } from '../../rules/sourceLocation';
 import { IndexedFile } from '../../workspace/indexedFile';
 
 const USAGE = `Usage: itl-lens check [--json] [--near-expiry-days N] [--now ISO-8601] PATH...
   PATH                 .tlv trust lists, certificate files (PEM/DER) and folders holding them;
-                       all paths form one workspace (a CAPF.pem beside an ITL is checked against it)
+                       all paths form one workspace (a CAPF.pem beside an ITL is checked against it);
+                       a CAPF lab device table (capf-devices.json) given by name: its Operation Completes By
   --json               print an array of {"file","code","severity","message","range"?,"offset"?}
   --near-expiry-days   warn this many days before a certificate expires (default ${DEFAULT_NEAR_EXPIRY_DAYS})
 Exit codes: 0 no errors, 1 at least one error-severity diagnostic, 2 usage error or unreadable path.`;
@@ -33,8 +35,8 @@ function parseDays(value: string | undefined): number {
   return Number(value);
 }
 
-function shownPath(file: IndexedFile, cwd: string): string {
-  const p = file.path ?? file.uri;
+function shownPath(file: IndexedFile | string, cwd: string): string {
+  const p = typeof file === 'string' ? file : (file.path ?? file.uri);
   const rel = path.relative(cwd, p);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
 }
@@ -55,7 +57,8 @@ export const checkCommand: CliCommand = {
     const now = parseNow(single(p, '--now'));
     const paths = p.positionals.map((x) => path.resolve(io.cwd, x));
     for (const [i, full] of paths.entries()) if (!fs.existsSync(full)) throw new UsageError(`${p.positionals[i]}: no such file or folder`);
-    const { index, skipped } = await loadPaths(paths);
+    const tables = paths.filter((x) => isDeviceTablePath(x) && fs.statSync(x).isFile());
+    const { index, skipped } = await loadPaths(paths.filter((x) => !tables.includes(x)));
     for (const s of skipped) io.err(`itl-lens check: skipped ${path.relative(io.cwd, s) || s}: not a readable trust list or certificate file\n`);
     const findings: CheckFinding[] = [];
     const files = index.all().sort((a, b) => (a.path ?? a.uri).localeCompare(b.path ?? b.uri));
@@ -71,11 +74,23 @@ export const checkCommand: CliCommand = {
         });
       }
     }
+    for (const table of tables) {
+      let text: string;
+      try {
+        text = fs.readFileSync(table, 'utf8');
+      } catch (e) {
+        throw new UsageError(`${shownPath(table, io.cwd)}: ${(e as Error).message}`);
+      }
+      for (const d of deviceTableRules(text, now)) {
+        const range = { start: positionAt(text, d.offset), end: positionAt(text, d.offset + d.length) };
+        findings.push({ file: shownPath(table, io.cwd), code: d.code, severity: d.severity === 'hint' ? 'info' : d.severity, message: d.message, range });
+      }
+    }
     if (p.flags.has('--json')) io.out(JSON.stringify(findings, null, 2) + '\n');
     else {
       for (const f of findings) io.out(humanLine(f) + '\n');
       const count = (s: string) => findings.filter((f) => f.severity === s).length;
-      io.out(`${files.length} file(s) checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} note(s)\n`);
+      io.out(`${files.length + tables.length} file(s) checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} note(s)\n`);
     }
     return findings.some((f) => f.severity === 'error') ? EXIT_PROBLEMS : EXIT_OK;
   },

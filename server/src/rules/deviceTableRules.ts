@@ -1,0 +1,126 @@
+/**
+ * Checks of the lab's CAPF device table (capf-devices.json) that its JSON schema cannot express because they
+ * depend on the clock: an Operation Completes By that has passed, or that is less than an hour ahead. The
+ * install guide's third Troubleshoot case is exactly this ("LSC: Failed", Certificate Operation Status
+ * "Upgrade Failed: User Initiated Request Late/Timedout"); the editor shows it before a phone does.
+ *
+ * Works on the text as typed (jsonc-parser's tolerant tree, with offsets), so a half-edited file still gets
+ * the checks of the entries that are whole; anything else about the file is the schema's job.
+ */
+import * as path from 'node:path';
+import { Node as JsonNode, findNodeAtLocation, parseTree } from 'jsonc-parser';
+import { DEVICE_TABLE_FILE } from '../capf/server/deviceTable';
+import { failureStatus, operationKindOf } from '../capf/server/operationStatus';
+import { RULE_CODES, RuleCode, RuleSeverity } from './codes';
+
+/** The install guide: "enter a date and time that is at least one hour in to the future". */
+export const DEADLINE_MARGIN_MS = 3_600_000;
+
+export function isDeviceTablePath(p: string): boolean {
+  return path.basename(p).toLowerCase() === DEVICE_TABLE_FILE;
+}
+
+/** A finding on the table's text: `offset`/`length` cover the Operation Completes By value (with its quotes). */
+export interface DeviceTableDiagnostic {
+  code: Extract<RuleCode, 'operation-deadline-passed' | 'operation-deadline-soon'>;
+  severity: RuleSeverity;
+  message: string;
+  offset: number;
+  length: number;
+  device: string;
+}
+
+interface ScheduledDeadline {
+  device: string;
+  operation: string;
+  deadline: number;
+  text: string;
+  node: JsonNode;
+}
+
+/** Every entry with a pending operation and a readable Operation Completes By. */
+function scheduledDeadlines(text: string): ScheduledDeadline[] {
+  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  const devices = root && findNodeAtLocation(root, ['devices']);
+  if (devices?.type !== 'array') return [];
+  const out: ScheduledDeadline[] = [];
+  for (const entry of devices.children ?? []) {
+    if (entry.type !== 'object') continue;
+    const name = findNodeAtLocation(entry, ['name'])?.value;
+    const operation = findNodeAtLocation(entry, ['certificateOperation'])?.value;
+    const node = findNodeAtLocation(entry, ['operationCompletesBy']);
+    if (typeof name !== 'string' || typeof operation !== 'string' || !operationKindOf(operation)) continue;
+    if (node?.type !== 'string' || typeof node.value !== 'string') continue;
+    const deadline = Date.parse(node.value);
+    // an unreadable date is the schema's to report (format date-time), and the server refuses the table
+    if (Number.isNaN(deadline) || !/T\d{2}:\d{2}/.test(node.value)) continue;
+    out.push({ device: name, operation, deadline, text: node.value, node });
+  }
+  return out;
+}
+
+function minutesText(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}
+
+/** What a pending operation's Operation Completes By means at `now`; undefined when it is an hour or more ahead. */
+export function deadlineProblem(
+  e: { device: string; certificateOperation: string; operationCompletesBy: string },
+  now: Date,
+): Pick<DeviceTableDiagnostic, 'code' | 'severity' | 'message'> | undefined {
+  const kind = operationKindOf(e.certificateOperation);
+  const deadline = Date.parse(e.operationCompletesBy);
+  if (!kind || Number.isNaN(deadline)) return undefined;
+  const left = deadline - now.getTime();
+  const late = `"${failureStatus(kind, 'User Initiated Request Late/Timedout')}"`;
+  if (left < 0) {
+    return {
+      code: 'operation-deadline-passed',
+      severity: RULE_CODES['operation-deadline-passed'],
+      message: `${e.device}: Operation Completes By (${e.operationCompletesBy}) has passed. The phone's next CAPF session fails: "LSC: Failed", Certificate Operation Status ${late}. Enter a date and time at least one hour in the future (or remove the deadline), then retry the certificate operation.`,
+    };
+  }
+  if (left < DEADLINE_MARGIN_MS) {
+    return {
+      code: 'operation-deadline-soon',
+      severity: RULE_CODES['operation-deadline-soon'],
+      message: `${e.device}: Operation Completes By (${e.operationCompletesBy}) is only ${minutesText(left)} away. A phone that has not finished by then fails with ${late}; the install guide asks for at least one hour ahead.`,
+    };
+  }
+  return undefined;
+}
+
+/** The deadline findings of a device table's text at `now`. Never throws. */
+export function deviceTableRules(text: string, now: Date): DeviceTableDiagnostic[] {
+  const out: DeviceTableDiagnostic[] = [];
+  for (const d of scheduledDeadlines(text)) {
+    const problem = deadlineProblem({ device: d.device, certificateOperation: d.operation, operationCompletesBy: d.text }, now);
+    if (problem) out.push({ ...problem, offset: d.node.offset, length: d.node.length, device: d.device });
+  }
+  return out;
+}
+
+/**
+ * The next instant after `now` at which deviceTableRules' result for this text changes (a deadline comes
+ * within the hour, or passes), so that an open table is checked again then; undefined when none will.
+ */
+export function nextDeadlineChange(text: string, now: Date): Date | undefined {
+  let next = Infinity;
+  for (const d of scheduledDeadlines(text)) {
+    for (const t of [d.deadline - DEADLINE_MARGIN_MS + 1, d.deadline + 1]) if (t > now.getTime() && t < next) next = t;
+  }
+  return Number.isFinite(next) ? new Date(next) : undefined;
+}
+
+/** 0-based line and character (UTF-16 code units, as LSP counts them) of an offset in the text. */
+export function positionAt(text: string, offset: number): { line: number; character: number } {
+  let line = 0;
+  let lineStart = 0;
+  const end = Math.min(Math.max(offset, 0), text.length);
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, character: end - lineStart };
+}
