@@ -36,7 +36,7 @@ describe('Problems', () => {
         vscode.languages.getDiagnostics(editor.document.uri).find((d) => codeOf(d) === 'operation-deadline-passed'),
       );
       assert.equal(editor.document.getText(found.range), '"2000-01-01T00:00:00Z"');
-      // the user removes the deadline (unsaved): the finding goes
+      // the user moves the deadline far ahead (unsaved): the finding goes
       await editor.edit((e) => e.replace(found.range, '"2999-01-01T00:00:00Z"'));
       await waitFor('the diagnostic to clear after the edit', () => vscode.languages.getDiagnostics(editor.document.uri).every((d) => codeOf(d) !== 'operation-deadline-passed') || undefined);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');

@@ -4,14 +4,15 @@
  * diagnostics. JSON documents stay out of the language client's document selector: the JSON language keeps
  * the table's outline, folding and schema validation to itself.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { State } from 'vscode-languageclient/node';
 import { DeviceTableClosedNotification, DeviceTableTextNotification } from '../../../server/src/protocol/customMessages';
-import { DEVICE_TABLE_FILE } from '../../../server/src/capf/server/deviceTable';
+import { isDeviceTablePath } from '../../../server/src/rules/deviceTableRules';
 import { ItlLensServer } from '../languageClient';
 
+/** An editor's table: a file (or unsaved file), not a git diff side or an output pane. */
 function isDeviceTable(doc: vscode.TextDocument): boolean {
-  return path.basename(doc.uri.fsPath).toLowerCase() === DEVICE_TABLE_FILE;
+  return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote') && isDeviceTablePath(doc.uri.path);
 }
 
 export function syncDeviceTables(server: ItlLensServer, log: vscode.LogOutputChannel): vscode.Disposable {
@@ -21,6 +22,10 @@ export function syncDeviceTables(server: ItlLensServer, log: vscode.LogOutputCha
   };
   vscode.workspace.textDocuments.forEach(send);
   return vscode.Disposable.from(
+    // a restarted server (after a crash) knows no open table: send them again
+    server.client.onDidChangeState((e) => {
+      if (e.newState === State.Running) vscode.workspace.textDocuments.forEach(send);
+    }),
     vscode.workspace.onDidOpenTextDocument(send),
     vscode.workspace.onDidChangeTextDocument((e) => send(e.document)),
     vscode.workspace.onDidCloseTextDocument((doc) => {

@@ -46,8 +46,8 @@ export class SessionError extends Error {}
 
 const FLUSH_SLICE = 200;
 
-/** setTimeout's longest delay is about 24.8 days; a later deadline check is re-armed from a day's timer. */
-const MAX_RECHECK_DELAY_MS = 86_400_000;
+/** A later deadline check is re-armed from a 10-minute timer: timers stand still while the machine sleeps. */
+const MAX_RECHECK_DELAY_MS = 600_000;
 /** …and never sooner than a second: a clock that stands still (tests) must not make the timer spin. */
 const MIN_RECHECK_DELAY_MS = 1_000;
 

@@ -9,7 +9,7 @@
  */
 import * as path from 'node:path';
 import { Node as JsonNode, findNodeAtLocation, parseTree } from 'jsonc-parser';
-import { DEVICE_TABLE_FILE } from '../capf/server/deviceTable';
+import { DEVICE_TABLE_FILE, deadlineTime } from '../capf/server/deviceTable';
 import { failureStatus, operationKindOf } from '../capf/server/operationStatus';
 import { RULE_CODES, RuleCode, RuleSeverity } from './codes';
 
@@ -51,17 +51,12 @@ function scheduledDeadlines(text: string): ScheduledDeadline[] {
     const node = findNodeAtLocation(entry, ['operationCompletesBy']);
     if (typeof name !== 'string' || typeof operation !== 'string' || !operationKindOf(operation)) continue;
     if (node?.type !== 'string' || typeof node.value !== 'string') continue;
-    const deadline = Date.parse(node.value);
-    // an unreadable date is the schema's to report (format date-time), and the server refuses the table
-    if (Number.isNaN(deadline) || !/T\d{2}:\d{2}/.test(node.value)) continue;
+    // one the table does not accept (no zone…) is the schema's to report, and the server refuses the table
+    const deadline = deadlineTime(node.value);
+    if (deadline === undefined) continue;
     out.push({ device: name, operation, deadline, text: node.value, node });
   }
   return out;
-}
-
-function minutesText(ms: number): string {
-  const minutes = Math.max(1, Math.round(ms / 60_000));
-  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }
 
 /** What a pending operation's Operation Completes By means at `now`; undefined when it is an hour or more ahead. */
@@ -70,8 +65,8 @@ export function deadlineProblem(
   now: Date,
 ): Pick<DeviceTableDiagnostic, 'code' | 'severity' | 'message'> | undefined {
   const kind = operationKindOf(e.certificateOperation);
-  const deadline = Date.parse(e.operationCompletesBy);
-  if (!kind || Number.isNaN(deadline)) return undefined;
+  const deadline = deadlineTime(e.operationCompletesBy);
+  if (!kind || deadline === undefined) return undefined;
   const left = deadline - now.getTime();
   const late = `"${failureStatus(kind, 'User Initiated Request Late/Timedout')}"`;
   if (left < 0) {
@@ -85,7 +80,7 @@ export function deadlineProblem(
     return {
       code: 'operation-deadline-soon',
       severity: RULE_CODES['operation-deadline-soon'],
-      message: `${e.device}: Operation Completes By (${e.operationCompletesBy}) is only ${minutesText(left)} away. A phone that has not finished by then fails with ${late}; the install guide asks for at least one hour ahead.`,
+      message: `${e.device}: Operation Completes By (${e.operationCompletesBy}) is less than an hour ahead. A phone that has not finished by then fails with ${late}; the install guide asks for at least one hour ahead.`,
     };
   }
   return undefined;

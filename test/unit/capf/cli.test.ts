@@ -73,7 +73,7 @@ describe('capf: CLI commands', function () {
     };
     const passed = await schedule('2030-06-15T11:00:00Z');
     assert.match(passed.stdout(), /Operation Completes By: +2030-06-15T11:00:00\.000Z/);
-    assert.match(passed.stderr(), /^itl-lens capf device: error operation-deadline-passed: SEP001122334455: Operation Completes By \(2030-06-15T11:00:00\.000Z\) has passed\..*"Upgrade Failed: User Initiated Request Late\/Timedout"/);
+    assert.match(passed.stderr(), /^itl-lens capf device: warning \[operation-deadline-passed\]: SEP001122334455: Operation Completes By \(2030-06-15T11:00:00\.000Z\) has passed\..*"Upgrade Failed: User Initiated Request Late\/Timedout"/);
 
     const check = capture(dir);
     assert.equal(await main(['check', '--json', '--now', now, path.join('lab', 'capf-devices.json')], check), 1);
@@ -83,7 +83,7 @@ describe('capf: CLI commands', function () {
     const line = fs.readFileSync(path.join(dir, 'lab', 'capf-devices.json'), 'utf8').split('\n')[finding.range.start.line];
     assert.equal(line.slice(finding.range.start.character), '"2030-06-15T11:00:00.000Z",');
 
-    assert.match((await schedule('2030-06-15T12:30:00Z')).stderr(), /warning operation-deadline-soon: .*only 30 minutes away/);
+    assert.match((await schedule('2030-06-15T12:30:00Z')).stderr(), /warning \[operation-deadline-soon\]: .*less than an hour ahead/);
     assert.equal((await schedule('2030-06-15T14:00:00Z')).stderr(), '');
     const clean = capture(dir);
     assert.equal(await main(['check', '--now', now, path.join('lab', 'capf-devices.json')], clean), 0);

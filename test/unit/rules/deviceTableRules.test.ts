@@ -35,7 +35,7 @@ describe('device table rules (Operation Completes By)', () => {
     const [d] = deviceTableRules(table([{ name: 'SEP001122334455', deadline: at(20 * MINUTE) }]), TEST_NOW);
     assert.equal(d.code, 'operation-deadline-soon');
     assert.equal(d.severity, 'warning');
-    assert.match(d.message, /only 20 minutes away/);
+    assert.match(d.message, /less than an hour ahead/);
   });
 
   it('is quiet an hour or more ahead, without a deadline, and when no operation is pending', () => {
@@ -65,7 +65,7 @@ describe('device table rules (Operation Completes By)', () => {
     const whole = table([{ name: 'SEP001122334455', deadline: at(-MINUTE) }]);
     const halfTyped = `${whole.slice(0, whole.lastIndexOf(']'))},\n    { "name": "SEP0011`;
     assert.deepEqual(deviceTableRules(halfTyped, TEST_NOW).map((d) => d.code), ['operation-deadline-passed']);
-    for (const text of ['', '{', 'null', '[]', '{"devices": 3}', '{"devices": [1, null, {"name": 5}]}', '{"devices": [{"name": "SEP001122334455", "certificateOperation": "Install/Upgrade", "operationCompletesBy": "tomorrow"}]}', '\u0000\uffff']) {
+    for (const text of ['', '{', '{"devices": [{"name": "SEP001122334455", "certificateOperation": "constructor", "operationCompletesBy": "2000-01-01T00:00:00Z"}]}', '{"devices": [{"name": "SEP001122334455", "certificateOperation": "Install/Upgrade", "operationCompletesBy": "2000-01-01T00:00"}]}', 'null', '[]', '{"devices": 3}', '{"devices": [1, null, {"name": 5}]}', '{"devices": [{"name": "SEP001122334455", "certificateOperation": "Install/Upgrade", "operationCompletesBy": "tomorrow"}]}', '\u0000\uffff']) {
       assert.deepEqual(deviceTableRules(text, TEST_NOW), [], JSON.stringify(text));
     }
   });
@@ -82,6 +82,14 @@ describe('device table rules (Operation Completes By)', () => {
     assert.equal(nextDeadlineChange(text, second), undefined);
   });
 
+  it('calls a deadline passed exactly when the server does (clock > deadline), and "soon" from under an hour', () => {
+    const e = { device: 'SEP001122334455', certificateOperation: 'Install/Upgrade', operationCompletesBy: TEST_NOW.toISOString() };
+    assert.equal(deadlineProblem(e, TEST_NOW)?.code, 'operation-deadline-soon'); // the server still serves it at that instant
+    assert.equal(deadlineProblem(e, new Date(TEST_NOW.getTime() + 1))?.code, 'operation-deadline-passed');
+    assert.equal(deadlineProblem(e, new Date(TEST_NOW.getTime() - DEADLINE_MARGIN_MS)), undefined);
+    assert.equal(deadlineProblem(e, new Date(TEST_NOW.getTime() - DEADLINE_MARGIN_MS + 1))?.code, 'operation-deadline-soon');
+  });
+
   it('gives the same verdict for a single entry (the CLI) as for the table', () => {
     const e = { device: 'SEP001122334455', certificateOperation: 'Install/Upgrade', operationCompletesBy: at(-MINUTE) };
     assert.equal(deadlineProblem(e, TEST_NOW)?.code, 'operation-deadline-passed');
@@ -91,7 +99,7 @@ describe('device table rules (Operation Completes By)', () => {
 
   it('recognises the table by its file name, and maps offsets to LSP positions', () => {
     assert.ok(isDeviceTablePath('/lab/.itl-lens-lab/capf-devices.json'));
-    assert.ok(isDeviceTablePath('C:\\lab\\CAPF-Devices.JSON'.replace(/\\/g, '/')));
+    assert.ok(isDeviceTablePath('/lab/CAPF-Devices.JSON'));
     assert.ok(!isDeviceTablePath('/lab/capf-devices.json.bak'));
     assert.deepEqual(positionAt('ab\ncd\n', 4), { line: 1, character: 1 });
     assert.deepEqual(positionAt('ab\r\ncd', 5), { line: 1, character: 1 });

@@ -123,6 +123,13 @@ const ENTRY_FIELDS = new Set([
 const LSC_FIELDS = ['serialNumber', 'subject', 'issuer', 'notBefore', 'notAfter', 'publicKey', 'sha1'] as const;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** An Operation Completes By as the table accepts it (ISO-8601 date and time with a zone), in ms; else undefined. */
+export function deadlineTime(v: unknown): number | undefined {
+  if (typeof v !== 'string' || !ISO_DATE_TIME.test(v)) return undefined;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : t;
+}
+
 function printable(s: string): string {
   const short = s.length > 40 ? `${s.slice(0, 40)}…` : s;
   return short.replace(/[\x00-\x1f\x7f]/g, '?');
@@ -161,8 +168,7 @@ export function validateDeviceEntry(raw: unknown, path: string, problems: TableP
   const ec = r.ecKeySize ?? 256;
   if (!oneOf(EC_KEY_SIZES, ec)) add('ecKeySize', `must be one of ${quoteList(EC_KEY_SIZES)} (bits: P-256, P-384, P-521)`);
   if (r.operationCompletesBy !== undefined) {
-    const v = r.operationCompletesBy;
-    if (typeof v !== 'string' || !ISO_DATE_TIME.test(v) || Number.isNaN(Date.parse(v))) {
+    if (deadlineTime(r.operationCompletesBy) === undefined) {
       add('operationCompletesBy', 'must be an ISO-8601 date and time with a zone, e.g. 2030-01-31T17:00:00Z');
     }
   }

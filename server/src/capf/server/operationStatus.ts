@@ -28,7 +28,8 @@ export const STATUS_EC_UNSUPPORTED = 'Upgrade Failed: No Support for EC only in 
 const KIND_OF_OPERATION: Readonly<Record<string, OperationKind | undefined>> = { 'Install/Upgrade': 'Upgrade', Delete: 'Delete', Troubleshoot: 'Troubleshoot' };
 
 /** The status-string kind of a device entry's Certificate Operation; undefined for "No Pending Operation". */
-export const operationKindOf = (certificateOperation: string): OperationKind | undefined => KIND_OF_OPERATION[certificateOperation];
+export const operationKindOf = (certificateOperation: string): OperationKind | undefined =>
+  Object.hasOwn(KIND_OF_OPERATION, certificateOperation) ? KIND_OF_OPERATION[certificateOperation] : undefined; // (raw editor text: not "constructor")
 
 export const successStatus = (kind: OperationKind): string => `${kind} Success`;
 export const failureStatus = (kind: OperationKind, cause?: FailureCause): string => (cause ? `${kind} Failed: ${cause}` : `${kind} Failed`);

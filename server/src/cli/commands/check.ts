@@ -57,7 +57,7 @@ export const checkCommand: CliCommand = {
     const now = parseNow(single(p, '--now'));
     const paths = p.positionals.map((x) => path.resolve(io.cwd, x));
     for (const [i, full] of paths.entries()) if (!fs.existsSync(full)) throw new UsageError(`${p.positionals[i]}: no such file or folder`);
-    const tables = paths.filter((x) => isDeviceTablePath(x) && fs.statSync(x).isFile());
+    const tables = [...new Set(paths.filter((x) => isDeviceTablePath(x) && fs.statSync(x).isFile()))];
     const { index, skipped } = await loadPaths(paths.filter((x) => !tables.includes(x)));
     for (const s of skipped) io.err(`itl-lens check: skipped ${path.relative(io.cwd, s) || s}: not a readable trust list or certificate file\n`);
     const findings: CheckFinding[] = [];
@@ -79,7 +79,8 @@ export const checkCommand: CliCommand = {
       try {
         text = fs.readFileSync(table, 'utf8');
       } catch (e) {
-        throw new UsageError(`${shownPath(table, io.cwd)}: ${(e as Error).message}`);
+        io.err(`itl-lens check: skipped ${shownPath(table, io.cwd)}: ${(e as Error).message}\n`);
+        continue;
       }
       for (const d of deviceTableRules(text, now)) {
         const range = { start: positionAt(text, d.offset), end: positionAt(text, d.offset + d.length) };
