@@ -28,6 +28,7 @@ export const RULE_CODES = {
   'cert-weak-key': 'warning',
   'operation-deadline-passed': 'error',
   'operation-deadline-soon': 'warning',
+  'device-table-invalid': 'error',
 } as const satisfies Record<string, RuleSeverity>;
 
 export type RuleCode = keyof typeof RULE_CODES;

@@ -8,8 +8,8 @@
  * the checks of the entries that are whole; anything else about the file is the schema's job.
  */
 import * as path from 'node:path';
-import { Node as JsonNode, findNodeAtLocation, parseTree } from 'jsonc-parser';
-import { DEVICE_TABLE_FILE, deadlineTime } from '../capf/server/deviceTable';
+import { Node as JsonNode, Segment, findNodeAtLocation, parseTree } from 'jsonc-parser';
+import { DEVICE_TABLE_FILE, deadlineTime, parseDeviceTable } from '../capf/server/deviceTable';
 import { failureStatus, operationKindOf } from '../capf/server/operationStatus';
 import { RULE_CODES, RuleCode, RuleSeverity } from './codes';
 
@@ -22,7 +22,7 @@ export function isDeviceTablePath(p: string): boolean {
 
 /** A finding on the table's text: `offset`/`length` cover the Operation Completes By value (with its quotes). */
 export interface DeviceTableDiagnostic {
-  code: Extract<RuleCode, 'operation-deadline-passed' | 'operation-deadline-soon'>;
+  code: Extract<RuleCode, 'operation-deadline-passed' | 'operation-deadline-soon' | 'device-table-invalid'>;
   severity: RuleSeverity;
   message: string;
   offset: number;
@@ -118,4 +118,33 @@ export function positionAt(text: string, offset: number): { line: number; charac
     lineStart = i + 1;
   }
   return { line, character: end - lineStart };
+}
+
+/**
+ * What the CAPF server would refuse in the table (deviceTable.ts's own validation: JSON, fields, values,
+ * duplicate names), each on the value its JSON path names, or on the whole text. For `itl-lens check`: in the
+ * editor the table's JSON schema reports these as you type.
+ */
+export function deviceTableProblems(text: string): DeviceTableDiagnostic[] {
+  const parsed = parseDeviceTable(text);
+  if (parsed.ok) return [];
+  const root = parseTree(text);
+  return parsed.problems.map((p) => {
+    // the value the path names or, for a field that is missing, the entry that lacks it
+    const segments = p.path === '$' ? [] : jsonPath(p.path);
+    const at = root && segments.length ? (findNodeAtLocation(root, segments) ?? findNodeAtLocation(root, segments.slice(0, -1))) : undefined;
+    return {
+      code: 'device-table-invalid' as const,
+      severity: RULE_CODES['device-table-invalid'],
+      message: `${p.path}: ${p.message}. The CAPF server refuses this table until it is mended.`,
+      offset: at?.offset ?? 0,
+      length: at?.length ?? 0,
+      device: '',
+    };
+  });
+}
+
+/** "devices[2].authenticationString" → ['devices', 2, 'authenticationString']. */
+function jsonPath(p: string): Segment[] {
+  return p.split('.').flatMap((part) => [...part.matchAll(/([^[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1])));
 }

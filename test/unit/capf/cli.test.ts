@@ -88,6 +88,21 @@ describe('capf: CLI commands', function () {
     const clean = capture(dir);
     assert.equal(await main(['check', '--now', now, path.join('lab', 'capf-devices.json')], clean), 0);
     assert.match(clean.stdout(), /^1 file\(s\) checked: 0 error\(s\), 0 warning\(s\), 0 note\(s\)$/m);
+
+    // what the server would refuse: each problem on the value its path names
+    const file = path.join(dir, 'lab', 'capf-devices.json');
+    const text = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, text.replace('"By Null String"', '"By Magic"'));
+    const broken = capture(dir);
+    assert.equal(await main(['check', '--json', '--now', now, path.join('lab', 'capf-devices.json')], broken), 1);
+    const [problem] = JSON.parse(broken.stdout()) as Array<{ code: string; message: string; range: { start: { line: number; character: number } } }>;
+    assert.equal(problem.code, 'device-table-invalid');
+    assert.match(problem.message, /^devices\[0\]\.authenticationMode: .*The CAPF server refuses this table/);
+    assert.equal(fs.readFileSync(file, 'utf8').split('\n')[problem.range.start.line].slice(problem.range.start.character), '"By Magic",');
+    fs.writeFileSync(file, '{ "devices": [ ');
+    const notJson = capture(dir);
+    assert.equal(await main(['check', '--now', now, path.join('lab', 'capf-devices.json')], notJson), 1);
+    assert.match(notJson.stdout(), /capf-devices\.json:1:1: error device-table-invalid: \$: not valid JSON/);
   });
 
   it('capf device says what it took in from a stopped server\'s journal, and which lines it could not read', async () => {

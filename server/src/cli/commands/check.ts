@@ -5,7 +5,7 @@ import { CliCommand, EXIT_OK, EXIT_PROBLEMS, parseArgs, single, UsageError } fro
 import { parseNow } from '../clock';
 import { loadPaths } from '../../workspace/loadPaths';
 import { diagnoseFile } from '../../rules/runRules';
-import { deviceTableRules, isDeviceTablePath, positionAt } from '../../rules/deviceTableRules';
+import { deviceTableProblems, deviceTableRules, isDeviceTablePath, positionAt } from '../../rules/deviceTableRules';
 import { DEFAULT_NEAR_EXPIRY_DAYS } from '../../rules/ruleContext';
 import { sourceLocation, SourceLocation } from '../../rules/sourceLocation';
 import { IndexedFile } from '../../workspace/indexedFile';
@@ -13,7 +13,8 @@ import { IndexedFile } from '../../workspace/indexedFile';
 const USAGE = `Usage: itl-lens check [--json] [--near-expiry-days N] [--now ISO-8601] PATH...
   PATH                 .tlv trust lists, certificate files (PEM/DER) and folders holding them;
                        all paths form one workspace (a CAPF.pem beside an ITL is checked against it);
-                       a CAPF lab device table (capf-devices.json) given by name: its Operation Completes By
+                       a CAPF lab device table (capf-devices.json) given by name: what the CAPF server
+                       would refuse in it, and its Operation Completes By
   --json               print an array of {"file","code","severity","message","range"?,"offset"?}
   --near-expiry-days   warn this many days before a certificate expires (default ${DEFAULT_NEAR_EXPIRY_DAYS})
 Exit codes: 0 no errors, 1 at least one error-severity diagnostic, 2 usage error or unreadable path.`;
@@ -82,7 +83,7 @@ export const checkCommand: CliCommand = {
         io.err(`itl-lens check: skipped ${shownPath(table, io.cwd)}: ${(e as Error).message}\n`);
         continue;
       }
-      for (const d of deviceTableRules(text, now)) {
+      for (const d of [...deviceTableProblems(text), ...deviceTableRules(text, now)]) {
         const range = { start: positionAt(text, d.offset), end: positionAt(text, d.offset + d.length) };
         findings.push({ file: shownPath(table, io.cwd), code: d.code, severity: d.severity === 'hint' ? 'info' : d.severity, message: d.message, range });
       }
