@@ -2,9 +2,9 @@
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, Range } from 'vscode-languageserver-protocol';
 import { SourceDiagnosticData } from '../protocol/customMessages';
 import { RuleSeverity } from '../rules/codes';
-import { DeviceTableDiagnostic, positionAt } from '../rules/deviceTableRules';
+import { DeviceTableDiagnostic } from '../rules/deviceTableRules';
 import { DiagnosticTarget, RuleDiagnostic } from '../rules/ruleDiagnostic';
-import { sourceLocation } from '../rules/sourceLocation';
+import { positionAt, sourceLocation } from '../rules/sourceLocation';
 import { RenderedView } from '../views/viewModel';
 import { lineForTarget, lineSpan } from '../views/viewTargets';
 import { IndexedFile } from '../workspace/indexedFile';

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { Diagnostic } from 'vscode-languageserver-protocol';
 import { sourceUriForView, VIEW_SCHEME, ViewChangedParams, WorkspaceStatus, DecodedViewResult } from '../protocol/customMessages';
-import { deviceTableRules, isDeviceTablePath, nextDeadlineChange } from '../rules/deviceTableRules';
+import { ScheduledDeadline, deadlineFindings, isDeviceTablePath, nextDeadlineChange, readDeadlines } from '../rules/deviceTableRules';
 import { diagnoseFile } from '../rules/runRules';
 import { applySeverityOverrides } from '../rules/severity';
 import { dependentsOf } from '../rules/dependencies';
@@ -66,8 +66,8 @@ export class Session {
   private flushScheduled = false;
   private flushing: Promise<void> | undefined;
   private work: Promise<void> = Promise.resolve();
-  /** open CAPF device tables (capf-devices.json) by canonical URI: checked on their text (deviceTableRules.ts) */
-  private readonly deviceTables = new Map<string, { uri: string; text: string }>();
+  /** open CAPF device tables (capf-devices.json) by canonical URI: their text and its deadlines (deviceTableRules.ts) */
+  private readonly deviceTables = new Map<string, { uri: string; text: string; deadlines: ScheduledDeadline[] }>();
   private deadlineTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -188,8 +188,9 @@ export class Session {
   /** itlLens/deviceTable/text: a capf-devices.json open in the editor, checked on its text (not on disk). */
   deviceTableText(uri: string, text: string): void {
     if (typeof uri !== 'string' || typeof text !== 'string') return;
-    if (!isDeviceTablePath(uriToPath(canonicalUri(uri)) ?? uri)) return;
-    this.deviceTables.set(canonicalUri(uri), { uri, text });
+    const canonical = canonicalUri(uri);
+    if (!isDeviceTablePath(uriToPath(canonical) ?? uri)) return;
+    this.deviceTables.set(canonical, { uri, text, deadlines: readDeadlines(text) });
     this.publishDeviceTables();
   }
 
@@ -378,9 +379,9 @@ export class Session {
     const now = this.now();
     let next: number | undefined;
     for (const [key, t] of this.deviceTables) {
-      const found = applySeverityOverrides(deviceTableRules(t.text, now), this.settings.severity);
+      const found = applySeverityOverrides(deadlineFindings(t.deadlines, now), this.settings.severity);
       this.publisher.publish(key, 'source', t.uri, deviceTableLspDiagnostics(t.text, found, { docsUri: this.options.docsUri }));
-      const change = nextDeadlineChange(t.text, now)?.getTime();
+      const change = nextDeadlineChange(t.deadlines, now)?.getTime();
       if (change !== undefined && (next === undefined || change < next)) next = change;
     }
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);

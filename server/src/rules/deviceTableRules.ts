@@ -20,7 +20,7 @@ export function isDeviceTablePath(p: string): boolean {
   return path.basename(p).toLowerCase() === DEVICE_TABLE_FILE;
 }
 
-/** A finding on the table's text: `offset`/`length` cover the Operation Completes By value (with its quotes). */
+/** A finding on the table's text: `offset`/`length` cover the value it is about (with its quotes), or nothing at 0. */
 export interface DeviceTableDiagnostic {
   code: Extract<RuleCode, 'operation-deadline-passed' | 'operation-deadline-soon' | 'device-table-invalid'>;
   severity: RuleSeverity;
@@ -30,7 +30,8 @@ export interface DeviceTableDiagnostic {
   device: string;
 }
 
-interface ScheduledDeadline {
+/** A pending operation's readable Operation Completes By, where it sits in the text. */
+export interface ScheduledDeadline {
   device: string;
   operation: string;
   deadline: number;
@@ -38,8 +39,11 @@ interface ScheduledDeadline {
   node: JsonNode;
 }
 
-/** Every entry with a pending operation and a readable Operation Completes By. */
-function scheduledDeadlines(text: string): ScheduledDeadline[] {
+/**
+ * Every entry with a pending operation and a readable Operation Completes By: read once per text, then judged
+ * against the clock as often as needed (deadlineFindings, nextDeadlineChange).
+ */
+export function readDeadlines(text: string): ScheduledDeadline[] {
   const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
   const devices = root && findNodeAtLocation(root, ['devices']);
   if (devices?.type !== 'array') return [];
@@ -88,8 +92,13 @@ export function deadlineProblem(
 
 /** The deadline findings of a device table's text at `now`. Never throws. */
 export function deviceTableRules(text: string, now: Date): DeviceTableDiagnostic[] {
+  return deadlineFindings(readDeadlines(text), now);
+}
+
+/** The findings of deadlines already read (readDeadlines) at `now`. */
+export function deadlineFindings(deadlines: readonly ScheduledDeadline[], now: Date): DeviceTableDiagnostic[] {
   const out: DeviceTableDiagnostic[] = [];
-  for (const d of scheduledDeadlines(text)) {
+  for (const d of deadlines) {
     const problem = deadlineProblem({ device: d.device, certificateOperation: d.operation, operationCompletesBy: d.text }, now);
     if (problem) out.push({ ...problem, offset: d.node.offset, length: d.node.length, device: d.device });
   }
@@ -97,27 +106,15 @@ export function deviceTableRules(text: string, now: Date): DeviceTableDiagnostic
 }
 
 /**
- * The next instant after `now` at which deviceTableRules' result for this text changes (a deadline comes
+ * The next instant after `now` at which deadlineFindings' result for these deadlines changes (a deadline comes
  * within the hour, or passes), so that an open table is checked again then; undefined when none will.
  */
-export function nextDeadlineChange(text: string, now: Date): Date | undefined {
+export function nextDeadlineChange(deadlines: readonly ScheduledDeadline[], now: Date): Date | undefined {
   let next = Infinity;
-  for (const d of scheduledDeadlines(text)) {
+  for (const d of deadlines) {
     for (const t of [d.deadline - DEADLINE_MARGIN_MS + 1, d.deadline + 1]) if (t > now.getTime() && t < next) next = t;
   }
   return Number.isFinite(next) ? new Date(next) : undefined;
-}
-
-/** 0-based line and character (UTF-16 code units, as LSP counts them) of an offset in the text. */
-export function positionAt(text: string, offset: number): { line: number; character: number } {
-  let line = 0;
-  let lineStart = 0;
-  const end = Math.min(Math.max(offset, 0), text.length);
-  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, character: end - lineStart };
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { DEADLINE_MARGIN_MS, deadlineProblem, deviceTableRules, isDeviceTablePath, nextDeadlineChange, positionAt } from '../../../server/src/rules/deviceTableRules';
+import { DEADLINE_MARGIN_MS, deadlineProblem, deviceTableRules, isDeviceTablePath, nextDeadlineChange, readDeadlines } from '../../../server/src/rules/deviceTableRules';
+import { positionAt } from '../../../server/src/rules/sourceLocation';
 import { TEST_NOW } from '../../helpers/fixtures';
 
 const MINUTE = 60_000;
@@ -72,14 +73,14 @@ describe('device table rules (Operation Completes By)', () => {
 
   it('tells when the findings change next: the hour mark, then the deadline itself', () => {
     const text = table([{ name: 'SEP001122334455', deadline: at(90 * MINUTE) }]);
-    const first = nextDeadlineChange(text, TEST_NOW)!;
+    const first = nextDeadlineChange(readDeadlines(text), TEST_NOW)!;
     assert.equal(first.getTime(), TEST_NOW.getTime() + 30 * MINUTE + 1);
     assert.deepEqual(deviceTableRules(text, new Date(first.getTime() - 1)), []);
     assert.deepEqual(deviceTableRules(text, first).map((d) => d.code), ['operation-deadline-soon']);
-    const second = nextDeadlineChange(text, first)!;
+    const second = nextDeadlineChange(readDeadlines(text), first)!;
     assert.equal(second.getTime(), TEST_NOW.getTime() + 90 * MINUTE + 1);
     assert.deepEqual(deviceTableRules(text, second).map((d) => d.code), ['operation-deadline-passed']);
-    assert.equal(nextDeadlineChange(text, second), undefined);
+    assert.equal(nextDeadlineChange(readDeadlines(text), second), undefined);
   });
 
   it('calls a deadline passed exactly when the server does (clock > deadline), and "soon" from under an hour', () => {

@@ -5,9 +5,9 @@ import { CliCommand, EXIT_OK, EXIT_PROBLEMS, parseArgs, single, UsageError } fro
 import { parseNow } from '../clock';
 import { loadPaths } from '../../workspace/loadPaths';
 import { diagnoseFile } from '../../rules/runRules';
-import { deviceTableProblems, deviceTableRules, isDeviceTablePath, positionAt } from '../../rules/deviceTableRules';
+import { deviceTableProblems, deviceTableRules, isDeviceTablePath } from '../../rules/deviceTableRules';
 import { DEFAULT_NEAR_EXPIRY_DAYS } from '../../rules/ruleContext';
-import { sourceLocation, SourceLocation } from '../../rules/sourceLocation';
+import { positionAt, sourceLocation, SourceLocation } from '../../rules/sourceLocation';
 import { IndexedFile } from '../../workspace/indexedFile';
 
 const USAGE = `Usage: itl-lens check [--json] [--near-expiry-days N] [--now ISO-8601] PATH...
