@@ -47,7 +47,8 @@ export class CapfConnection {
   private readonly inbox: FramedMessage[] = [];
   private waiter: { resolve: (m: FramedMessage) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | (() => Error) | undefined;
-  private holding = false;
+  /** messages held by holdWritesThisTurn, written together when the turn ends */
+  private held: Buffer[] | undefined;
   /**
    * One timer per connection for the waits of `next`, restarted (refresh) by each wait rather than made anew:
    * it may still run after a message has come, and then finds nobody waiting. Cleared when the connection ends.
@@ -109,22 +110,28 @@ export class CapfConnection {
     if (this.failure) return;
     const bytes = encodeMessage(m);
     this.o.trace?.('phone→server', commandName(m.command), bytes);
-    this.socket.write(bytes);
+    if (this.held) this.held.push(bytes);
+    else this.socket.write(bytes);
   }
 
   /**
    * Holds writes until the event loop's next turn, so that the messages sent in this turn and in the
    * microtasks that follow it leave together in one TLS record: REQUEST_IN_PROGRESS and, when the key is
    * ready at once (pre-generated keys), KEYGEN_RESP. A key that takes longer does not delay the first.
+   * The held messages go out as one buffer in one write: a corked socket would hand them to TLS as a
+   * vector write, which costs the phone more than the copy.
    */
   holdWritesThisTurn(): void {
-    if (this.holding || this.failure) return;
-    this.holding = true;
-    this.socket.cork();
-    setImmediate(() => {
-      this.holding = false;
-      this.socket.uncork();
-    });
+    if (this.held || this.failure) return;
+    this.held = [];
+    setImmediate(() => this.writeHeld());
+  }
+
+  private writeHeld(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (!held?.length || this.failure) return;
+    this.socket.write(held.length === 1 ? held[0] : Buffer.concat(held));
   }
 
   /** The next message; rejects when the connection fails or nothing arrives within `timeoutMs`. */
@@ -175,6 +182,7 @@ export class CapfConnection {
 
   close(): void {
     this.stopResponseTimer();
+    this.writeHeld();
     this.socket.end();
     // a server that never closes its side is dropped after 2 s (the socket's timer ends with the socket)
     this.socket.setTimeout(2000, () => this.socket.destroy());

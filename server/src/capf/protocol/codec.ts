@@ -91,7 +91,10 @@ export function decodeMessage(buf: Buffer): Decoded<CapfMessage> {
   return ok({ command: header.value.command, sessionId: header.value.sessionId, elements: elements.value });
 }
 
-/** Splits a body into elements; every element must fit exactly. `base` shifts reported offsets. */
+/**
+ * Splits a body into elements; every element must fit exactly. `base` shifts reported offsets. Values are
+ * views of `body` (not copies): decoded messages are read, never written to.
+ */
 export function decodeElements(body: Buffer, base = 0): Decoded<CapfElement[]> {
   const out: CapfElement[] = [];
   let at = 0;
@@ -105,7 +108,7 @@ export function decodeElements(body: Buffer, base = 0): Decoded<CapfElement[]> {
     if (start + length > body.length) {
       return fail('truncated-element', `${elementName(tag)} declares ${length} bytes but only ${body.length - start} remain`, base + at);
     }
-    out.push({ tag, value: Buffer.from(body.subarray(start, start + length)) });
+    out.push({ tag, value: body.subarray(start, start + length) });
     at = start + length;
   }
   return ok(out);

@@ -51,7 +51,7 @@ export class MessageFramer {
         return this.fail(messages, { code: 'message-too-large', message: `a ${total}-byte message exceeds the ${this.maxMessageSize}-byte limit`, offset: 6 });
       }
       if (p.length < total) break;
-      const raw = Buffer.from(p.subarray(0, total));
+      const raw = p.subarray(0, total); // a view: the socket never reuses a chunk it has handed over
       this.pending = p.subarray(total);
       const decoded = decodeMessage(raw);
       if (!decoded.ok) return this.fail(messages, decoded.error);
