@@ -29,8 +29,9 @@ export class ItlLensServer {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
     };
-    // No `synchronize` options: the server registers its own file watchers (**/*.{tlv,pem,crt,cer,der} and
-    // deletions) and its didChangeConfiguration interest dynamically; static ones would double every event.
+    // No `synchronize` options: the server registers its own file watchers (trust lists, certificate files, CAPF
+    // device tables, deletions) and its didChangeConfiguration interest dynamically; static ones would double
+    // every event.
     const clientOptions: LanguageClientOptions = { documentSelector: DOCUMENT_SELECTOR, outputChannel: log };
     // The id 'itlLens' makes the client read its trace level from the setting itlLens.trace.server.
     this.client = new LanguageClient('itlLens', 'ITL Lens', serverOptions, clientOptions);

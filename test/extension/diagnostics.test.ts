@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, fixtureUri, openDecodedView, waitFor } from './helpers';
+import { activateExtension, fixtureUri, openDecodedView, waitFor, workspacePath } from './helpers';
 
 const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
 
@@ -40,8 +40,65 @@ describe('Problems', () => {
       await editor.edit((e) => e.replace(found.range, '"2999-01-01T00:00:00Z"'));
       await waitFor('the diagnostic to clear after the edit', () => vscode.languages.getDiagnostics(editor.document.uri).every((d) => codeOf(d) !== 'operation-deadline-passed') || undefined);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      // outside the workspace, a closed table is not checked: nothing of it stays in the Problems panel
+      const uri = editor.document.uri;
+      await waitFor('the findings to go when the table outside the workspace is closed', () => {
+        const left = vscode.languages.getDiagnostics(uri);
+        return left.length === 0 ? true : undefined;
+      }).catch((e) => {
+        throw new Error(`${String(e)}: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => `${d.source}:${String(codeOf(d))}:${d.message}`))}`);
+      });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  /** Writes a device table with a passed deadline and a bad device name, as a script would (no editor). */
+  function writeTable(file: string): void {
+    const late = { name: 'SEP0011223344AA', certificateOperation: 'Install/Upgrade', authenticationMode: 'By Null String', operationCompletesBy: '2000-01-01T00:00:00Z' };
+    const badName = { name: 'SEP12', certificateOperation: 'Install/Upgrade', authenticationMode: 'By Null String' };
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify({ devices: [late, badName] }, null, 2)}\n`);
+  }
+
+  async function expectCheckedUnopened(file: string): Promise<void> {
+    const uri = vscode.Uri.file(file);
+    await waitFor(`operation-deadline-passed and device-table-invalid on the unopened ${path.relative(workspacePath(), file)}`, () => {
+      const found = vscode.languages.getDiagnostics(uri).map(codeOf);
+      return found.includes('operation-deadline-passed') && found.includes('device-table-invalid') ? found : undefined;
+    });
+    assert.ok(
+      vscode.workspace.textDocuments.every((d) => d.uri.fsPath !== file),
+      'the table was checked from disk, not opened',
+    );
+  }
+
+  async function expectForgotten(file: string): Promise<void> {
+    const uri = vscode.Uri.file(file);
+    await waitFor('the findings to go with the deleted table', () => (vscode.languages.getDiagnostics(uri).length === 0 ? true : undefined));
+  }
+
+  it('checks a device table written into a workspace folder without its being opened, and forgets it when deleted', async () => {
+    const file = path.join(workspacePath(), 'no-capf', 'capf-devices.json');
+    writeTable(file);
+    try {
+      await expectCheckedUnopened(file);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    await expectForgotten(file);
+  });
+
+  it('checks the table of a lab folder made with its table at once (as `itl-lens lab` does)', async () => {
+    const labDir = path.join(workspacePath(), '.itl-lens-lab');
+    assert.ok(!fs.existsSync(labDir), 'the lab tests run after this one and make their own lab folder');
+    const file = path.join(labDir, 'capf-devices.json');
+    writeTable(file);
+    try {
+      await expectCheckedUnopened(file);
+    } finally {
+      fs.rmSync(labDir, { recursive: true, force: true });
+    }
+    await expectForgotten(file);
   });
 });

@@ -129,7 +129,7 @@ describe('protocol: diagnostics over the whole workspace', function () {
   });
 
   it('checks an open CAPF device table against the clock (itlLens/deviceTable/text), on the deadline value', async () => {
-    const tableUri = uri('.itl-lens-lab/capf-devices.json'); // the lab's folder is never walked: only its open text counts
+    const tableUri = uri('.itl-lens-lab/capf-devices.json'); // not on disk: only its open text counts
     const entry = (deadline: string) => ({ name: 'SEP001122334455', certificateOperation: 'Install/Upgrade', authenticationMode: 'By Null String', operationCompletesBy: deadline });
     const text = (deadline: string) => `${JSON.stringify({ devices: [entry(deadline)] }, null, 2)}\n`;
     const passed = new Date(TEST_NOW.getTime() - 60_000).toISOString();
@@ -158,6 +158,100 @@ describe('protocol: diagnostics over the whole workspace', function () {
     await client.notify(DeviceTableTextNotification.method, { uri: 42, text: null });
     assert.ok(client.alive);
     assert.deepEqual(client.publishedDiagnostics(uri('cluster/notes.json')), []);
+  });
+});
+
+describe('protocol: CAPF device tables on disk, open or not', function () {
+  let ws: TestWorkspace;
+  let client: LspTestClient;
+  const uri = (rel: string) => fileUri(ws.path(rel));
+  const entry = (name: string, deadline: string) => ({ name, certificateOperation: 'Install/Upgrade', authenticationMode: 'By Null String', operationCompletesBy: deadline });
+  const table = (...entries: object[]) => `${JSON.stringify({ devices: entries }, null, 2)}\n`;
+  const passed = new Date(TEST_NOW.getTime() - 60_000).toISOString();
+  const ahead = new Date(TEST_NOW.getTime() + 7_200_000).toISOString();
+  const write = (rel: string, text: string) => {
+    fs.mkdirSync(ws.path(rel).replace(/[\\/][^\\/]+$/, ''), { recursive: true });
+    fs.writeFileSync(ws.path(rel), text);
+  };
+  const changed = (rel: string, type: FileChangeType) => client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(rel), type }] });
+
+  before(async () => {
+    ws = new TestWorkspace(['cluster/CAPF.pem']);
+    write('.itl-lens-lab/capf-devices.json', table(entry('SEP001122334455', passed)));
+    write('site-b/capf-devices.json', table(entry('SEP00112233445', ahead))); // 11 hex digits: the server refuses the table
+    write('node_modules/pkg/capf-devices.json', table(entry('SEP001122334455', passed)));
+    write('.git/capf-devices.json', table(entry('SEP001122334455', passed)));
+    client = await LspTestClient.start({ folders: [ws.root], initializationOptions: { now: TEST_NOW.toISOString() } });
+  });
+  after(async () => {
+    await client?.stop();
+    ws?.dispose();
+  });
+
+  it("checks the lab's table and any other in the workspace without opening them, and counts them in the status", async () => {
+    const status = await client.indexed();
+    const lab = await client.diagnostics(uri('.itl-lens-lab/capf-devices.json'), (x) => x.length > 0);
+    assert.deepEqual(codes(lab), ['operation-deadline-passed']);
+    const text = table(entry('SEP001122334455', passed));
+    const line = text.split('\n').findIndex((l) => l.includes('operationCompletesBy'));
+    assert.equal(lab[0].range.start.line, line);
+    assert.equal(lab[0].range.start.character, text.split('\n')[line].indexOf(`"${passed}"`));
+    const b = await client.diagnostics(uri('site-b/capf-devices.json'), (x) => x.length > 0);
+    assert.deepEqual(codes(b), ['device-table-invalid']);
+    assert.match(String(b[0].message), /devices\[0\]\.name/);
+    assert.equal(b[0].severity, DiagnosticSeverity.Error);
+    assert.deepEqual(client.publishedDiagnostics(uri('node_modules/pkg/capf-devices.json')), []);
+    assert.deepEqual(client.publishedDiagnostics(uri('.git/capf-devices.json')), []);
+    const counted = await client.waitFor<{ filesWithErrors: string[] }>('itlLens/workspaceStatus', (s) => s.filesWithErrors.length >= 2, 0);
+    assert.ok(counted.filesWithErrors.includes(uri('.itl-lens-lab/capf-devices.json')), JSON.stringify(status));
+    assert.ok(counted.filesWithErrors.includes(uri('site-b/capf-devices.json')));
+  });
+
+  it('follows the file on disk: a saved change, the open text while open, the saved text again once closed, deletion', async () => {
+    const rel = '.itl-lens-lab/capf-devices.json';
+    let since = client.notifications.length;
+    write(rel, table(entry('SEP001122334455', ahead)));
+    await changed(rel, FileChangeType.Changed);
+    assert.deepEqual(await client.diagnostics(uri(rel), (x) => x.length === 0, since), []);
+    // open: its text is checked (the schema does the structure), not the file
+    since = client.notifications.length;
+    await client.notify(DeviceTableTextNotification.method, { uri: uri(rel), text: table(entry('SEP001122334455', passed)) });
+    assert.deepEqual(codes(await client.diagnostics(uri(rel), (x) => x.length > 0, since)), ['operation-deadline-passed']);
+    // closed without saving: the file on disk, whose deadline is ahead, counts again
+    since = client.notifications.length;
+    await client.notify(DeviceTableClosedNotification.method, { uri: uri(rel) });
+    assert.deepEqual(await client.diagnostics(uri(rel), (x) => x.length === 0, since), []);
+    // a table written from outside (the CLI) while nobody has it open
+    since = client.notifications.length;
+    write(rel, table(entry('SEP001122334455', new Date(TEST_NOW.getTime() + 600_000).toISOString())));
+    await changed(rel, FileChangeType.Changed);
+    assert.deepEqual(codes(await client.diagnostics(uri(rel), (x) => x.length > 0, since)), ['operation-deadline-soon']);
+    since = client.notifications.length;
+    fs.rmSync(ws.path(rel));
+    await changed(rel, FileChangeType.Deleted);
+    assert.deepEqual(await client.diagnostics(uri(rel), (x) => x.length === 0, since), []);
+    // a folder deleted with its table; a table created later is picked up
+    since = client.notifications.length;
+    ws.remove('site-b');
+    await changed('site-b', FileChangeType.Deleted);
+    assert.deepEqual(await client.diagnostics(uri('site-b/capf-devices.json'), (x) => x.length === 0, since), []);
+    since = client.notifications.length;
+    write('site-c/capf-devices.json', table(entry('SEP001122334455', passed)));
+    await changed('site-c/capf-devices.json', FileChangeType.Created);
+    assert.deepEqual(codes(await client.diagnostics(uri('site-c/capf-devices.json'), (x) => x.length > 0, since)), ['operation-deadline-passed']);
+    // a lab folder made with its table at once: only the folder's creation is reported (the file's event is lost)
+    ws.remove('.itl-lens-lab');
+    await changed('.itl-lens-lab', FileChangeType.Deleted);
+    since = client.notifications.length;
+    write(rel, table(entry('SEP001122334455', passed)));
+    await changed('.itl-lens-lab', FileChangeType.Created);
+    assert.deepEqual(codes(await client.diagnostics(uri(rel), (x) => x.length > 0, since)), ['operation-deadline-passed']);
+    // one skipped by the walk stays unchecked when it changes
+    write('node_modules/pkg/capf-devices.json', table(entry('SEP001122334455', passed), entry('SEP0011223344AA', passed)));
+    await changed('node_modules/pkg/capf-devices.json', FileChangeType.Changed);
+    await client.request('itlLens/decodedView', { sourceUri: uri('cluster/CAPF.pem') }); // a round trip: the change was handled
+    assert.deepEqual(client.publishedDiagnostics(uri('node_modules/pkg/capf-devices.json')), []);
+    assert.ok(client.alive);
   });
 });
 

@@ -18,6 +18,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ByteOffsetRequest, DecodedViewRequest, DeviceTableClosedNotification, DeviceTableTextNotification, ViewChangedNotification, WorkspaceStatusNotification } from '../protocol/customMessages';
 import { INDEXED_GLOB } from '../workspace/scanFolders';
+import { DEVICE_TABLE_FILE } from '../capf/server/deviceTable';
+import { DEFAULT_LAB_DIR } from '../capf/server/labState';
 import { fileUri, uriToPath } from '../workspace/uris';
 import { byteOffset } from './features/byteOffset';
 import { definition } from './features/definition';
@@ -112,7 +114,14 @@ export function startLanguageServer(connection: Connection): void {
       const refused = (what: string) => (e: unknown) => g.log(`ITL Lens: the client refused ${what}: ${String(e)}`);
       if (canWatchFiles) {
         await connection.client
-          .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: INDEXED_GLOB }, { globPattern: '**/*', kind: WatchKind.Delete }] })
+          .register(DidChangeWatchedFilesNotification.type, {
+            watchers: [
+              { globPattern: INDEXED_GLOB },
+              { globPattern: `**/${DEVICE_TABLE_FILE}` },
+              { globPattern: `**/${DEFAULT_LAB_DIR}`, kind: WatchKind.Create }, // a lab folder made with its table at once
+              { globPattern: '**/*', kind: WatchKind.Delete },
+            ],
+          })
           .catch(refused('file watchers'));
       }
       if (canRegisterConfiguration) {

@@ -6,7 +6,9 @@
 import * as path from 'node:path';
 import { Diagnostic } from 'vscode-languageserver-protocol';
 import { sourceUriForView, VIEW_SCHEME, ViewChangedParams, WorkspaceStatus, DecodedViewResult } from '../protocol/customMessages';
-import { ScheduledDeadline, deadlineFindings, isDeviceTablePath, nextDeadlineChange, readDeadlines } from '../rules/deviceTableRules';
+import { DEFAULT_LAB_DIR } from '../capf/server/labState';
+import { DEVICE_TABLE_FILE } from '../capf/server/deviceTable';
+import { DeviceTableDiagnostic, ScheduledDeadline, deadlineFindings, deviceTableProblems, isDeviceTablePath, nextDeadlineChange, readDeadlines } from '../rules/deviceTableRules';
 import { diagnoseFile } from '../rules/runRules';
 import { applySeverityOverrides } from '../rules/severity';
 import { dependentsOf } from '../rules/dependencies';
@@ -14,7 +16,7 @@ import { RuleContext } from '../rules/ruleContext';
 import { RenderedView } from '../views/viewModel';
 import { decodeWorkspaceFile } from '../workspace/decodeFile';
 import { IndexedCertificateFile, IndexedFile } from '../workspace/indexedFile';
-import { findIndexedFiles, isInSkippedFolder, isIndexedPath, readIndexedFileSync } from '../workspace/scanFolders';
+import { findFiles, isInSkippedFolder, isIndexedPath, readIndexedFileSync } from '../workspace/scanFolders';
 import { canonicalUri, fileUri, uriToPath } from '../workspace/uris';
 import { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { DiagnosticPublisher } from './diagnosticPublisher';
@@ -68,6 +70,11 @@ export class Session {
   private work: Promise<void> = Promise.resolve();
   /** open CAPF device tables (capf-devices.json) by canonical URI: their text and its deadlines (deviceTableRules.ts) */
   private readonly deviceTables = new Map<string, { uri: string; text: string; deadlines: ScheduledDeadline[] }>();
+  /**
+   * device tables on disk in the workspace (and in each folder's lab folder, which the walk skips), by
+   * canonical URI: checked as saved, also for what the CAPF server would refuse in them; an open one's text wins
+   */
+  private readonly diskTables = new Map<string, { uri: string; text: string; deadlines: ScheduledDeadline[]; problems: DeviceTableDiagnostic[] }>();
   private deadlineTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -108,11 +115,13 @@ export class Session {
       this.sendStatus();
       try {
         for (const folder of folders) {
-          const files = await findIndexedFiles(folder);
+          const files = await findFiles(folder, (name) => isIndexedPath(name) || isDeviceTablePath(name));
           for (let i = 0; i < files.length; i++) {
-            this.loadPath(files[i]);
+            if (isDeviceTablePath(files[i])) this.loadDeviceTable(files[i]);
+            else this.loadPath(files[i]);
             if (i % 50 === 49) await yieldToEventLoop();
           }
+          this.loadDeviceTable(path.join(folder, DEFAULT_LAB_DIR, DEVICE_TABLE_FILE));
         }
       } finally {
         this.indexing = false;
@@ -125,6 +134,8 @@ export class Session {
     return this.enqueue(async () => {
       this.folders = this.folders.filter((f) => !folders.includes(f));
       for (const folder of folders) for (const uri of this.index.urisUnder(folder)) if (!this.isInFolders(uri)) this.remove(uri);
+      for (const uri of [...this.diskTables.keys()]) if (!this.isWatchedDeviceTable(uriToPath(uri))) this.dropDiskTable(uri);
+      this.publishDeviceTables();
     });
   }
 
@@ -134,14 +145,33 @@ export class Session {
       const canonical = canonicalUri(uri);
       const p = uriToPath(canonical);
       if (!p || this.textBacked.has(canonical)) return;
+      const labTable = path.join(p, DEVICE_TABLE_FILE);
+      if (change === 'created' && path.basename(p) === DEFAULT_LAB_DIR && this.isWatchedDeviceTable(labTable)) {
+        // `itl-lens lab` creates the folder and writes its table at once: the file's own event can be lost
+        // (a watch on the new folder comes too late for it), so the folder's creation reads the table
+        this.loadDeviceTable(labTable);
+        this.publishDeviceTables();
+        return;
+      }
+      if (isDeviceTablePath(p) && this.isWatchedDeviceTable(p)) {
+        if (change === 'deleted') this.dropDiskTable(canonical);
+        else this.loadDeviceTable(p);
+        this.publishDeviceTables();
+        return;
+      }
       if (this.index.has(canonical)) {
         if (change === 'deleted') this.remove(canonical);
         else this.reload(canonical, p);
         return;
       }
       if (isInSkippedFolder(p, this.folderOf(p))) return; // e.g. a node_modules or .git being rewritten
-      if (change === 'deleted') for (const u of this.index.urisUnder(p)) this.remove(u); // a folder
-      else if (isIndexedPath(p)) this.reload(canonical, p);
+      if (change === 'deleted') {
+        // a folder
+        for (const u of this.index.urisUnder(p)) this.remove(u);
+        const under = p.endsWith(path.sep) ? p : p + path.sep;
+        for (const u of [...this.diskTables.keys()]) if (uriToPath(u)?.startsWith(under)) this.dropDiskTable(u);
+        this.publishDeviceTables();
+      } else if (isIndexedPath(p)) this.reload(canonical, p);
     });
   }
 
@@ -200,7 +230,40 @@ export class Session {
     const canonical = canonicalUri(uri);
     if (!this.deviceTables.delete(canonical)) return;
     this.publisher.clear(canonical);
+    // the saved table is checked again (closed without saving, its edits are gone)
+    const p = uriToPath(canonical);
+    if (p && this.isWatchedDeviceTable(p)) this.loadDeviceTable(p);
     this.publishDeviceTables();
+  }
+
+  /**
+   * Reads a device table from disk into `diskTables` (published by checkDeviceTables); a table that is gone or
+   * unreadable is dropped. Not published here: callers publish once after a batch.
+   */
+  private loadDeviceTable(p: string): void {
+    const uri = fileUri(p);
+    const bytes = readIndexedFileSync(p);
+    if (!bytes) {
+      this.dropDiskTable(uri);
+      return;
+    }
+    const text = bytes.toString('utf8');
+    if (this.diskTables.get(uri)?.text === text) return;
+    this.diskTables.set(uri, { uri, text, deadlines: readDeadlines(text), problems: deviceTableProblems(text) });
+  }
+
+  private dropDiskTable(uri: string): void {
+    if (this.diskTables.delete(uri) && !this.deviceTables.has(uri)) this.publisher.clear(uri);
+  }
+
+  /**
+   * Device tables checked from disk: in a workspace folder outside the folders the walk skips, or right in a
+   * folder's lab folder (<folder>/.itl-lens-lab, where the lab keeps its table).
+   */
+  private isWatchedDeviceTable(p: string | undefined): boolean {
+    const folder = p && isDeviceTablePath(p) ? this.folderOf(p) : undefined;
+    if (!p || folder === undefined) return false;
+    return !isInSkippedFolder(p, folder) || path.dirname(p) === path.join(folder, DEFAULT_LAB_DIR);
   }
 
   private viewOpened(viewUri: string): void {
@@ -372,18 +435,21 @@ export class Session {
   }
 
   /**
-   * Checks every open device table against the clock and publishes the findings, then arms one timer for the
-   * next instant any of them changes (a deadline coming within the hour, or passing).
+   * Checks every device table (open ones on their text, the others as saved) against the clock and publishes
+   * the findings, then arms one timer for the next instant any of them changes (a deadline coming within the
+   * hour, or passing). Of a table on disk the structure is checked too: open, its JSON schema does that.
    */
   private checkDeviceTables(): void {
     const now = this.now();
     let next: number | undefined;
-    for (const [key, t] of this.deviceTables) {
-      const found = applySeverityOverrides(deadlineFindings(t.deadlines, now), this.settings.severity);
+    const check = (key: string, t: { uri: string; text: string; deadlines: ScheduledDeadline[] }, problems: DeviceTableDiagnostic[]) => {
+      const found = applySeverityOverrides([...problems, ...deadlineFindings(t.deadlines, now)], this.settings.severity);
       this.publisher.publish(key, 'source', t.uri, deviceTableLspDiagnostics(t.text, found, { docsUri: this.options.docsUri }));
       const change = nextDeadlineChange(t.deadlines, now)?.getTime();
       if (change !== undefined && (next === undefined || change < next)) next = change;
-    }
+    };
+    for (const [key, t] of this.deviceTables) check(key, t, []);
+    for (const [key, t] of this.diskTables) if (!this.deviceTables.has(key)) check(key, t, t.problems);
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     this.deadlineTimer = undefined;
     if (next !== undefined) {

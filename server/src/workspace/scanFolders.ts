@@ -33,7 +33,15 @@ export interface ScanOptions {
 }
 
 /** Every indexed file under `root`, depth-first, without following symbolic links to folders. */
-export async function findIndexedFiles(root: string, options: ScanOptions = {}): Promise<string[]> {
+export function findIndexedFiles(root: string, options: ScanOptions = {}): Promise<string[]> {
+  return findFiles(root, isIndexedPath, options);
+}
+
+/**
+ * Every file under `root` whose name `accept`s, depth-first, skipping node_modules and dot-folders, without
+ * following symbolic links to folders; sorted.
+ */
+export async function findFiles(root: string, accept: (name: string) => boolean, options: ScanOptions = {}): Promise<string[]> {
   const max = options.maxFiles ?? 50_000;
   const found: string[] = [];
   const pending = [root];
@@ -49,7 +57,7 @@ export async function findIndexedFiles(root: string, options: ScanOptions = {}):
       const full = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (!isSkippedFolder(e.name)) pending.push(full);
-      } else if ((e.isFile() || e.isSymbolicLink()) && isIndexedPath(e.name)) {
+      } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
         found.push(full);
         if (found.length >= max) break;
       }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findIndexedFiles, isInSkippedFolder, isIndexedPath, readIndexedFile, MAX_INDEXED_FILE_BYTES } from '../../../server/src/workspace/scanFolders';
+import { findFiles, findIndexedFiles, isInSkippedFolder, isIndexedPath, readIndexedFile, MAX_INDEXED_FILE_BYTES } from '../../../server/src/workspace/scanFolders';
 import { loadPaths } from '../../../server/src/workspace/loadPaths';
 import { canonicalUri, uriToPath } from '../../../server/src/workspace/uris';
 
@@ -10,7 +10,7 @@ describe('workspace scan', () => {
   let root: string;
   before(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'itl-lens-scan-'));
-    for (const rel of ['a/ITLFile.tlv', 'a/b/CAPF.PEM', 'c.crt', 'd.cer', 'e.der', 'notes.txt', 'node_modules/x.pem', '.git/y.tlv', '.itl-lens-lab/ca.pem']) {
+    for (const rel of ['a/ITLFile.tlv', 'a/b/CAPF.PEM', 'c.crt', 'd.cer', 'e.der', 'notes.txt', 'node_modules/x.pem', '.git/y.tlv', '.itl-lens-lab/ca.pem', 'a/capf-devices.json', 'node_modules/p/capf-devices.json']) {
       fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
       fs.writeFileSync(path.join(root, rel), 'x');
     }
@@ -20,6 +20,15 @@ describe('workspace scan', () => {
   it('finds trust lists and certificate files, skipping node_modules and dot-folders', async () => {
     const found = (await findIndexedFiles(root)).map((f) => path.relative(root, f).split(path.sep).join('/'));
     assert.deepEqual(found, ['a/ITLFile.tlv', 'a/b/CAPF.PEM', 'c.crt', 'd.cer', 'e.der']);
+  });
+
+  it('finds files by any name test, with the same skipped folders and a file limit', async () => {
+    const rel = (files: string[]) => files.map((f) => path.relative(root, f).split(path.sep).join('/'));
+    const tables = await findFiles(root, (name) => name === 'capf-devices.json');
+    assert.deepEqual(rel(tables), ['a/capf-devices.json']);
+    const both = await findFiles(root, (name) => isIndexedPath(name) || name === 'capf-devices.json');
+    assert.deepEqual(rel(both), ['a/ITLFile.tlv', 'a/b/CAPF.PEM', 'a/capf-devices.json', 'c.crt', 'd.cer', 'e.der']);
+    assert.equal((await findFiles(root, () => true, { maxFiles: 2 })).length, 2);
   });
 
   it('knows the extensions and skipped folders', () => {
