@@ -246,6 +246,12 @@ describe('protocol: CAPF device tables on disk, open or not', function () {
     write(rel, table(entry('SEP001122334455', passed)));
     await changed('.itl-lens-lab', FileChangeType.Created);
     assert.deepEqual(codes(await client.diagnostics(uri(rel), (x) => x.length > 0, since)), ['operation-deadline-passed']);
+    // deleted and made again within moments, VS Code reports the folder as changed
+    since = client.notifications.length;
+    ws.remove('.itl-lens-lab');
+    write(rel, table(entry('SEP001122334455', new Date(TEST_NOW.getTime() + 600_000).toISOString())));
+    await changed('.itl-lens-lab', FileChangeType.Changed);
+    assert.deepEqual(codes(await client.diagnostics(uri(rel), (x) => x.length > 0, since)), ['operation-deadline-soon']);
     // one skipped by the walk stays unchecked when it changes
     write('node_modules/pkg/capf-devices.json', table(entry('SEP001122334455', passed), entry('SEP0011223344AA', passed)));
     await changed('node_modules/pkg/capf-devices.json', FileChangeType.Changed);

@@ -118,7 +118,8 @@ export function startLanguageServer(connection: Connection): void {
             watchers: [
               { globPattern: INDEXED_GLOB },
               { globPattern: `**/${DEVICE_TABLE_FILE}` },
-              { globPattern: `**/${DEFAULT_LAB_DIR}`, kind: WatchKind.Create }, // a lab folder made with its table at once
+              // a lab folder made with its table at once (a folder deleted and made again is reported as changed)
+              { globPattern: `**/${DEFAULT_LAB_DIR}`, kind: WatchKind.Create | WatchKind.Change },
               { globPattern: '**/*', kind: WatchKind.Delete },
             ],
           })

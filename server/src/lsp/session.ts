@@ -146,9 +146,10 @@ export class Session {
       const p = uriToPath(canonical);
       if (!p || this.textBacked.has(canonical)) return;
       const labTable = path.join(p, DEVICE_TABLE_FILE);
-      if (change === 'created' && path.basename(p) === DEFAULT_LAB_DIR && this.isWatchedDeviceTable(labTable)) {
+      if (change !== 'deleted' && path.basename(p) === DEFAULT_LAB_DIR && this.isWatchedDeviceTable(labTable)) {
         // `itl-lens lab` creates the folder and writes its table at once: the file's own event can be lost
-        // (a watch on the new folder comes too late for it), so the folder's creation reads the table
+        // (a watch on the new folder comes too late for it), so the folder's creation reads the table (one
+        // deleted and made again within moments is reported as changed)
         this.loadDeviceTable(labTable);
         this.publishDeviceTables();
         return;
