@@ -89,6 +89,20 @@ describe('Problems', () => {
     await expectForgotten(file);
   });
 
+  it('reads a folder of trust lists copied into the workspace (real watchers may report only the folder)', async () => {
+    const copy = path.join(workspacePath(), 'copied-site');
+    fs.cpSync(path.join(workspacePath(), 'no-capf'), copy, { recursive: true });
+    const itl = vscode.Uri.file(path.join(copy, 'ITLFile.tlv'));
+    try {
+      await waitFor('capf-missing on the copied ITLFile.tlv, never opened', () =>
+        vscode.languages.getDiagnostics(itl).find((d) => codeOf(d) === 'capf-missing'),
+      );
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+    await expectForgotten(itl.fsPath);
+  });
+
   it('checks the table of a lab folder made with its table at once (as `itl-lens lab` does)', async () => {
     const labDir = path.join(workspacePath(), '.itl-lens-lab');
     // a lab folder left by an earlier suite (the UI test) is put aside for this test and put back after it

@@ -118,6 +118,29 @@ describe('protocol: diagnostics over the whole workspace', function () {
     assert.equal(status.trustLists, 4);
   });
 
+  it('reads a folder copied in whose files were not reported, only the folder (real watchers do that)', async () => {
+    const since = client.notifications.length;
+    ws.copy('tampered/ITLFile.tlv', 'copied/site-1/ITLFile.tlv');
+    ws.copy('certs/expired.pem', 'copied/expired.pem');
+    ws.copy('tampered/ITLFile.tlv', 'copied/node_modules/pkg/ITLFile.tlv');
+    fs.writeFileSync(ws.path('copied/notes.txt'), 'not a trust list');
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('copied'), type: FileChangeType.Created }] });
+    assert.deepEqual(codes(await client.diagnostics(uri('copied/site-1/ITLFile.tlv'), (x) => x.length > 0, since)), ['signature-invalid']);
+    assert.ok((await client.diagnostics(uri('copied/expired.pem'), (x) => x.length > 0, since)).length > 0);
+    const status = await client.waitFor<{ trustLists: number }>('itlLens/workspaceStatus', (s) => s.trustLists === 5, since);
+    assert.equal(status.trustLists, 5, 'the copy in node_modules stays out');
+    // created files the server does not read, and paths gone again, are passed over
+    await client.notify('workspace/didChangeWatchedFiles', {
+      changes: [
+        { uri: uri('copied/notes.txt'), type: FileChangeType.Created },
+        { uri: uri('vanished-folder'), type: FileChangeType.Created },
+      ],
+    });
+    await client.request('itlLens/decodedView', { sourceUri: uri('copied/site-1/ITLFile.tlv') }); // a round trip
+    assert.deepEqual(client.publishedDiagnostics(uri('copied/node_modules/pkg/ITLFile.tlv')), []);
+    assert.ok(client.alive);
+  });
+
   it('checks the text of an open PEM document, not the file on disk', async () => {
     const since = client.notifications.length;
     const valid = fs.readFileSync(ws.path('cluster/CAPF.pem'), 'utf8');

@@ -115,12 +115,14 @@ export function startLanguageServer(connection: Connection): void {
       if (canWatchFiles) {
         await connection.client
           .register(DidChangeWatchedFilesNotification.type, {
+            // Each event once: every creation and deletion (files and folders: a folder copied in, or made
+            // with its files at once, may be reported alone), and the changes of the files the server reads.
+            // A folder deleted and made again within moments is reported as changed: the lab folder's is watched.
             watchers: [
-              { globPattern: INDEXED_GLOB },
-              { globPattern: `**/${DEVICE_TABLE_FILE}` },
-              // a lab folder made with its table at once (a folder deleted and made again is reported as changed)
-              { globPattern: `**/${DEFAULT_LAB_DIR}`, kind: WatchKind.Create | WatchKind.Change },
-              { globPattern: '**/*', kind: WatchKind.Delete },
+              { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
+              { globPattern: INDEXED_GLOB, kind: WatchKind.Change },
+              { globPattern: `**/${DEVICE_TABLE_FILE}`, kind: WatchKind.Change },
+              { globPattern: `**/${DEFAULT_LAB_DIR}`, kind: WatchKind.Change },
             ],
           })
           .catch(refused('file watchers'));

@@ -3,6 +3,7 @@
  * diagnostics already published. It has no LSP connection: it reports through a SessionSink, and the handlers
  * in languageServer.ts only translate messages to and from it.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Diagnostic } from 'vscode-languageserver-protocol';
 import { sourceUriForView, VIEW_SCHEME, ViewChangedParams, WorkspaceStatus, DecodedViewResult } from '../protocol/customMessages';
@@ -173,7 +174,34 @@ export class Session {
         for (const u of [...this.diskTables.keys()]) if (uriToPath(u)?.startsWith(under)) this.dropDiskTable(u);
         this.publishDeviceTables();
       } else if (isIndexedPath(p)) this.reload(canonical, p);
+      else if (change === 'created') await this.loadCreatedFolder(p);
     });
+  }
+
+  /**
+   * A folder copied or moved into the workspace, or made with its files at once, is often reported alone
+   * (the watch on a new folder comes too late for the files written with it): its trust lists, certificates and
+   * device tables are read here. Any other created path (a file the server does not read) costs one stat.
+   */
+  private async loadCreatedFolder(p: string): Promise<void> {
+    const folder = this.folderOf(p);
+    if (folder === undefined || isInSkippedFolder(path.join(p, 'x'), folder)) return; // a new node_modules, .git, …
+    try {
+      if (!(await fs.promises.stat(p)).isDirectory()) return;
+    } catch {
+      return; // gone again
+    }
+    const files = await findFiles(p, (name) => isIndexedPath(name) || isDeviceTablePath(name));
+    let tables = 0;
+    for (let i = 0; i < files.length; i++) {
+      if (!isDeviceTablePath(files[i])) this.loadPath(files[i]);
+      else if (this.isWatchedDeviceTable(files[i])) {
+        this.loadDeviceTable(files[i]);
+        tables++;
+      }
+      if (i % 50 === 49) await yieldToEventLoop();
+    }
+    if (tables) this.publishDeviceTables();
   }
 
   /** Re-reads a changed file; drops it when it is gone or no longer decodable; tells the client its view changed. */
