@@ -17,7 +17,7 @@ import { RuleContext } from '../rules/ruleContext';
 import { RenderedView } from '../views/viewModel';
 import { decodeWorkspaceFile } from '../workspace/decodeFile';
 import { IndexedCertificateFile, IndexedFile } from '../workspace/indexedFile';
-import { findFiles, isInSkippedFolder, isIndexedPath, readIndexedFileSync } from '../workspace/scanFolders';
+import { findFiles, isInSkippedFolder, isIndexedPath, isSameOrUnder, readIndexedFileSync } from '../workspace/scanFolders';
 import { canonicalUri, fileUri, uriToPath } from '../workspace/uris';
 import { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { DiagnosticPublisher } from './diagnosticPublisher';
@@ -38,6 +38,13 @@ export interface SessionOptions {
 }
 
 export type FileChangeKind = 'created' | 'changed' | 'deleted';
+
+/** A CAPF device table's text and the deadlines read from it (deviceTableRules.ts), under its own URI. */
+interface DeviceTableText {
+  uri: string;
+  text: string;
+  deadlines: ScheduledDeadline[];
+}
 
 /** A document the navigation features can work on. */
 export type ResolvedDocument =
@@ -70,12 +77,12 @@ export class Session {
   private flushing: Promise<void> | undefined;
   private work: Promise<void> = Promise.resolve();
   /** open CAPF device tables (capf-devices.json) by canonical URI: their text and its deadlines (deviceTableRules.ts) */
-  private readonly deviceTables = new Map<string, { uri: string; text: string; deadlines: ScheduledDeadline[] }>();
+  private readonly deviceTables = new Map<string, DeviceTableText>();
   /**
    * device tables on disk in the workspace (and in each folder's lab folder, which the walk skips), by
    * canonical URI: checked as saved, also for what the CAPF server would refuse in them; an open one's text wins
    */
-  private readonly diskTables = new Map<string, { uri: string; text: string; deadlines: ScheduledDeadline[]; problems: DeviceTableDiagnostic[] }>();
+  private readonly diskTables = new Map<string, DeviceTableText & { problems: DeviceTableDiagnostic[] }>();
   private deadlineTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -116,12 +123,7 @@ export class Session {
       this.sendStatus();
       try {
         for (const folder of folders) {
-          const files = await findFiles(folder, (name) => isIndexedPath(name) || isDeviceTablePath(name));
-          for (let i = 0; i < files.length; i++) {
-            if (isDeviceTablePath(files[i])) this.loadDeviceTable(files[i]);
-            else this.loadPath(files[i]);
-            if (i % 50 === 49) await yieldToEventLoop();
-          }
+          await this.loadTree(folder);
           this.loadDeviceTable(path.join(folder, DEFAULT_LAB_DIR, DEVICE_TABLE_FILE));
         }
       } finally {
@@ -146,12 +148,12 @@ export class Session {
       const canonical = canonicalUri(uri);
       const p = uriToPath(canonical);
       if (!p || this.textBacked.has(canonical)) return;
-      const labTable = path.join(p, DEVICE_TABLE_FILE);
-      if (change !== 'deleted' && path.basename(p) === DEFAULT_LAB_DIR && this.isWatchedDeviceTable(labTable)) {
+      if (change !== 'deleted' && path.basename(p) === DEFAULT_LAB_DIR && this.isWatchedDeviceTable(path.join(p, DEVICE_TABLE_FILE))) {
         // `itl-lens lab` creates the folder and writes its table at once: the file's own event can be lost
         // (a watch on the new folder comes too late for it), so the folder's creation reads the table (one
-        // deleted and made again within moments is reported as changed)
-        this.loadDeviceTable(labTable);
+        // deleted and made again within moments is reported as changed). The walk of loadCreatedFolder
+        // skips this dot-folder: it is the one skipped folder whose table is checked.
+        this.loadDeviceTable(path.join(p, DEVICE_TABLE_FILE));
         this.publishDeviceTables();
         return;
       }
@@ -170,8 +172,7 @@ export class Session {
       if (change === 'deleted') {
         // a folder
         for (const u of this.index.urisUnder(p)) this.remove(u);
-        const under = p.endsWith(path.sep) ? p : p + path.sep;
-        for (const u of [...this.diskTables.keys()]) if (uriToPath(u)?.startsWith(under)) this.dropDiskTable(u);
+        for (const u of [...this.diskTables.keys()]) if (isSameOrUnder(uriToPath(u) ?? '', p)) this.dropDiskTable(u);
         this.publishDeviceTables();
       } else if (isIndexedPath(p)) this.reload(canonical, p);
       else if (change === 'created') await this.loadCreatedFolder(p);
@@ -191,17 +192,25 @@ export class Session {
     } catch {
       return; // gone again
     }
-    const files = await findFiles(p, (name) => isIndexedPath(name) || isDeviceTablePath(name));
-    let tables = 0;
+    if (await this.loadTree(p)) this.publishDeviceTables();
+  }
+
+  /**
+   * Reads every trust list, certificate file and device table under `root` (the walk skips node_modules and
+   * dot-folders, so every table it finds is one the session checks). Device tables are not published here;
+   * the result says whether any was found.
+   */
+  private async loadTree(root: string): Promise<boolean> {
+    const files = await findFiles(root, (name) => isIndexedPath(name) || isDeviceTablePath(name));
+    let tables = false;
     for (let i = 0; i < files.length; i++) {
-      if (!isDeviceTablePath(files[i])) this.loadPath(files[i]);
-      else if (this.isWatchedDeviceTable(files[i])) {
+      if (isDeviceTablePath(files[i])) {
         this.loadDeviceTable(files[i]);
-        tables++;
-      }
+        tables = true;
+      } else this.loadPath(files[i]);
       if (i % 50 === 49) await yieldToEventLoop();
     }
-    if (tables) this.publishDeviceTables();
+    return tables;
   }
 
   /** Re-reads a changed file; drops it when it is gone or no longer decodable; tells the client its view changed. */
@@ -398,7 +407,7 @@ export class Session {
   }
 
   private folderOf(p: string): string | undefined {
-    return this.folders.find((f) => p === f || p.startsWith(f.endsWith(path.sep) ? f : f + path.sep));
+    return this.folders.find((f) => isSameOrUnder(p, f));
   }
 
   private isInFolders(uri: string): boolean {
@@ -471,7 +480,7 @@ export class Session {
   private checkDeviceTables(): void {
     const now = this.now();
     let next: number | undefined;
-    const check = (key: string, t: { uri: string; text: string; deadlines: ScheduledDeadline[] }, problems: DeviceTableDiagnostic[]) => {
+    const check = (key: string, t: DeviceTableText, problems: DeviceTableDiagnostic[]) => {
       const found = applySeverityOverrides([...problems, ...deadlineFindings(t.deadlines, now)], this.settings.severity);
       this.publisher.publish(key, 'source', t.uri, deviceTableLspDiagnostics(t.text, found, { docsUri: this.options.docsUri }));
       const change = nextDeadlineChange(t.deadlines, now)?.getTime();

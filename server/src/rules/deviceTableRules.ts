@@ -119,8 +119,8 @@ export function nextDeadlineChange(deadlines: readonly ScheduledDeadline[], now:
 
 /**
  * What the CAPF server would refuse in the table (deviceTable.ts's own validation: JSON, fields, values,
- * duplicate names), each on the value its JSON path names, or on the whole text. For `itl-lens check`: in the
- * editor the table's JSON schema reports these as you type.
+ * duplicate names), each on the value its JSON path names, or on the whole text. For `itl-lens check` and for
+ * tables the editor does not have open; in an open one the table's JSON schema reports these as you type.
  */
 export function deviceTableProblems(text: string): DeviceTableDiagnostic[] {
   const parsed = parseDeviceTable(text);

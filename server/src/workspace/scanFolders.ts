@@ -22,6 +22,11 @@ export function isIndexedPath(p: string): boolean {
 }
 
 /** True when some folder between `root` and `file` would be skipped by the walk. */
+/** Whether `p` is the folder `dir` or lies anywhere under it. */
+export function isSameOrUnder(p: string, dir: string): boolean {
+  return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+}
+
 export function isInSkippedFolder(file: string, root?: string): boolean {
   const rel = root ? path.relative(root, path.dirname(file)) : path.dirname(file);
   return rel.split(path.sep).some((part) => part !== '' && part !== '..' && isSkippedFolder(part));

@@ -4,9 +4,9 @@
  * in already decoded; no I/O here. Trust lists and certificate files are filed under their identity keys
  * (SHA-1, issuer + serial, subject) in two maps, so that a lookup of one kind never walks the other.
  */
-import * as path from 'node:path';
 import { CertificateIdentity, identityKeys, sameCertificate } from './identity';
 import { CertificateRef, IndexedCertificateFile, IndexedFile, IndexedTrustList, RecordRef } from './indexedFile';
+import { isSameOrUnder } from './scanFolders';
 
 type KeyMap = Map<string, Set<string>>;
 
@@ -62,9 +62,8 @@ export class WorkspaceIndex {
 
   /** URIs of files whose path lies under `dir` (for a deleted folder or a removed workspace folder). */
   urisUnder(dir: string): string[] {
-    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     return this.all()
-      .filter((f) => f.path !== undefined && (f.path === dir || f.path.startsWith(prefix)))
+      .filter((f) => f.path !== undefined && isSameOrUnder(f.path, dir))
       .map((f) => f.uri);
   }
 
