@@ -21,11 +21,12 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { KeyObject, sign } from 'node:crypto';
 import { loadFixtureKeys } from '../server/src/fixtures/fixtureKeys';
+import { writeDeviceTable } from '../server/src/capf/server/deviceTableFile';
 import { LabEnvironment } from '../server/src/capf/lab/labEnvironment';
 import { KeySource } from '../server/src/capf/keys';
 import { keyPool } from '../server/src/capf/phone/keyGeneration';
 import { loadItl } from '../server/src/capf/phone/trustedCapf';
-import { newDeviceEntry } from '../server/src/capf/server/deviceTable';
+import { newDeviceEntry } from '../server/src/capf/model/deviceTable';
 import { median } from './timing';
 import { BenchResult } from './types';
 import { FromClient, LoadKind, ServerAddress, ToClient, deviceName, floorClient, phoneInstaller, throughput } from './capfClient';
@@ -193,11 +194,11 @@ export async function runCapfBench(): Promise<BenchResult[]> {
     const labAddress: ServerAddress = server.address;
     const floorAddress: ServerAddress = { host: '127.0.0.1', port: (floorServer.address() as { port: number }).port };
     const protocolAddress: ServerAddress = { host: '127.0.0.1', port: (protocolServer.address() as { port: number }).port };
+    let rounds = 0;
+    // each round schedules the install anew (a new operationScheduledAt), as `capf device` would
     const schedule = async () => {
-      await lab.state.devices.update((t) => {
-        t.devices = Array.from({ length: PER_ROUND }, (_, i) => newDeviceEntry(deviceName(i), { certificateOperation: 'Install/Upgrade', certificateOperationStatus: 'Operation Pending' }));
-      });
-      await lab.state.flush();
+      const operationScheduledAt = new Date(Date.now() + rounds++).toISOString();
+      await writeDeviceTable(lab.state.paths.devices, { devices: Array.from({ length: PER_ROUND }, (_, i) => newDeviceEntry(deviceName(i), { certificateOperation: 'Install/Upgrade', operationScheduledAt })) });
     };
     // in-process clients: the same code the child runs
     const install = phoneInstaller(loadItl(itlBytes), keyPool([keys['tvs-pub']]), labAddress);

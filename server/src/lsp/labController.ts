@@ -11,8 +11,10 @@ import { LabEnvironment } from '../capf/lab/labEnvironment';
 import { CAPF_PORT } from '../capf/protocol/constants';
 import { DEFAULT_TEST_DEVICE, InstallRun, InstallTestReport, renderInstallReport, runInstallOnLab, runLscInstallTest } from '../capf/lab/installTest';
 import { TimelineEntry } from '../capf/phone/phoneEmulator';
-import { DEFAULT_LAB_DIR, labPaths, LabState } from '../capf/server/labState';
-import { newDeviceEntry } from '../capf/server/deviceTable';
+import { LabState } from '../capf/server/labState';
+import { writeDeviceTable } from '../capf/server/deviceTableFile';
+import { DEFAULT_LAB_DIR, labPaths } from '../capf/model/labLayout';
+import { newDeviceEntry } from '../capf/model/deviceTable';
 import { renderScenarioReportMarkdown, runScenarios, ScenarioProgress } from '../capf/scenarios';
 
 export interface LabProgress {
@@ -72,11 +74,9 @@ export class LabController {
   /** Ensures the lab folder exists and returns the device table's path. */
   async deviceTable(p: LabStartParams = {}): Promise<string> {
     const dir = this.env?.state.dir ?? (p.stateDir || this.defaultStateDir());
-    const state = this.env?.state ?? (await LabState.open(dir));
-    await state.devices.flush();
+    if (!this.env) await LabState.open(dir); // creates the folder and its keys
     const file = labPaths(dir).devices;
-    if (!fs.existsSync(file)) await state.devices.upsert(newDeviceEntry(DEFAULT_TEST_DEVICE));
-    await state.devices.flush();
+    if (!fs.existsSync(file)) await writeDeviceTable(file, { devices: [newDeviceEntry(DEFAULT_TEST_DEVICE)] });
     return file;
   }
 

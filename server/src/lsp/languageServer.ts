@@ -18,8 +18,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ByteOffsetRequest, DecodedViewRequest, DeviceTableClosedNotification, DeviceTableTextNotification, ViewChangedNotification, WorkspaceStatusNotification } from '../protocol/customMessages';
 import { INDEXED_GLOB } from '../workspace/scanFolders';
-import { DEVICE_TABLE_FILE } from '../capf/server/deviceTable';
-import { DEFAULT_LAB_DIR } from '../capf/server/labState';
+import { DEFAULT_LAB_DIR, DEVICE_TABLE_FILE } from '../capf/model/labLayout';
 import { fileUri, uriToPath } from '../workspace/uris';
 import { byteOffset } from './features/byteOffset';
 import { definition } from './features/definition';

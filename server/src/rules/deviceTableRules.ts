@@ -9,8 +9,9 @@
  */
 import * as path from 'node:path';
 import { Node as JsonNode, Segment, findNodeAtLocation, parseTree } from 'jsonc-parser';
-import { DEVICE_TABLE_FILE, deadlineTime, parseDeviceTable } from '../capf/server/deviceTable';
-import { failureStatus, operationKindOf } from '../capf/server/operationStatus';
+import { deadlineTime, parseDeviceTable } from '../capf/model/deviceTable';
+import { DEVICE_TABLE_FILE } from '../capf/model/labLayout';
+import { failureStatus, operationKindOf } from '../capf/model/operationStatus';
 import { RULE_CODES, RuleCode, RuleSeverity } from './codes';
 
 /** The install guide: "enter a date and time that is at least one hour in to the future". */

@@ -1,13 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { X509Certificate } from 'node:crypto';
 import { main } from '../../../server/src/cli/main';
 import { CliIo, parseArgs } from '../../../server/src/cli/io';
 import { serveCapf } from '../../../server/src/cli/commands/capfServer';
 import { LabState } from '../../../server/src/capf/server/labState';
-import { DeviceTableStore } from '../../../server/src/capf/server/deviceTableStore';
-import { journalHeader, journalLines, journalPathFor, tableHash } from '../../../server/src/capf/server/deviceTableJournal';
-import { newDeviceEntry } from '../../../server/src/capf/server/deviceTable';
 import { buildLabItl } from '../../../server/src/capf/lab/labItl';
 import { removeTempDirs, tempDir, testKeySource, within } from './helpers';
 
@@ -52,8 +50,10 @@ describe('capf: CLI commands', function () {
     assert.match(io.stdout(), /SEP001122334455 in .*capf-devices\.json:/);
     assert.match(io.stdout(), /Authentication Mode: +By Authentication String \(123456\)/);
     assert.match(io.stdout(), /Key: +EC Only: EC 384/);
+    assert.match(io.stdout(), /Certificate Operation Status: Operation Pending/);
     const table = JSON.parse(fs.readFileSync(path.join(dir, 'lab', 'capf-devices.json'), 'utf8'));
-    assert.equal(table.devices[0].certificateOperationStatus, 'Operation Pending');
+    assert.equal(table.devices[0].certificateOperation, 'Install/Upgrade');
+    assert.equal(table.devices[0].certificateOperationStatus, undefined, 'the status is not the table\'s');
 
     const bad = capture(dir);
     assert.equal(await main(['capf', 'device', '--state', 'lab', '--device', 'SEP12', '--operation', 'install'], bad), 2);
@@ -105,22 +105,6 @@ describe('capf: CLI commands', function () {
     assert.match(notJson.stdout(), /capf-devices\.json:1:1: error device-table-invalid: \$: not valid JSON/);
   });
 
-  it('capf device says what it took in from a stopped server\'s journal, and which lines it could not read', async () => {
-    const dir = tempDir();
-    const file = path.join(dir, 'lab', 'capf-devices.json');
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const names = ['SEP001122334455', 'SEP0011223344AA'];
-    await new DeviceTableStore(file).update((t) => (t.devices = names.map((n) => newDeviceEntry(n, { certificateOperation: 'Install/Upgrade' }))));
-    // the journal a server left when it stopped, written by hand; its first result is damaged
-    const records = names.map((n) => ({ entry: newDeviceEntry(n, { certificateOperation: 'No Pending Operation' }), add: false }));
-    const lines = Buffer.concat([journalHeader(tableHash(fs.readFileSync(file))), journalLines(records)]).toString('utf8').split('\n');
-    lines[1] = 'garbage';
-    fs.writeFileSync(journalPathFor(file), lines.join('\n'));
-    const io = capture(dir);
-    assert.equal(await main(['capf', 'device', '--state', 'lab', '--device', 'SEP00AA00BB00CC', '--operation', 'install'], io), 0, io.stderr());
-    assert.match(io.stderr(), /^itl-lens capf device: took 1 result\(s\) .*skipped 1 line\(s\) of .*capf-devices\.journal that could not be read \(line 2\): their results are lost .*kept as \S+unreadable-/);
-  });
-
   it('capf-server serves until stopped; phone installs against it and reports the server status', async () => {
     const dir = tempDir();
     const state = await LabState.open(path.join(dir, 'lab'), { keySource: testKeySource() });
@@ -138,6 +122,30 @@ describe('capf: CLI commands', function () {
       assert.match(phoneIo.stdout(), /Certificate Operation Status: Upgrade Success/);
       assert.ok(fs.existsSync(path.join(dir, 'lab', 'phones', 'SEP00AA00BB00CC', 'lsc.pem')));
       await serverIo.waitFor(/issued +#\d+ SEP00AA00BB00CC: LSC installed/);
+      const tableBefore = fs.readFileSync(path.join(dir, 'lab', 'capf-devices.json'));
+
+      // capf status shows what the server recorded, in CUCM's words; the table is as the CLI wrote it
+      const status = capture(dir);
+      assert.equal(await main(['capf', 'status', '--state', 'lab', '--json'], status), 0, status.stderr());
+      const rows = JSON.parse(status.stdout()) as Array<{ device: string; status: string; operation: string; completed: boolean; lscSerialNumber?: string }>;
+      const phoneLsc = new X509Certificate(fs.readFileSync(path.join(dir, 'lab', 'phones', 'SEP00AA00BB00CC', 'lsc.pem')));
+      assert.deepEqual(rows.map((r) => [r.device, r.status, r.operation, r.completed]), [['SEP00AA00BB00CC', 'Upgrade Success', 'Install/Upgrade', true]]);
+      assert.equal(rows[0].lscSerialNumber?.replace(/:/g, ''), phoneLsc.serialNumber.replace(/^0+/, ''));
+      const text = capture(dir);
+      assert.equal(await main(['capf', 'status', '--state', 'lab'], text), 0);
+      assert.match(text.stdout(), /^SEP00AA00BB00CC {2}Upgrade Success {2}\[Install\/Upgrade, done\] {2}LSC serial [0-9A-F:]+, valid to /);
+
+      // done once: the phone's next session finds no operation
+      const second = capture(dir);
+      assert.equal(await main(['phone', '--itl', 'ITLFile.tlv', '--server', address, '--device', 'SEP00AA00BB00CC', '--state', 'lab'], second), 0, second.stderr());
+      assert.doesNotMatch(second.stdout(), /Key generation/);
+      assert.ok(tableBefore.equals(fs.readFileSync(path.join(dir, 'lab', 'capf-devices.json'))), 'the server never wrote the table');
+
+      // a second server on the same lab folder is refused, naming the live one
+      const other = capture(dir);
+      const refused = await serveCapf(parseArgs(['--state', 'lab', '--port', '0'], { values: ['--state', '--port'] }), other, new AbortController().signal);
+      assert.notEqual(refused, 0);
+      assert.match(other.stderr(), new RegExp(`another CAPF server \\(process ${process.pid}, listening on ${address.replace(/\./g, '\\.')} since .*\\) serves the lab folder`));
 
       const unknown = capture(dir);
       assert.equal(await main(['phone', '--itl', 'ITLFile.tlv', '--server', address, '--device', 'SEP00AA00BB00DD'], unknown), 1);

@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { LabEnvironment } from '../../../server/src/capf/lab/labEnvironment';
-import { newDeviceEntry } from '../../../server/src/capf/server/deviceTable';
+import { newDeviceEntry } from '../../../server/src/capf/model/deviceTable';
+import { writeDeviceTable } from '../../../server/src/capf/server/deviceTableFile';
+import { loadDeviceStatesSync } from '../../../server/src/capf/model/deviceStateFiles';
 import { runPhone } from '../../../server/src/capf/phone/phoneEmulator';
 import { phoneKeys, removeTempDirs, tempDir, testKeySource } from './helpers';
 
@@ -13,16 +15,14 @@ describe('capf: 200 concurrent phones', function () {
   this.timeout(120_000);
   after(removeTempDirs);
 
-  it(`installs ${PHONES} LSCs at once (pre-generated keys), every write serialized and whole`, async () => {
+  it(`installs ${PHONES} LSCs at once (pre-generated keys), each result in its device's state, the table untouched`, async () => {
     const lab = await LabEnvironment.open({ stateDir: tempDir(), keySource: testKeySource() });
     try {
       const server = await lab.startServer();
-      await lab.state.devices.update((t) => {
-        for (let i = 0; i < PHONES; i++) t.devices.push(newDeviceEntry(name(i), { certificateOperation: 'Install/Upgrade', certificateOperationStatus: 'Operation Pending' }));
-      });
+      await writeDeviceTable(lab.state.paths.devices, { devices: Array.from({ length: PHONES }, (_, i) => newDeviceEntry(name(i), { certificateOperation: 'Install/Upgrade' })) });
+      const tableBefore = fs.readFileSync(lab.state.paths.devices);
       const itl = await lab.itl();
       const keys = phoneKeys();
-      const writesBefore = lab.state.devices.writes;
       const results = await Promise.all(
         Array.from({ length: PHONES }, (_, i) =>
           runPhone({ identity: { name: name(i) }, itl, server: server.address, auth: { mode: 'null' }, keys, retries: 2, retryDelayMs: 200, responseTimeoutMs: 60_000, connectTimeoutMs: 60_000 }),
@@ -36,15 +36,16 @@ describe('capf: 200 concurrent phones', function () {
       for (const r of results) assert.ok(new X509Certificate(r.lsc!.der).verify(capf.publicKey));
 
       await lab.state.flush();
-      const table = JSON.parse(fs.readFileSync(lab.state.paths.devices, 'utf8')) as { devices: Array<{ certificateOperationStatus: string; lsc?: { serialNumber: string } }> };
-      assert.equal(table.devices.length, PHONES);
-      assert.ok(table.devices.every((d) => d.certificateOperationStatus === 'Upgrade Success' && serials.has(d.lsc?.serialNumber)));
-      const registered = await lab.state.lscs.readAll();
-      assert.equal(registered.length, PHONES, 'one register entry per LSC');
-      assert.deepEqual(new Set(registered.map((e) => e.serialNumber)), serials);
-      assert.ok(lab.state.lscs.writes < PHONES, `${lab.state.lscs.writes} register writes for ${PHONES} LSCs (group commit)`);
-      const writes = lab.state.devices.writes - writesBefore;
-      assert.ok(writes >= 1 && writes <= PHONES, `${writes} table writes for ${PHONES} results (batched)`);
+      assert.ok(tableBefore.equals(fs.readFileSync(lab.state.paths.devices)), 'the server never writes the table');
+      const states = loadDeviceStatesSync(lab.state.paths);
+      assert.equal(states.size, PHONES);
+      for (const r of results) {
+        const s = states.get(r.device);
+        assert.equal(s?.certificateOperationStatus, 'Upgrade Success', r.device);
+        assert.equal(s?.lsc?.serialNumber, r.lsc?.summary.serialNumber, r.device);
+        assert.deepEqual(s?.lscs.map((l) => [l.serialNumber, l.state]), [[r.lsc?.summary.serialNumber, 'installed']], `${r.device}: one register entry per LSC`);
+        assert.ok(new X509Certificate(s!.lscs[0].pem).raw.equals(r.lsc!.der), `${r.device}: the register holds the LSC the phone holds`);
+      }
       assert.equal(server.activeSessions, 0);
     } finally {
       await lab.close();

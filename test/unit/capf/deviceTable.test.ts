@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import schema = require('../../../server/src/capf/deviceTable.schema.json');
+import schema = require('../../../server/src/capf/model/deviceTable.schema.json');
 import {
   AUTHENTICATION_MODES,
   DeviceEntry,
@@ -11,17 +10,18 @@ import {
   EC_KEY_SIZES,
   KEY_ORDERS,
   RSA_KEY_SIZES,
-  copyDeviceEntry,
   deviceNameProblem,
   newDeviceEntry,
   parseDeviceTable,
   serializeDeviceTable,
-} from '../../../server/src/capf/server/deviceTable';
-import { ALL_STATUSES, successStatus } from '../../../server/src/capf/server/operationStatus';
-import { DeviceTableStore } from '../../../server/src/capf/server/deviceTableStore';
-import { journalHeader, journalLines, journalPathFor, tableHash } from '../../../server/src/capf/server/deviceTableJournal';
-import { liveOwner, ownerPathFor } from '../../../server/src/capf/server/tableOwner';
-import { RegisteredLsc } from '../../../server/src/capf/server/lscRegister';
+} from '../../../server/src/capf/model/deviceTable';
+import { ALL_STATUSES, successStatus } from '../../../server/src/capf/model/operationStatus';
+import { DeviceTableReader, readDeviceTable, updateDeviceEntry } from '../../../server/src/capf/server/deviceTableFile';
+import { DeviceStateStore } from '../../../server/src/capf/server/deviceStateStore';
+import { MAX_REGISTERED_LSCS, newDeviceState, operationDue, operationKey, statusFor } from '../../../server/src/capf/model/deviceState';
+import { loadDeviceState, loadDeviceStatesSync } from '../../../server/src/capf/model/deviceStateFiles';
+import { labPaths } from '../../../server/src/capf/model/labLayout';
+import { lockedUntil, nextFailure, MAX_AUTH_FAILURES } from '../../../server/src/capf/server/authLockout';
 import { normalizeDeviceName, parseAuth, parseDeadline, parseKey, parseOperation, scheduleOperation } from '../../../server/src/capf/server/deviceSchedule';
 import { removeTempDirs, tempDir, within } from './helpers';
 
@@ -63,8 +63,6 @@ describe('capf: device table', () => {
     ['an EC size CUCM does not offer', entry({ ecKeySize: 512 }), /ecKeySize: must be one of 256, 384, 521/],
     ['a deadline without a zone', entry({ operationCompletesBy: '2030-01-01T10:00:00' }), /ISO-8601 date and time with a zone/],
     ['a deadline that is no date', entry({ operationCompletesBy: 'tomorrow' }), /ISO-8601/],
-    ['a made-up status', entry({ certificateOperationStatus: 'Done' }), /not a Certificate Operation Status CUCM uses/],
-    ['a broken lsc record', entry({ lsc: { serialNumber: 1 } }), /lsc: kept by the server/],
   ];
   for (const [name, text, message] of bad) {
     it(`rejects ${name} with a path and a reason`, () => {
@@ -82,44 +80,27 @@ describe('capf: device table', () => {
   });
 
   it('writes what it reads, fields in page order', () => {
-    const text = entry({ operationCompletesBy: '2030-01-01T10:00:00Z', rsaKeySize: 4096, authenticationMode: 'By Authentication String', authenticationString: '1234' });
+    const text = entry({ operationCompletesBy: '2030-01-01T10:00:00Z', operationScheduledAt: '2029-12-31T10:00:00Z', rsaKeySize: 4096, authenticationMode: 'By Authentication String', authenticationString: '1234' });
     const r = parseDeviceTable(text);
     assert.ok(r.ok);
     const again = parseDeviceTable(serializeDeviceTable(r.table));
     assert.deepEqual(again, r);
     const keys = Object.keys(JSON.parse(serializeDeviceTable(r.table)).devices[0]);
-    assert.deepEqual(keys, ['name', 'certificateOperation', 'authenticationMode', 'authenticationString', 'keyOrder', 'rsaKeySize', 'ecKeySize', 'operationCompletesBy', 'certificateOperationStatus']);
+    assert.deepEqual(keys, ['name', 'certificateOperation', 'authenticationMode', 'authenticationString', 'keyOrder', 'rsaKeySize', 'ecKeySize', 'operationCompletesBy', 'operationScheduledAt']);
   });
 
   it('writes the same text as JSON.stringify, also for values with line breaks and other escapes', () => {
-    const lsc = { serialNumber: '01', subject: 'CN=SEP001122334455,O=two\nlines "quoted" \\ tab\t é', issuer: 'CN=CAPF', notBefore: 'a', notAfter: 'b', publicKey: 'RSA 2048', sha1: '00' };
-    const devices: DeviceEntry[] = [{ ...newDeviceEntry('SEP001122334455'), lsc }, { ...newDeviceEntry('SEP00112233445A'), authenticationString: '1234' }];
-    const ordered = devices.map((d) => JSON.parse(JSON.stringify(d, ['name', 'certificateOperation', 'authenticationMode', 'authenticationString', 'keyOrder', 'rsaKeySize', 'ecKeySize', 'operationCompletesBy', 'certificateOperationStatus', 'lsc', ...Object.keys(lsc)])));
-    assert.equal(serializeDeviceTable({ devices }), `${JSON.stringify({ devices: ordered }, null, 2)}\n`);
-    assert.deepEqual(parseDeviceTable(serializeDeviceTable({ devices })), { ok: true, table: { devices } });
+    const devices: DeviceEntry[] = [newDeviceEntry('SEP001122334455'), { ...newDeviceEntry('SEP00112233445A'), authenticationString: '12"4\n' }];
+    const pageOrder = ['devices', 'name', 'certificateOperation', 'authenticationMode', 'authenticationString', 'keyOrder', 'rsaKeySize', 'ecKeySize', 'operationCompletesBy', 'operationScheduledAt'];
+    assert.equal(serializeDeviceTable({ devices }), `${JSON.stringify({ devices }, pageOrder, 2)}\n`);
+    assert.equal(serializeDeviceTable({ devices: [] }), `${JSON.stringify({ devices: [] }, null, 2)}\n`);
   });
 
-  it('reads the server\'s lsc record by its fields only, so that a copy of an entry shares nothing', () => {
+  it('accepts and ignores the fields older servers wrote into the table (status, lsc)', () => {
     const lsc = { serialNumber: '01', subject: 'CN=SEP001122334455', issuer: 'CN=CAPF', notBefore: 'a', notAfter: 'b', publicKey: 'RSA 2048', sha1: '00' };
-    const r = parseDeviceTable(entry({ lsc: { ...lsc, note: { nested: true } } }));
+    const r = parseDeviceTable(entry({ certificateOperationStatus: 'Upgrade Success', lsc }));
     assert.ok(r.ok);
-    assert.deepEqual(r.table.devices[0].lsc, lsc);
-  });
-
-  it('copies an entry as structuredClone does, sharing nothing with it', () => {
-    const lsc = { serialNumber: '01', subject: 'CN=SEP001122334455', issuer: 'CN=CAPF', notBefore: 'a', notAfter: 'b', publicKey: 'RSA 2048', sha1: '00' };
-    for (const original of [{ ...newDeviceEntry('SEP001122334455'), operationCompletesBy: '2030-01-01T00:00:00Z', lsc }, newDeviceEntry('SEP001122334455')]) {
-      const copy = copyDeviceEntry(original);
-      assert.deepEqual(copy, structuredClone(original));
-      assert.notEqual(copy, original);
-      if (copy.lsc) {
-        assert.notEqual(copy.lsc, original.lsc);
-        copy.lsc.subject = 'changed';
-        assert.equal(original.lsc?.subject, 'CN=SEP001122334455');
-      }
-      copy.certificateOperationStatus = 'changed';
-      assert.notEqual(original.certificateOperationStatus, 'changed');
-    }
+    assert.deepEqual(Object.keys(r.table.devices[0]).sort(), Object.keys(newDeviceEntry('SEP001122334455')).sort());
   });
 
   it('the JSON schema names the same fields and values as the validator', () => {
@@ -129,10 +110,10 @@ describe('capf: device table', () => {
     assert.deepEqual(device.properties.keyOrder.enum, [...KEY_ORDERS]);
     assert.deepEqual(device.properties.rsaKeySize.enum, [...RSA_KEY_SIZES]);
     assert.deepEqual(device.properties.ecKeySize.enum, [...EC_KEY_SIZES]);
-    assert.deepEqual(device.properties.certificateOperationStatus.enum, [...ALL_STATUSES]);
     assert.equal(device.properties.name.pattern, '^SEP[0-9A-F]{12}$');
     assert.equal(device.properties.authenticationString.pattern, '^[0-9]{4,10}$');
-    assert.deepEqual(Object.keys(device.properties), Object.keys(JSON.parse(serializeDeviceTable({ devices: [{ ...newDeviceEntry('SEP001122334455'), authenticationString: '1234', operationCompletesBy: 'x', lsc: {} as never }] })).devices[0]));
+    const written = Object.keys(JSON.parse(serializeDeviceTable({ devices: [{ ...newDeviceEntry('SEP001122334455'), authenticationString: '1234', operationCompletesBy: 'x', operationScheduledAt: 'y' }] })).devices[0]);
+    assert.deepEqual(Object.keys(device.properties), [...written, 'certificateOperationStatus', 'lsc'], 'every field, and the two legacy ones (deprecated)');
   });
 
   it('the status list is XCertificateStatus: no CA causes for Troubleshoot', () => {
@@ -142,388 +123,79 @@ describe('capf: device table', () => {
     assert.ok(ALL_STATUSES.includes('Upgrade Failed: No Support for EC only in CAPF version 3'));
   });
 
-  describe('store', () => {
-    it('batches concurrent changes into few whole-file atomic writes', async () => {
-      const store = new DeviceTableStore(path.join(tempDir(), 'capf-devices.json'));
-      await Promise.all(Array.from({ length: 50 }, (_, i) => store.upsert(newDeviceEntry(`SEP0000000000${i.toString(16).padStart(2, '0').toUpperCase()}`))));
-      assert.ok(store.writes < 50, `${store.writes} writes`);
-      const r = parseDeviceTable(fs.readFileSync(store.file, 'utf8'));
-      assert.ok(r.ok && r.table.devices.length === 50);
-      assert.deepEqual(fs.readdirSync(path.dirname(store.file)), ['capf-devices.json'], 'no temporary files left');
+  describe('the table file', () => {
+    it('the server reads edits made by others, and a broken file is an error, never rewritten', async () => {
+      const file = path.join(tempDir(), 'capf-devices.json');
+      const reader = new DeviceTableReader(file);
+      assert.equal(await reader.get('SEP001122334455'), undefined, 'no table: no devices');
+      await updateDeviceEntry(file, 'SEP001122334455', (e) => (e.certificateOperation = 'Install/Upgrade'));
+      assert.equal((await reader.get('SEP001122334455'))?.certificateOperation, 'Install/Upgrade');
+      fs.writeFileSync(file, JSON.stringify({ devices: [newDeviceEntry('SEP00112233AAAA')] }));
+      assert.equal(await reader.get('SEP001122334455'), undefined);
+      assert.ok(await reader.get('SEP00112233AAAA'));
+      fs.writeFileSync(file, '{"devices": [');
+      await assert.rejects(reader.get('SEP00112233AAAA'), /has problems/);
+      await assert.rejects(updateDeviceEntry(file, 'SEP001122334455', () => undefined), /never overwrites it/);
+      assert.equal(fs.readFileSync(file, 'utf8'), '{"devices": [');
+      assert.equal((await readDeviceTable(path.join(tempDir(), 'none.json'))).ok, true);
+    });
+  });
+
+  describe('the server state', () => {
+    const at = (iso: string) => new Date(iso);
+    const install = { ...newDeviceEntry('SEP001122334455'), certificateOperation: 'Install/Upgrade' as const, operationCompletesBy: '2030-01-01T00:00:00Z' };
+
+    it('an operation is identified by operation, deadline and schedule time; done once, due again when scheduled anew', () => {
+      const key = operationKey(install) as string;
+      assert.equal(key, 'Install/Upgrade|2030-01-01T00:00:00Z|');
+      assert.equal(operationKey({ ...install, certificateOperation: 'No Pending Operation' }), undefined);
+      const done = { ...newDeviceState(install.name, at('2026-01-01T00:00:00Z')), completedKey: key, operationKey: key, certificateOperationStatus: 'Upgrade Success' };
+      assert.equal(operationDue(install, undefined), true);
+      assert.equal(operationDue(install, done), false);
+      assert.equal(operationDue({ ...install, operationScheduledAt: '2026-02-01T00:00:00Z' }, done), true);
+      assert.equal(operationDue({ ...install, operationCompletesBy: '2031-01-01T00:00:00Z' }, done), true);
     });
 
-    it('a failing change leaves no trace and does not stop the others', async () => {
-      const store = new DeviceTableStore(path.join(tempDir(), 'capf-devices.json'));
-      await store.upsert(newDeviceEntry('SEP001122334455'));
-      const results = await Promise.allSettled([
-        store.update((t) => {
-          t.devices[0].certificateOperation = 'Delete';
-          throw new Error('changed my mind');
-        }),
-        store.updateDevice('SEP00112233FFFF', () => undefined),
-        store.updateDevice('SEP001122334455', (e) => (e.certificateOperationStatus = 'Operation Pending')),
-      ]);
-      assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected', 'fulfilled']);
-      const entry = await store.get('SEP001122334455');
-      assert.equal(entry?.certificateOperation, 'No Pending Operation');
-      assert.equal(entry?.certificateOperationStatus, 'Operation Pending');
+    it('the status is CUCM\'s: Pending until the server reports on that operation, its result after', () => {
+      const key = operationKey(install) as string;
+      const s = newDeviceState(install.name, at('2026-01-01T00:00:00Z'));
+      assert.equal(statusFor(undefined, undefined), 'None');
+      assert.equal(statusFor(install, undefined), 'Operation Pending');
+      assert.equal(statusFor(install, { ...s, operationKey: key, certificateOperationStatus: 'Upgrade Failed: Invalid Authentication String' }), 'Upgrade Failed: Invalid Authentication String');
+      assert.equal(statusFor(install, { ...s, operationKey: 'Install/Upgrade|old|', certificateOperationStatus: 'Upgrade Failed' }), 'Operation Pending', 'a failure of an earlier operation');
+      assert.equal(statusFor(install, { ...s, operationKey: key, completedKey: key, certificateOperationStatus: 'Upgrade Success' }), 'Upgrade Success');
+      assert.equal(statusFor({ ...install, certificateOperation: 'No Pending Operation' }, { ...s, certificateOperationStatus: 'Delete Success' }), 'Delete Success');
     });
 
-    /** An in-memory register whose appends settle after a delay, the fourth failing when asked to. */
-    function fakeRegister(failFourth = false) {
-      const durable: RegisteredLsc[] = [];
-      let n = 0;
-      return {
-        durable,
-        appends: () => n,
-        append: (l: RegisteredLsc) =>
-          new Promise<void>((resolve, reject) => {
-            const i = n++;
-            setTimeout(() => (failFourth && l.serialNumber === '04' ? reject(new Error('disk full')) : (durable.push(l), resolve())), (i * 7) % 13);
-          }),
-        readAll: async () => durable.slice(),
-      };
-    }
-    const lscFor = (device: string, i: number): RegisteredLsc => ({ device, serialNumber: (i + 1).toString(16).padStart(2, '0').toUpperCase(), issuedAt: '2026-11-27T12:00:00.000Z', der: Buffer.from([0x30, i]) });
-
-    it('an LSC is in the register before the change that records it settles; a failed register write fails its batch only', async () => {
-      const register = fakeRegister(true);
-      const store = new DeviceTableStore(path.join(tempDir(), 'capf-devices.json'), { register });
-      const names = Array.from({ length: 20 }, (_, i) => `SEP0000000000${i.toString(16).padStart(2, '0').toUpperCase()}`);
-      await Promise.all(names.map((n) => store.upsert(newDeviceEntry(n))));
-      const writesBefore = store.writes;
-      const results = await Promise.allSettled(
-        names.map((n, i) =>
-          store.updateDevice(n, (e) => (e.certificateOperationStatus = successStatus('Upgrade')), lscFor(n, i)).then((e) => {
-            assert.ok(register.durable.some((l) => l.device === n), 'the LSC is durable before the change settles');
-            return e;
-          }),
-        ),
+    it('each change replaces the device\'s file whole; other processes read it; the register keeps the last LSCs', async () => {
+      const paths = labPaths(tempDir());
+      const store = new DeviceStateStore(paths, () => at('2026-12-07T10:00:00Z'));
+      const changes = Array.from({ length: MAX_REGISTERED_LSCS + 3 }, (_, i) =>
+        store.update('SEP001122334455', (s) => s.lscs.push({ serialNumber: `0${i}`, issuedAt: 'x', state: 'issued', pem: 'p' })),
       );
-      assert.ok(store.writes - writesBefore < names.length, `${store.writes - writesBefore} table writes for ${names.length} changes`);
-      const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
-      assert.ok(failed.includes(3), 'the change whose LSC could not be written fails');
-      assert.match(((results[3] as PromiseRejectedResult).reason as Error).message, /disk full/);
-      const parsed = parseDeviceTable(fs.readFileSync(store.file, 'utf8'));
-      assert.ok(parsed.ok);
-      for (const [i, d] of parsed.table.devices.entries()) assert.equal(d.certificateOperationStatus === successStatus('Upgrade'), !failed.includes(i), d.name);
-      // a change that is refused records no LSC
-      await assert.rejects(store.updateDevice('SEP00112233FFFF', () => undefined, lscFor('SEP00112233FFFF', 40)), /not in the device table/);
-      assert.ok(!register.durable.some((l) => l.device === 'SEP00112233FFFF'));
+      await Promise.all(changes);
+      const read = await loadDeviceState(paths, 'SEP001122334455');
+      assert.deepEqual(read?.lscs.map((l) => l.serialNumber), Array.from({ length: MAX_REGISTERED_LSCS }, (_, i) => `0${i + 3}`), 'queued changes all applied, in order, newest kept');
+      assert.deepEqual(fs.readdirSync(paths.stateDir), ['SEP001122334455.json'], 'no temporary file left');
+      assert.equal(loadDeviceStatesSync(paths).get('SEP001122334455')?.lscs.length, MAX_REGISTERED_LSCS);
+      fs.writeFileSync(path.join(paths.stateDir, 'SEP00112233AAAA.json'), '{ half');
+      fs.writeFileSync(path.join(paths.stateDir, 'notes.txt'), 'x');
+      assert.deepEqual([...loadDeviceStatesSync(paths).keys()], ['SEP001122334455'], 'strangers and broken files are passed over');
+      await assert.rejects(store.update('../../etc/passwd', () => undefined), /not a phone device name/);
     });
 
-    describe('journal (while a CAPF server runs)', () => {
-      const names = Array.from({ length: 12 }, (_, i) => `SEP0000000001${i.toString(16).padStart(2, '0').toUpperCase()}`);
-      const tableOnDisk = (file: string) => {
-        const r = parseDeviceTable(fs.readFileSync(file, 'utf8'));
-        assert.ok(r.ok);
-        return r.table;
-      };
-      async function journaledStore(onRepair?: (m: string) => void, register = fakeRegister(), checkpointMs?: number): Promise<DeviceTableStore> {
-        const store = new DeviceTableStore(path.join(tempDir(), 'capf-devices.json'), { onRepair, register, checkpointMs });
-        await store.update((t) => (t.devices = names.map((n) => newDeviceEntry(n, { certificateOperation: 'Install/Upgrade' }))));
-        await store.startJournal();
-        return store;
+    it('ten wrong strings lock the device for ten minutes; a lock that ran out starts a fresh count', () => {
+      const now = at('2026-12-07T10:00:00Z');
+      let s = newDeviceState('SEP001122334455', now);
+      for (let i = 1; i < MAX_AUTH_FAILURES; i++) {
+        s = { ...s, authFailures: nextFailure(s, now) };
+        assert.equal(lockedUntil(s, now), undefined);
       }
-      /** A server's store that will "die": no checkpoint can run while the test drives it, however slow the machine. */
-      const doomedStore = () => journaledStore(undefined, fakeRegister(), 10 * 60_000);
-      /**
-       * What a journaled store leaves on disk if its process dies now: copies of its table and journal, in a
-       * new folder, for the next store to find. The live store is then stopped in its own folder (a clean stop,
-       * into its own register), so that nothing it still does can touch the copies.
-       */
-      async function diesNow(store: DeviceTableStore): Promise<string> {
-        const file = path.join(tempDir(), path.basename(store.file));
-        fs.copyFileSync(store.file, file);
-        fs.copyFileSync(store.journalFile, journalPathFor(file));
-        await store.stopJournal();
-        return file;
-      }
-      const succeed = (e: DeviceEntry) => {
-        e.certificateOperation = 'No Pending Operation';
-        e.certificateOperationStatus = successStatus('Upgrade');
-      };
-
-      it('appends results to the journal instead of rewriting the table; every reader sees them; flush writes them in and removes the journal', async () => {
-        const register = fakeRegister();
-        const store = await journaledStore(undefined, register);
-        const writes = store.writes;
-        await Promise.all(names.map((n, i) => store.updateDevice(n, succeed, i < 4 ? lscFor(n, i) : undefined)));
-        assert.equal(register.appends(), 0, 'the LSCs are durable in the journal, the register gets them at the checkpoint');
-        assert.deepEqual(store.journaledLsc(names[2], '03')?.der, lscFor(names[2], 2).der);
-        assert.equal(store.writes, writes, 'no whole-table write per batch');
-        assert.ok(store.journalWrites >= 1 && store.journalWrites < names.length, `${store.journalWrites} journal appends`);
-        assert.ok(tableOnDisk(store.file).devices.every((d) => d.certificateOperationStatus !== successStatus('Upgrade')), 'the table file is not rewritten yet');
-        const reader = new DeviceTableStore(store.file);
-        for (const n of names) assert.equal((await reader.get(n))?.certificateOperationStatus, successStatus('Upgrade'), `another process sees ${n}`);
-        assert.deepEqual((await reader.read()).ok, true);
-        assert.equal(reader.journaledLsc(names[3], '04')?.serialNumber, '04', 'and the LSCs not yet in the register');
-        await store.flush();
-        assert.deepEqual(register.durable.map((l) => l.serialNumber).sort(), ['01', '02', '03', '04']);
-        assert.equal(store.journaledLsc(names[2], '03'), undefined);
-        assert.ok(tableOnDisk(store.file).devices.every((d) => d.certificateOperationStatus === successStatus('Upgrade')));
-        assert.equal(fs.existsSync(store.journalFile), false, 'the journal is gone once its results are in the table');
-        await store.stopJournal();
-      });
-
-      it('after a stop without a checkpoint (a crash), the next server takes the journal into the table and its LSCs into the register, once', async () => {
-        const store = await doomedStore();
-        await Promise.all(names.slice(0, 5).map((n, i) => store.updateDevice(n, succeed, lscFor(n, i))));
-        // the process dies here: no flush, no checkpoint; say it had put the first LSC in the register already
-        const file = await diesNow(store);
-        const register = fakeRegister();
-        await register.append(lscFor(names[0], 0));
-        const repairs: string[] = [];
-        const next = new DeviceTableStore(file, { onRepair: (m) => repairs.push(m), register });
-        await next.startJournal();
-        assert.deepEqual(register.durable.map((l) => l.serialNumber).sort(), ['01', '02', '03', '04', '05'], 'each LSC once');
-        assert.equal(repairs.length, 1);
-        assert.match(repairs[0], /took 5 result\(s\)/);
-        const table = tableOnDisk(file);
-        for (const [i, d] of table.devices.entries()) assert.equal(d.certificateOperation, i < 5 ? 'No Pending Operation' : 'Install/Upgrade', d.name);
-        assert.equal(fs.existsSync(next.journalFile), false);
-        await next.stopJournal();
-      });
-
-      it('a write without a server (the CLI) takes an applying journal in too, its LSCs into the register', async () => {
-        const store = await doomedStore();
-        await store.updateDevice(names[0], succeed, lscFor(names[0], 0));
-        // the server dies; `itl-lens capf device` schedules another device
-        const file = await diesNow(store);
-        const register = fakeRegister();
-        const cli = new DeviceTableStore(file, { register });
-        await cli.upsert(newDeviceEntry('SEP00112233CCCC', { certificateOperation: 'Delete' }));
-        const table = tableOnDisk(file);
-        assert.equal(table.devices[0].certificateOperation, 'No Pending Operation');
-        assert.ok(table.devices.some((d) => d.name === 'SEP00112233CCCC'));
-        assert.deepEqual(register.durable.map((l) => l.serialNumber), ['01']);
-        assert.equal(fs.existsSync(cli.journalFile), false);
-      });
-
-      /**
-       * A table and the journal a server left when it died, written by hand (no live store whose checkpoint
-       * timer could still run): results for the first `count` devices, with their LSCs.
-       */
-      async function deadServerJournal(count: number): Promise<{ file: string; journalFile: string; lines: string[] }> {
-        const file = path.join(tempDir(), 'capf-devices.json');
-        await new DeviceTableStore(file).update((t) => (t.devices = names.map((n) => newDeviceEntry(n, { certificateOperation: 'Install/Upgrade' }))));
-        const records = names.slice(0, count).map((n, i) => {
-          const e = newDeviceEntry(n, { certificateOperation: 'Install/Upgrade' });
-          succeed(e);
-          return { entry: e, add: false, lsc: lscFor(n, i) };
-        });
-        const text = Buffer.concat([journalHeader(tableHash(fs.readFileSync(file))), journalLines(records)]).toString('utf8');
-        return { file, journalFile: journalPathFor(file), lines: text.split('\n') };
-      }
-
-      it('says which journal lines it could not read, keeps that journal, and applies the lines it could', async () => {
-        const register = fakeRegister();
-        const { file, journalFile, lines } = await deadServerJournal(4);
-        assert.equal(lines.length, 6, 'header, four records, nothing after the last line break');
-        // the disk returns garbage for two lines, and a fifth result was being written
-        lines[2] = lines[2].replace('"entry"', '"entrx"');
-        lines[4] = `${lines[4].slice(0, 40)}#`;
-        fs.writeFileSync(journalFile, `${lines.join('\n')}{"entry":{"name":"SEP00000000`);
-        const repairs: string[] = [];
-        const next = new DeviceTableStore(file, { onRepair: (m) => repairs.push(m), register });
-        await next.startJournal();
-        assert.equal(repairs.length, 1, repairs.join('\n'));
-        assert.match(repairs[0], /took 2 result\(s\)/);
-        assert.match(repairs[0], /skipped 2 line\(s\) of .*capf-devices\.journal that could not be read \(lines 3 and 5\): their results are lost/);
-        assert.match(repairs[0], /ignored an incomplete last line of .*capf-devices\.journal \(a write cut short/);
-        const kept = /kept as (\S+);/.exec(repairs[0])?.[1];
-        assert.ok(kept && fs.readFileSync(kept, 'utf8').includes('"entrx"'), 'the journal, as it was, is kept beside the table');
-        assert.deepEqual(
-          tableOnDisk(file).devices.slice(0, 4).map((d) => d.certificateOperation),
-          ['No Pending Operation', 'Install/Upgrade', 'No Pending Operation', 'Install/Upgrade'],
-          'the readable lines are applied, the unreadable ones are not',
-        );
-        assert.deepEqual(register.durable.map((l) => l.serialNumber), ['01', '03']);
-        assert.equal(fs.existsSync(journalFile), false);
-        await next.stopJournal();
-      });
-
-      it('a marker whose process is gone, or whose process id now belongs to a later process, is a crashed server: taken over', async function () {
-        const dead = await deadServerJournal(1);
-        fs.writeFileSync(dead.journalFile, dead.lines.join('\n'));
-        const marker = ownerPathFor(dead.file);
-        const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
-        try {
-          const startedAt = new Date().toISOString();
-          if (process.platform === 'linux') {
-            const stat = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-            const procStart = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-            // the id of the process that runs now, in a marker written by an earlier process with that id
-            fs.writeFileSync(marker, JSON.stringify({ pid: child.pid, host: os.hostname(), startedAt, procStart: procStart - 1 }));
-            assert.equal(liveOwner(dead.file), undefined, 'a reused process id');
-            fs.writeFileSync(marker, JSON.stringify({ pid: child.pid, host: os.hostname(), startedAt, procStart }));
-          } else fs.writeFileSync(marker, JSON.stringify({ pid: child.pid, host: os.hostname(), startedAt }));
-          // the process that wrote it: live
-          assert.equal(liveOwner(dead.file)?.pid, child.pid);
-          await assert.rejects(new DeviceTableStore(dead.file, { register: fakeRegister() }).startJournal(), /is served by another CAPF server process \d+ .*if no such server runs, delete .*capf-devices\.server/);
-        } finally {
-          child.kill();
-        }
-        await new Promise((r) => child.once('exit', r));
-        assert.equal(liveOwner(dead.file), undefined, 'its process is gone');
-        const register = fakeRegister();
-        const next = new DeviceTableStore(dead.file, { register });
-        await next.startJournal();
-        assert.deepEqual(register.durable.map((l) => l.serialNumber), ['01'], 'the crashed server\'s journal is taken in');
-        assert.equal(JSON.parse(fs.readFileSync(marker, 'utf8')).pid, process.pid, 'and the table claimed');
-        await next.stopJournal();
-        assert.equal(fs.existsSync(marker), false);
-      });
-
-      it('a server does not start on a journal it could not take in, nor on a broken table with a journal: nothing is mixed or lost', async () => {
-        const dead = await deadServerJournal(4);
-        fs.writeFileSync(dead.journalFile, dead.lines.join('\n'));
-        const failing = new DeviceTableStore(dead.file, { register: fakeRegister(true) }); // the register refuses LSC 04: disk full
-        await assert.rejects(failing.startJournal(), /could not take .*capf-devices\.journal into .*: disk full; the server can start once it can/);
-        assert.equal(liveOwner(dead.file), undefined, 'it did not claim the table');
-        assert.equal(fs.readFileSync(dead.journalFile, 'utf8'), dead.lines.join('\n'), 'the journal is as it was');
-        const register = fakeRegister();
-        const next = new DeviceTableStore(dead.file, { register });
-        await next.startJournal();
-        assert.deepEqual(register.durable.map((l) => l.serialNumber).sort(), ['01', '02', '03', '04']);
-        await next.stopJournal();
-
-        const broken = await deadServerJournal(2);
-        fs.writeFileSync(broken.journalFile, broken.lines.join('\n'));
-        fs.writeFileSync(broken.file, '{ "devices": [');
-        await assert.rejects(new DeviceTableStore(broken.file, { register: fakeRegister() }).startJournal(), /is invalid and .*capf-devices\.journal holds results not yet written into it: mend the table/);
-        assert.equal(fs.readFileSync(broken.journalFile, 'utf8'), broken.lines.join('\n'));
-
-        // beside a broken table, a journal cut off inside its header (a crash as it began) holds no result: it
-        // goes, and the server starts (refusing sessions until the table is mended)
-        fs.writeFileSync(broken.journalFile, broken.lines[0].slice(0, 20));
-        const starts = new DeviceTableStore(broken.file, { register: fakeRegister() });
-        await starts.startJournal();
-        assert.equal(fs.existsSync(broken.journalFile), false);
-        await starts.stopJournal();
-      });
-
-      it('a write without a server reports the unreadable lines of the journal it takes in, too', async () => {
-        const register = fakeRegister();
-        const { file, journalFile, lines } = await deadServerJournal(2);
-        lines[1] = 'not json';
-        fs.writeFileSync(journalFile, lines.join('\n'));
-        const repairs: string[] = [];
-        const cli = new DeviceTableStore(file, { register, onRepair: (m) => repairs.push(m) });
-        await cli.upsert(newDeviceEntry('SEP00112233CCCC', { certificateOperation: 'Delete' }));
-        assert.equal(repairs.length, 1, repairs.join('\n'));
-        assert.match(repairs[0], /took 1 result\(s\).*skipped 1 line\(s\) of .* \(line 2\)/);
-        assert.equal(fs.readdirSync(path.dirname(file)).filter((f) => f.includes('.journal.unreadable-')).length, 1);
-        assert.equal(tableOnDisk(file).devices[1].certificateOperation, 'No Pending Operation');
-        assert.equal(fs.existsSync(journalFile), false);
-      });
-
-      it('ignores a cut-off last line and never applies a journal to a table changed after it: that journal is kept aside, its LSCs registered', async () => {
-        const store = await doomedStore();
-        await Promise.all(names.slice(0, 3).map((n, i) => store.updateDevice(n, succeed, lscFor(n, i))));
-        const file = await diesNow(store);
-        const journalFile = journalPathFor(file);
-        fs.appendFileSync(journalFile, '{"entry":{"name":"SEP00000000');
-        assert.equal((await new DeviceTableStore(file).get(names[0]))?.certificateOperation, 'No Pending Operation', 'whole lines still apply');
-        // someone edits the table while no server runs (after the crash)
-        const edited = tableOnDisk(file);
-        edited.devices[0].certificateOperation = 'Delete';
-        fs.writeFileSync(file, JSON.stringify(edited));
-        const reader = new DeviceTableStore(file);
-        assert.equal((await reader.get(names[0]))?.certificateOperation, 'Delete', 'the edit wins: the journal names another table');
-        assert.equal((await reader.get(names[1]))?.certificateOperation, 'Install/Upgrade');
-        const repairs: string[] = [];
-        const register = fakeRegister();
-        await register.append(lscFor(names[0], 0)); // one of them made it before the crash
-        const next = new DeviceTableStore(file, { onRepair: (m) => repairs.push(m), register });
-        await next.startJournal();
-        assert.match(repairs[0] ?? '', /was not applied .*changed after its 3 result\(s\).*kept as .*unapplied-.*; the 3 LSC\(s\) it recorded are in the register/);
-        assert.deepEqual(register.durable.map((l) => l.serialNumber).sort(), ['01', '02', '03'], 'issued LSCs are on record even when their statuses do not apply, each once');
-        const aside = fs.readdirSync(path.dirname(file)).filter((f) => f.includes('.journal.unapplied-'));
-        assert.equal(aside.length, 1, 'nothing is lost: the journal is kept under a new name');
-        assert.equal(fs.existsSync(journalFile), false);
-        await next.stopJournal();
-      });
-
-      it('while the server runs, a write by another process (the CLI) includes its results but leaves the journal and its LSCs to it: each LSC registered once', async () => {
-        const register = fakeRegister();
-        const store = await journaledStore(undefined, register, 10 * 60_000); // no timed checkpoint between the steps
-        await store.updateDevice(names[0], succeed, lscFor(names[0], 0));
-        assert.ok(liveOwner(store.file), 'the server has claimed the table');
-        const cliRegister = fakeRegister();
-        const cliRepairs: string[] = [];
-        const cli = new DeviceTableStore(store.file, { register: cliRegister, onRepair: (m) => cliRepairs.push(m) });
-        await cli.upsert(newDeviceEntry('SEP00112233CCCC', { certificateOperation: 'Delete' }));
-        assert.equal(cliRegister.appends(), 0, 'the server registers its own LSCs');
-        assert.deepEqual(cliRepairs, [], 'nothing was taken in');
-        assert.ok(fs.existsSync(store.journalFile), 'the live journal stays where the server writes it');
-        let table = tableOnDisk(store.file);
-        assert.equal(table.devices[0].certificateOperation, 'No Pending Operation', 'the result is in the file the CLI wrote');
-        assert.ok(table.devices.some((d) => d.name === 'SEP00112233CCCC'));
-        // the server's next batch sees the new file and writes everything in (no append to a journal that names the old file)
-        const writes = store.writes;
-        await store.updateDevice(names[1], succeed, lscFor(names[1], 1));
-        assert.equal(store.writes, writes + 1, 'a whole-table write');
-        assert.equal(fs.existsSync(store.journalFile), false);
-        table = tableOnDisk(store.file);
-        assert.equal(table.devices[1].certificateOperation, 'No Pending Operation');
-        assert.ok(table.devices.some((d) => d.name === 'SEP00112233CCCC'), 'the CLI\'s device is kept');
-        assert.deepEqual(register.durable.map((l) => l.serialNumber).sort(), ['01', '02'], 'each LSC once');
-        await store.stopJournal();
-        assert.equal(liveOwner(store.file), undefined, 'released at stop');
-      });
-
-      it('keeps an entry edited after the server\'s result: silently when the writer saw the result, with a note when the result was lost', async () => {
-        const repairs: string[] = [];
-        const store = await journaledStore((m) => repairs.push(m), fakeRegister(), 10 * 60_000);
-        await Promise.all([store.updateDevice(names[0], succeed), store.updateDevice(names[1], succeed)]);
-        // the CLI schedules the next operation for names[0], on top of the result it sees laid over
-        await new DeviceTableStore(store.file).updateDevice(names[0], (e) => (e.certificateOperation = 'Delete'));
-        // an editor that shows the file without the results changes names[1]
-        const edited = JSON.parse(fs.readFileSync(store.file, 'utf8'));
-        edited.devices[1].certificateOperationStatus = 'Operation Pending';
-        edited.devices[1].certificateOperation = 'Install/Upgrade';
-        edited.devices[1].authenticationMode = 'By Authentication String';
-        edited.devices[1].authenticationString = '1234';
-        fs.writeFileSync(store.file, JSON.stringify(edited));
-        assert.equal((await store.get(names[0]))?.certificateOperation, 'Delete', 'the CLI\'s operation stands');
-        assert.equal((await store.get(names[0]))?.certificateOperationStatus, successStatus('Upgrade'));
-        assert.equal((await store.get(names[1]))?.authenticationString, '1234', 'the editor\'s entry stands');
-        assert.equal(repairs.length, 1, repairs.join('\n'));
-        assert.match(repairs[0], new RegExp(`^${names[1]} changed in .* after this server recorded a result for it: the file's entry is kept`));
-        await store.stopJournal();
-        const table = tableOnDisk(store.file);
-        assert.equal(table.devices[0].certificateOperation, 'Delete');
-        assert.equal(table.devices[1].authenticationString, '1234');
-      });
-
-      it('an edit of the table while the server runs keeps the server\'s results and the edit', async () => {
-        const store = await journaledStore();
-        await store.updateDevice(names[0], succeed);
-        const edited = tableOnDisk(store.file); // as an editor shows it: without the journaled result
-        edited.devices[1].authenticationMode = 'By Authentication String';
-        edited.devices[1].authenticationString = '123456';
-        fs.writeFileSync(store.file, JSON.stringify(edited));
-        assert.equal((await store.get(names[0]))?.certificateOperation, 'No Pending Operation');
-        assert.equal((await store.get(names[1]))?.authenticationString, '123456');
-        await store.stopJournal();
-        const table = tableOnDisk(store.file);
-        assert.equal(table.devices[0].certificateOperation, 'No Pending Operation');
-        assert.equal(table.devices[1].authenticationString, '123456');
-        assert.equal(fs.existsSync(store.journalFile), false);
-      });
-    });
-
-    it('sees edits made by others, and never overwrites a broken file', async () => {
-      const store = new DeviceTableStore(path.join(tempDir(), 'capf-devices.json'));
-      await store.upsert(newDeviceEntry('SEP001122334455'));
-      fs.writeFileSync(store.file, JSON.stringify({ devices: [newDeviceEntry('SEP00112233AAAA')] }));
-      assert.equal(await store.get('SEP001122334455'), undefined);
-      assert.ok(await store.get('SEP00112233AAAA'));
-      fs.writeFileSync(store.file, '{"devices": [');
-      await assert.rejects(store.get('SEP00112233AAAA'), /is invalid/);
-      await assert.rejects(within(store.upsert(newDeviceEntry('SEP001122334455')), 5000, 'the refusal'), /so it was not changed/);
-      assert.equal(fs.readFileSync(store.file, 'utf8'), '{"devices": [');
+      s = { ...s, authFailures: nextFailure(s, now) };
+      assert.equal(lockedUntil(s, now)?.toISOString(), '2026-12-07T10:10:00.000Z');
+      const later = at('2026-12-07T10:10:01Z');
+      assert.equal(lockedUntil(s, later), undefined);
+      assert.deepEqual(nextFailure(s, later), { count: 1 });
     });
   });
 
@@ -544,14 +216,18 @@ describe('capf: device table', () => {
       assert.deepEqual(normalizeDeviceName(' sep00112233aabb '), { ok: true, value: 'SEP00112233AABB' });
     });
 
-    it('a new operation is Pending and drops an old deadline', async () => {
-      const store = new DeviceTableStore(path.join(tempDir(), 'capf-devices.json'));
-      await scheduleOperation(store, { device: 'SEP001122334455', operation: 'Install/Upgrade', deadline: '2020-01-01T00:00:00.000Z', auth: { mode: 'By Authentication String', authenticationString: '1234' } });
-      const e = await scheduleOperation(store, { device: 'SEP001122334455', operation: 'Delete' });
-      assert.equal(e.certificateOperationStatus, 'Operation Pending');
+    it('a new operation is stamped as scheduled (anew each time, even on a clock that stands still) and drops an old deadline', async () => {
+      const file = path.join(tempDir(), 'capf-devices.json');
+      const now = new Date('2026-12-07T10:00:00Z');
+      const first = await scheduleOperation(file, { device: 'SEP001122334455', operation: 'Install/Upgrade', deadline: '2020-01-01T00:00:00.000Z', auth: { mode: 'By Authentication String', authenticationString: '1234' } }, now);
+      assert.equal(first.operationScheduledAt, '2026-12-07T10:00:00.000Z');
+      const e = await scheduleOperation(file, { device: 'SEP001122334455', operation: 'Delete' }, now);
+      assert.equal(e.operationScheduledAt, '2026-12-07T10:00:00.001Z', 'a second save is a new operation');
       assert.equal(e.operationCompletesBy, undefined);
       assert.equal(e.authenticationString, '1234', 'the mode and string stay when not given');
-      assert.ok(parseDeviceTable(fs.readFileSync(store.file, 'utf8')).ok);
+      assert.ok(parseDeviceTable(fs.readFileSync(file, 'utf8')).ok);
+      const none = await scheduleOperation(file, { device: 'SEP001122334455', operation: 'No Pending Operation' }, now);
+      assert.equal(none.operationScheduledAt, undefined);
     });
   });
 });

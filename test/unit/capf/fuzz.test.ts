@@ -5,7 +5,7 @@ import { LabEnvironment } from '../../../server/src/capf/lab/labEnvironment';
 import { CapfServer } from '../../../server/src/capf/server/capfServer';
 import { SessionSummary } from '../../../server/src/capf/server/session';
 import { Command, el, encodeMessage, authResponse, keygenResponse, requestInProgress, storeCertResponse } from '../../../server/src/capf/protocol';
-import { parseDeviceTable } from '../../../server/src/capf/server/deviceTable';
+import { parseDeviceTable } from '../../../server/src/capf/model/deviceTable';
 import { PhoneResult } from '../../../server/src/capf/phone/phoneEmulator';
 import { phoneKeys, prng, RawClient, removeTempDirs, tempDir, testKeySource, within } from './helpers';
 

@@ -398,7 +398,7 @@ describe('capf: server behaviour', function () {
       fs.writeFileSync(lab.state.paths.devices, '{ "devices": [ { "name": "SEP1" } ');
       const r = await lab.runPhone(DEVICE, { keys: phoneKeys() });
       assert.equal(r.outcome, 'failed');
-      assert.match(ended[0].message, /capf-devices\.json is invalid/);
+      assert.match(ended[0].message, /capf-devices\.json has problems \(fix them in the file; the lab never overwrites it\)/);
       assert.equal(fs.readFileSync(lab.state.paths.devices, 'utf8'), '{ "devices": [ { "name": "SEP1" } ');
       fs.writeFileSync(lab.state.paths.devices, JSON.stringify({ devices: [{ name: DEVICE, certificateOperation: 'Install/Upgrade' }] }));
       assert.equal((await lab.runPhone(DEVICE, { keys: phoneKeys() })).outcome, 'installed');
@@ -409,7 +409,7 @@ describe('capf: server behaviour', function () {
       await install();
       const c = await RawClient.connect(server.address.port);
       await c.messages(1);
-      await assert.rejects(CapfServer.start({ state: lab.state, port: 0 }), /capf-devices\.json is served by another CAPF server process \d+ .*stop that server first/);
+      await assert.rejects(CapfServer.start({ state: lab.state, port: 0 }), new RegExp(`another CAPF server \\(process ${process.pid}, listening on 127\\.0\\.0\\.1:${server.address.port} since .*\\) serves the lab folder .*: stop it first`));
       const other = await LabEnvironment.open({ stateDir: tempDir(), clock: clock.now, keySource: testKeySource() });
       try {
         await assert.rejects(other.startServer({ port: server.address.port }), /port is in use/);

@@ -11,7 +11,7 @@ import {
   VIEW_SCHEME,
   viewKindForPath,
 } from '../../../server/src/protocol/customMessages';
-import { DEVICE_TABLE_FILE } from '../../../server/src/capf/server/deviceTable';
+import { DEVICE_TABLE_FILE } from '../../../server/src/capf/model/labLayout';
 import { REPO_ROOT } from '../../helpers/fixtures';
 
 interface Command {

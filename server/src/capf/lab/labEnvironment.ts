@@ -9,9 +9,11 @@ import { PhoneKeyProvider } from '../phone/keyGeneration';
 import { PhoneOptions, PhoneResult, runPhone } from '../phone/phoneEmulator';
 import { PhoneAuth } from '../phone/phoneSession';
 import { CapfServer, CapfServerOptions } from '../server/capfServer';
-import { DeviceEntry } from '../server/deviceTable';
+import { DeviceEntry } from '../model/deviceTable';
 import { LabState } from '../server/labState';
-import { STATUS_PENDING } from '../server/operationStatus';
+import { statusFor } from '../model/deviceState';
+import { stampSchedule } from '../server/deviceSchedule';
+import { updateDeviceEntry } from '../server/deviceTableFile';
 import { LabItlOptions, buildLabItl } from './labItl';
 import { ensureLabPhone, phoneAuthFor } from './labPhones';
 
@@ -91,28 +93,26 @@ export class LabEnvironment {
     await s?.stop();
   }
 
-  /**
-   * Schedules an operation, as saving the Phone Configuration page would. One change in the table's queue
-   * (read, merge and write together), so it cannot overwrite a session's result queued just before it.
-   */
+  /** Schedules an operation in the device table, as saving the Phone Configuration page would. */
   schedule(name: string, fields: Partial<DeviceEntry>): Promise<DeviceEntry> {
-    return this.state.devices.updateOrAddDevice(name, (entry) => {
+    return updateDeviceEntry(this.state.paths.devices, name, (entry) => {
       Object.assign(entry, fields);
-      if (fields.certificateOperation && fields.certificateOperation !== 'No Pending Operation' && fields.certificateOperationStatus === undefined) {
-        entry.certificateOperationStatus = STATUS_PENDING;
-      }
+      stampSchedule(entry, this.clock());
     });
   }
 
+  /** The device's Certificate Operation Status, as CUCM's page would show it; undefined for a device the lab does not know. */
   async deviceStatus(name: string): Promise<string | undefined> {
-    await this.state.devices.flush();
-    return (await this.state.devices.get(name))?.certificateOperationStatus;
+    await this.state.states.flush();
+    const entry = await this.state.table.get(name);
+    const known = await this.state.states.get(name);
+    return entry || known ? statusFor(entry, known) : undefined;
   }
 
   /** Runs an emulated phone against the lab. */
   async runPhone(name: string, r: LabPhoneRun = {}): Promise<PhoneResult> {
     const phone = await ensureLabPhone(this.state, name, r.micKey);
-    const entry = await this.state.devices.get(name).catch(() => undefined);
+    const entry = await this.state.table.get(name).catch(() => undefined);
     return runPhone({
       identity: phone.identity,
       itl: r.itl ?? (await this.itl()),

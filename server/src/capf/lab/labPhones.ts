@@ -2,7 +2,7 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { PhoneFolder, PhoneIdentity } from '../phone/phoneIdentity';
 import { PhoneAuth } from '../phone/phoneSession';
-import { DeviceEntry } from '../server/deviceTable';
+import { DeviceEntry } from '../model/deviceTable';
 import { issueMic } from '../server/labCertificates';
 import { LabState } from '../server/labState';
 

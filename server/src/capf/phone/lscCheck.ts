@@ -7,7 +7,7 @@
 import { createPublicKey, KeyObject, verify } from 'node:crypto';
 import { OID } from '../../core/asn1/oids';
 import { commonNames, readCertificateOutline } from '../../core/cert/certificateOutline';
-import { IssuedLscSummary } from '../server/deviceTable';
+import { IssuedLscSummary } from '../model/deviceTable';
 import { summarizeCertificate } from '../server/lscProfile';
 
 export interface LscExpectation {

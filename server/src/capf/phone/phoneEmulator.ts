@@ -9,7 +9,7 @@
 import * as tls from 'node:tls';
 import { Clock, systemClock } from '../clock';
 import { Reason } from '../protocol/constants';
-import { IssuedLscSummary } from '../server/deviceTable';
+import { IssuedLscSummary } from '../model/deviceTable';
 import { CapfConnection, abortError } from './capfConnection';
 import { PhoneKeyProvider, generatePhoneKey } from './keyGeneration';
 import { PhoneIdentity, PhoneStore, memoryOnlyStore } from './phoneIdentity';

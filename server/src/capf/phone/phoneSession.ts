@@ -20,7 +20,7 @@ import {
   storeCertResponse,
 } from '../protocol/messages';
 import { signAuthData } from '../protocol/signedData';
-import { IssuedLscSummary } from '../server/deviceTable';
+import { IssuedLscSummary } from '../model/deviceTable';
 import { CapfConnection } from './capfConnection';
 import { describeSpec, keySpecOf } from '../keys';
 import { PhoneKeyProvider } from './keyGeneration';

@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { buildLabItl } from '../lab/labItl';
 import { PhoneResult } from '../phone/phoneEmulator';
 import { PhoneStatus } from '../phone/statusMessages';
-import { STATUS_NONE, STATUS_PENDING, failureStatus, successStatus } from '../server/operationStatus';
+import { STATUS_NONE, STATUS_PENDING, failureStatus, successStatus } from '../model/operationStatus';
 import { lscProfileChecks } from './lscChecks';
 import { ScenarioCheck, ScenarioContext, ScenarioDefinition } from './types';
 
@@ -35,7 +35,7 @@ export const SCENARIOS: CatalogEntry[] = [
     async run(ctx) {
       await ctx.lab.schedule(ctx.device, { certificateOperation: 'Install/Upgrade', authenticationMode: 'By Null String', keyOrder: 'RSA Only', rsaKeySize: 2048, operationCompletesBy: ctx.deadline() });
       const phone = await ctx.lab.runPhone(ctx.device, { keys: ctx.keys, extra: { signal: ctx.signal } });
-      const registered = (await ctx.lab.state.currentLsc(ctx.device))?.der;
+      const registered = await ctx.lab.state.currentLsc(ctx.device);
       const checks = phone.lsc ? lscProfileChecks(phone.lsc.der, ctx.lab.state.capf, ctx.device, 'RSA 2048') : [];
       checks.push(check("the server's register holds the LSC the device table names, as the phone installed it", !!registered && !!phone.lsc && registered.equals(phone.lsc.der)));
       return { phone, checks };
@@ -210,14 +210,14 @@ export const SCENARIOS: CatalogEntry[] = [
       const first = await installFirst(ctx);
       await ctx.lab.schedule(ctx.device, { certificateOperation: 'Delete', operationCompletesBy: ctx.deadline() });
       const phone = await ctx.lab.runPhone(ctx.device, { keys: ctx.keys, extra: { signal: ctx.signal } });
-      const entry = await ctx.lab.state.devices.get(ctx.device);
+      const known = await ctx.lab.state.states.get(ctx.device);
       return {
         phone,
         checks: [
           ...first.checks,
           check('the phone no longer holds an LSC', !fs.existsSync(`${ctx.lab.state.phoneDir(ctx.device)}/lsc.pem`)),
-          check('the device table no longer records an LSC for the phone', !entry?.lsc),
-          check('the register keeps the deleted LSC as history', !!first.serialNumber && !!(await ctx.lab.state.lscs.find(ctx.device, first.serialNumber))),
+          check("the server's state no longer records an LSC for the phone", !known?.lsc),
+          check('the register keeps the deleted LSC as history', !!first.serialNumber && !!known?.lscs.some((l) => l.serialNumber === first.serialNumber && l.state === 'deleted')),
         ],
       };
     },

@@ -9,8 +9,8 @@ import * as tls from 'node:tls';
 import { Clock } from '../clock';
 import { CAPF_PORT, DEFAULT_MAX_MESSAGE_SIZE, commandName } from '../protocol/constants';
 import { MessageFramer } from '../protocol/framer';
-import { AuthLockout } from './authLockout';
 import { LabState } from './labState';
+import { lockLab, writeServerInfo } from './labLock';
 import { LSC_VALIDITY_DAYS, checkValidityDays } from './lscProfile';
 import { OperationLogEntry } from './operationLog';
 import { CapfSession, SessionContext, SessionSummary } from './session';
@@ -54,8 +54,6 @@ export interface CapfServerOptions {
   firstSessionId?: number;
   /** every message in both directions, for wire views */
   trace?: (e: WireTraceEvent) => void;
-  /** lockout thresholds (tests shorten nothing here; they move the injected clock instead) */
-  lockout?: AuthLockout;
 }
 
 export interface ServerAddress {
@@ -81,6 +79,7 @@ export class CapfServer {
     readonly state: LabState,
     readonly address: ServerAddress,
     private readonly o: CapfServerOptions,
+    private readonly unlock: () => Promise<void>,
   ) {
     const clock = o.clock ?? state.clock;
     this.idleMs = o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
@@ -90,7 +89,6 @@ export class CapfServer {
     this.ctx = {
       state,
       clock,
-      lockout: o.lockout ?? new AuthLockout(clock),
       busyDevices: new Set(),
       lscValidityDays: o.lscValidityDays ?? LSC_VALIDITY_DAYS.default,
       log: (e) => state.log.append({ time: clock().toISOString(), ...e }),
@@ -109,16 +107,13 @@ export class CapfServer {
       handshakeTimeout: o.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
     });
     server.maxConnections = o.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-    // while serving, the table's changes are journaled (deviceTableJournal.ts); `stop` writes them into the table
-    await o.state.devices.startJournal();
+    // one server per lab folder: its state has one writer
+    const log = (message: string) => o.state.log.append({ time: (o.clock ?? o.state.clock)().toISOString(), event: 'protocol-error', message });
+    const unlock = await lockLab(o.state.paths, log);
     await new Promise<void>((resolve, reject) => {
       const onError = (e: NodeJS.ErrnoException) => {
         const why = e.code === 'EADDRINUSE' ? 'the port is in use (another CAPF server?)' : e.code === 'EADDRNOTAVAIL' ? 'no such local address' : e.code === 'EACCES' ? 'permission denied' : e.message;
-        // (a failure to stop the journal must not become an unhandled rejection: the listen error is the news)
-        void o.state.devices
-          .stopJournal()
-          .catch(() => undefined)
-          .then(() => reject(new Error(`cannot listen on ${host}:${port}: ${why}`)));
+        void unlock().then(() => reject(new Error(`cannot listen on ${host}:${port}: ${why}`)));
       };
       server.once('error', onError);
       server.listen(port, host, () => {
@@ -127,7 +122,8 @@ export class CapfServer {
       });
     });
     const a = server.address() as net.AddressInfo;
-    const capf = new CapfServer(server, o.state, { host: a.address, port: a.port }, o);
+    const capf = new CapfServer(server, o.state, { host: a.address, port: a.port }, o, unlock);
+    await writeServerInfo(o.state.paths, { pid: process.pid, address: `${a.address}:${a.port}`, startedAt: new Date().toISOString() });
     capf.wire();
     capf.ctx.log({ event: 'server-start', message: `CAPF server listening on ${a.address}:${a.port} with ${o.state.capf.cert.subject.rfc4514}` });
     return capf;
@@ -162,7 +158,7 @@ export class CapfServer {
       await closed;
       this.ctx.log({ event: 'server-stop', message: `CAPF server on ${this.address.host}:${this.address.port} stopped after ${this.sessionCount} session(s)` });
       await this.state.flush();
-      await this.state.devices.stopJournal();
+      await this.unlock();
     })();
     return this.stopping;
   }

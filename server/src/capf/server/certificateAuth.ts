@@ -9,7 +9,7 @@ import { CertType } from '../protocol/constants';
 import { ParsedAuthResponse } from '../protocol/messages';
 import { verifyAuthData } from '../protocol/signedData';
 import { Issuer, issuedBy, validAt } from './issuer';
-import { FailureCause } from './operationStatus';
+import { FailureCause } from '../model/operationStatus';
 
 export type CertificateAuthResult = { ok: true; kind: 'LSC' | 'MIC'; subject: string } | { ok: false; cause: FailureCause; problem: string };
 

@@ -3,9 +3,8 @@
  * operation install|delete|fetch|none, auth null|string:DIGITS|lsc|mic, key rsa:SIZE|ec:CURVE|ec-preferred:CURVE.
  * Every parse error is a sentence saying what is accepted.
  */
-import { AuthenticationMode, CertificateOperation, DeviceEntry, EC_KEY_SIZES, EcKeySize, RSA_KEY_SIZES, RsaKeySize, authStringProblem, deviceNameProblem } from './deviceTable';
-import { DeviceTableStore } from './deviceTableStore';
-import { STATUS_PENDING } from './operationStatus';
+import { AuthenticationMode, CertificateOperation, DeviceEntry, EC_KEY_SIZES, EcKeySize, RSA_KEY_SIZES, RsaKeySize, authStringProblem, deviceNameProblem } from '../model/deviceTable';
+import { updateDeviceEntry } from './deviceTableFile';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -75,11 +74,12 @@ export interface ScheduleRequest {
 }
 
 /**
- * Adds or updates the device entry. A newly scheduled operation starts as "Operation Pending"; one without a
- * deadline has none (an old deadline would make it fail at once).
+ * Adds or updates the device entry in the table `file`, as saving the Phone Configuration page would. The
+ * operation is stamped with the time it was scheduled, so the server runs it even if the same operation
+ * was completed before; one without a deadline has none (an old deadline would make it fail at once).
  */
-export function scheduleOperation(store: DeviceTableStore, r: ScheduleRequest): Promise<DeviceEntry> {
-  return store.updateOrAddDevice(r.device, (entry) => {
+export function scheduleOperation(file: string, r: ScheduleRequest, now: Date): Promise<DeviceEntry> {
+  return updateDeviceEntry(file, r.device, (entry) => {
     entry.certificateOperation = r.operation;
     if (r.auth) {
       entry.authenticationMode = r.auth.mode;
@@ -89,6 +89,19 @@ export function scheduleOperation(store: DeviceTableStore, r: ScheduleRequest): 
     if (r.key) Object.assign(entry, r.key);
     if (r.deadline) entry.operationCompletesBy = r.deadline;
     else delete entry.operationCompletesBy;
-    if (r.operation !== 'No Pending Operation') entry.certificateOperationStatus = STATUS_PENDING;
+    stampSchedule(entry, now);
   });
+}
+
+/**
+ * Marks a saved operation as newly scheduled (operationScheduledAt: now, or a millisecond after the last
+ * stamp when the clock has not moved), so the server runs it again even after completing the same one.
+ */
+export function stampSchedule(entry: DeviceEntry, now: Date): void {
+  if (entry.certificateOperation === 'No Pending Operation') {
+    delete entry.operationScheduledAt;
+    return;
+  }
+  const last = entry.operationScheduledAt ? Date.parse(entry.operationScheduledAt) : Number.NaN;
+  entry.operationScheduledAt = new Date(Number.isNaN(last) ? now.getTime() : Math.max(now.getTime(), last + 1)).toISOString();
 }

@@ -1,19 +1,7 @@
 /**
- * The lab state folder: everything the local CAPF server and the emulated phones keep between runs.
- *
- *   capf/capf.pem, capf/capf.key.pem                      CAPF certificate and key (generated on first use, or the user's own)
- *   manufacturing-ca/ca.pem, manufacturing-ca/ca.key.pem  the lab manufacturing CA that signs MICs
- *   capf-devices.json                                     the device table (see deviceTable.schema.json)
- *   capf-devices.journal                                  while a server runs: its results not yet in the table (deviceTableJournal.ts)
- *   operations.log                                        append-only operation log, one JSON object per line
- *   issued/issued-lscs.pem                                every LSC the server issued (append-only register, lscRegister.ts)
- *   fetched/<device>.pem                                  certificates fetched by Troubleshoot
- *   phones/<device>/                                      emulated phones' MIC, LSC and keys
- *   cluster/keys/, tftp/ITLFile.tlv                       the lab cluster's keys and the ITL it built
- *
- * Every file is written atomically (temporary file, fsync, rename), except the append-only ones (the
- * operation log, the LSC register and the device table's journal), which only ever grow by whole entries;
- * private keys are mode 0600.
+ * The lab state folder (its layout: model/labLayout.ts): the CAPF and manufacturing-CA keys, the device
+ * table the server reads, and the state only the server writes. Every file is written atomically
+ * (temporary file, fsync, rename); private keys are mode 0600.
  */
 import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
@@ -23,54 +11,13 @@ import { toPem } from '../../core/cert/pem';
 import { Clock, systemClock } from '../clock';
 import { generateKey, KeySource } from '../keys';
 import { writeFileAtomicAsync, writeSecretAtomicAsync } from '../../core/fs/atomicWriteAsync';
-import { DEVICE_TABLE_FILE, deviceNameProblem } from './deviceTable';
-import { DeviceTableStore } from './deviceTableStore';
+import { LabPaths, labPaths, safeDevice } from '../model/labLayout';
+import { RegisteredLsc } from '../model/deviceState';
+import { DeviceStateStore } from './deviceStateStore';
+import { DeviceTableReader } from './deviceTableFile';
 import { Issuer, makeIssuer } from './issuer';
 import { createCapfCertificate, createManufacturingCa } from './labCertificates';
-import { liveOwner } from './tableOwner';
-import { LSC_REGISTER_FILE, LscRegister, RegisteredLsc } from './lscRegister';
 import { OperationLog } from './operationLog';
-
-/** The default lab folder, relative to the working directory. */
-export const DEFAULT_LAB_DIR = '.itl-lens-lab';
-
-export interface LabPaths {
-  dir: string;
-  capfCert: string;
-  capfKey: string;
-  manufacturingCaCert: string;
-  manufacturingCaKey: string;
-  devices: string;
-  log: string;
-  lscRegister: string;
-  fetchedDir: string;
-  phonesDir: string;
-  clusterKeysDir: string;
-  itl: string;
-}
-
-export function labPaths(dir: string): LabPaths {
-  const d = path.resolve(dir);
-  return {
-    dir: d,
-    capfCert: path.join(d, 'capf', 'capf.pem'),
-    capfKey: path.join(d, 'capf', 'capf.key.pem'),
-    manufacturingCaCert: path.join(d, 'manufacturing-ca', 'ca.pem'),
-    manufacturingCaKey: path.join(d, 'manufacturing-ca', 'ca.key.pem'),
-    devices: path.join(d, DEVICE_TABLE_FILE),
-    log: path.join(d, 'operations.log'),
-    lscRegister: path.join(d, 'issued', LSC_REGISTER_FILE),
-    fetchedDir: path.join(d, 'fetched'),
-    phonesDir: path.join(d, 'phones'),
-    clusterKeysDir: path.join(d, 'cluster', 'keys'),
-    itl: path.join(d, 'tftp', 'ITLFile.tlv'),
-  };
-}
-
-/** The lab's LSC register. A live server elsewhere may be appending to it: its tail is then not ours to cut. */
-export function openLabRegister(paths: LabPaths): Promise<{ register: LscRegister; repaired?: string }> {
-  return LscRegister.open(paths.lscRegister, { repairTail: !liveOwner(paths.devices) });
-}
 
 export interface LabStateOptions {
   clock?: Clock;
@@ -81,7 +28,10 @@ export interface LabStateOptions {
 export class LabStateError extends Error {}
 
 export class LabState {
-  readonly devices: DeviceTableStore;
+  /** the device table, as the server reads it */
+  readonly table: DeviceTableReader;
+  /** what the server learned about each device */
+  readonly states: DeviceStateStore;
   readonly log: OperationLog;
   readonly clock: Clock;
   readonly keySource: KeySource;
@@ -90,13 +40,12 @@ export class LabState {
     readonly paths: LabPaths,
     private capfIssuer: Issuer,
     private caIssuer: Issuer,
-    /** the LSCs the server issued */
-    readonly lscs: LscRegister,
     o: LabStateOptions,
   ) {
     this.clock = o.clock ?? systemClock;
     this.log = new OperationLog(paths.log);
-    this.devices = new DeviceTableStore(paths.devices, { register: lscs, onRepair: (message) => this.log.append({ time: this.clock().toISOString(), event: 'state-repair', message }) });
+    this.table = new DeviceTableReader(paths.devices);
+    this.states = new DeviceStateStore(paths, this.clock);
     this.keySource = o.keySource ?? generateKey;
   }
 
@@ -114,10 +63,7 @@ export class LabState {
       const key = await keySource({ type: 'rsa', bits: 2048 }, 'manufacturing-ca');
       return { der: createManufacturingCa(key, clock()), key };
     });
-    const { register, repaired } = await openLabRegister(paths);
-    const state = new LabState(paths, capf, ca, register, o);
-    if (repaired) state.log.append({ time: clock().toISOString(), event: 'state-repair', message: repaired });
-    return state;
+    return new LabState(paths, capf, ca, o);
   }
 
   get dir(): string {
@@ -183,41 +129,33 @@ export class LabState {
     return path.join(this.paths.phonesDir, safeDevice(device));
   }
 
-  /** An issued LSC as the register keeps it: the change that records it (DeviceTableStore.updateDevice) makes it durable. */
-  issuedLsc(device: string, der: Buffer, serialNumber: string): RegisteredLsc {
-    return { device: safeDevice(device), serialNumber, issuedAt: this.clock().toISOString(), der };
+  /** An issued LSC as the register keeps it, before the phone has stored it. */
+  issuedLsc(der: Buffer, serialNumber: string): RegisteredLsc {
+    return { serialNumber, issuedAt: this.clock().toISOString(), state: 'issued', pem: toPem('CERTIFICATE', der) };
   }
 
-  /** The LSC the device table says `device` holds now (its lsc.serialNumber), from the journal or the register. */
-  async currentLsc(device: string): Promise<RegisteredLsc | undefined> {
-    const serial = (await this.devices.get(device))?.lsc?.serialNumber;
-    return serial ? (this.devices.journaledLsc(device, serial) ?? this.lscs.find(device, serial)) : undefined;
+  /** The LSC the server's state says `device` holds now, from its register. */
+  async currentLsc(device: string): Promise<Buffer | undefined> {
+    const s = await this.states.get(device);
+    const lsc = s?.lsc && s.lscs.find((l) => l.serialNumber === s.lsc?.serialNumber);
+    return lsc ? new X509Certificate(lsc.pem).raw : undefined;
   }
 
   writeFetchedCertificate(device: string, der: Buffer): Promise<void> {
     return writeFileAtomicAsync(this.fetchedCertificatePath(device), toPem('CERTIFICATE', der));
   }
 
-  /** Waits until the device table (and the LSCs its changes recorded, in the register) and the log are on disk. */
+  /** Waits until every state change and log line is on disk. */
   async flush(): Promise<void> {
-    await this.devices.flush();
-    await this.lscs.flush();
+    await this.states.flush();
     await this.log.flush();
   }
 
-  /** Flushes, and closes the register's and the log's files (a later append reopens them). */
+  /** Flushes, and closes the log's file (a later append reopens it). */
   async close(): Promise<void> {
-    await this.flush();
-    await this.lscs.close();
+    await this.states.flush();
     await this.log.close();
   }
-}
-
-/** File names are built from device names only after this check, so no name can escape the folder. */
-function safeDevice(device: string): string {
-  const problem = deviceNameProblem(device);
-  if (problem) throw new LabStateError(problem);
-  return device;
 }
 
 async function loadOrCreate(certFile: string, keyFile: string, what: string, create: () => Promise<{ der: Buffer; key: KeyObject }>): Promise<Issuer> {

@@ -9,7 +9,7 @@ import { createHash, createPublicKey, KeyObject, randomBytes } from 'node:crypto
 import { decodeCertificate, hexColon } from '../../core/cert/decodeCertificate';
 import { DecodedCertificate, PublicKeyInfo } from '../../core/cert/model';
 import { describeKey } from '../keys';
-import { IssuedLscSummary, deviceNameProblem } from './deviceTable';
+import { IssuedLscSummary, deviceNameProblem } from '../model/deviceTable';
 import { LscFields, buildLsc, buildLscAsync, lscSubjectText } from './lscCertificate';
 import { Issuer } from './issuer';
 

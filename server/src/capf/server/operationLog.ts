@@ -1,15 +1,11 @@
 /**
- * The server's append-only operation log (operations.log, one JSON object per line). Lines queued while an
- * append is in flight or paced (at most one write per LOG_COMMIT_MS under load, commitPacer.ts) go out
- * together in the next single write (groupCommitAppender.ts), so the file only ever grows by whole lines.
- * Listeners hear each entry at once; `flush` waits for the file. The file stays open between writes: an open,
- * write and close per batch, as appendFile does, tripled the system calls of a busy server's logging.
+ * The server's operation log (operations.log, one JSON object per line), for people and reports: lines are
+ * appended in order, those queued during a write going out together in the next; listeners hear each
+ * entry at once. It is a record, not the state: a
+ * crash may lose its last lines, never a result (results are in capf-state/, deviceStateStore.ts).
  */
 import { promises as fsp } from 'node:fs';
-import { GroupCommitAppender } from './groupCommitAppender';
-
-/** Under load, log writes start at most this often. */
-export const LOG_COMMIT_MS = 20;
+import * as path from 'node:path';
 
 export type LogEvent =
   | 'server-start'
@@ -44,17 +40,14 @@ export interface OperationLogEntry {
 }
 
 export class OperationLog {
-  private readonly out: GroupCommitAppender;
   private listeners: Array<(e: OperationLogEntry) => void> = [];
-
-  constructor(readonly file: string) {
-    this.out = new GroupCommitAppender(file, { intervalMs: LOG_COMMIT_MS, dataSync: false });
-  }
-
+  /** lines not yet handed to the file: each write takes all of them */
+  private pending: string[] = [];
+  private writing: Promise<void> | undefined;
   /** writes that failed (disk full…): counted, never thrown into a session */
-  get failures(): number {
-    return this.out.failedWrites;
-  }
+  failures = 0;
+
+  constructor(readonly file: string) {}
 
   onEntry(listener: (e: OperationLogEntry) => void): () => void {
     this.listeners.push(listener);
@@ -64,7 +57,8 @@ export class OperationLog {
   }
 
   append(entry: OperationLogEntry): void {
-    this.out.push(Buffer.from(`${JSON.stringify(entry)}\n`)); // a failed write is counted in `failures`
+    this.pending.push(`${JSON.stringify(entry)}\n`);
+    this.writing ??= this.drain();
     for (const l of this.listeners) {
       try {
         l(entry);
@@ -74,13 +68,31 @@ export class OperationLog {
     }
   }
 
-  flush(): Promise<void> {
-    return this.out.flush();
+  /** Appends by name each time, so a log that was deleted or moved away is started anew. */
+  private async drain(): Promise<void> {
+    while (this.pending.length) {
+      const text = this.pending.splice(0).join('');
+      try {
+        await fsp.appendFile(this.file, text).catch(async (e: NodeJS.ErrnoException) => {
+          if (e.code !== 'ENOENT') throw e;
+          await fsp.mkdir(path.dirname(this.file), { recursive: true });
+          await fsp.appendFile(this.file, text);
+        });
+      } catch {
+        this.failures++;
+      }
+    }
+    this.writing = undefined;
   }
 
-  /** Flushes and closes the file (a later append reopens it). */
+  /** Resolves when every line appended so far is in the file. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  /** The same as flush: the log keeps no file open. */
   close(): Promise<void> {
-    return this.out.close();
+    return this.flush();
   }
 
   /** Reads the whole log back (for reports and tests); malformed lines are skipped. */

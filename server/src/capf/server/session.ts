@@ -30,19 +30,18 @@ import {
   parseReason,
   storeCertRequest,
 } from '../protocol/messages';
-import { AuthLockout } from './authLockout';
+import { lockedUntil, nextFailure } from './authLockout';
 import { verifyExistingCertificate } from './certificateAuth';
-import { DeviceEntry, deviceNameProblem } from './deviceTable';
-import { DeviceTableError } from './deviceTableStore';
+import { DeviceEntry, deviceNameProblem } from '../model/deviceTable';
+import { DeviceState, operationDue, operationKey } from '../model/deviceState';
 import { LabState } from './labState';
 import { IssuedLsc, issueLscAsync, summarizeDecoded } from './lscProfile';
 import { LogEvent, OperationLogEntry } from './operationLog';
-import { CapfLogCode, FailureCause, OperationKind, STATUS_EC_UNSUPPORTED, failureStatus, logCodeFor, operationKindOf, successStatus } from './operationStatus';
+import { CapfLogCode, FailureCause, OperationKind, STATUS_EC_UNSUPPORTED, STATUS_PENDING, failureStatus, logCodeFor, operationKindOf, successStatus } from '../model/operationStatus';
 
 export interface SessionContext {
   state: LabState;
   clock: Clock;
-  lockout: AuthLockout;
   /** devices with a session under way: a second concurrent session for one device is refused */
   busyDevices: Set<string>;
   lscValidityDays: number;
@@ -93,6 +92,10 @@ export class CapfSession {
   private inProgressSeen = false;
   private issued?: IssuedLsc;
   private holdsDevice = false;
+  /** the device's state when the session began */
+  private known?: DeviceState;
+  /** changes to the device's state this session makes, written together when it ends */
+  private stateChanges: Array<(s: DeviceState) => void> = [];
   /** messages received and not yet handled */
   private queued = 0;
   private flooded = false;
@@ -211,13 +214,17 @@ export class CapfSession {
     }
     let entry: DeviceEntry | undefined;
     try {
-      entry = await this.ctx.state.devices.get(name);
+      entry = await this.ctx.state.table.get(name);
+      this.known = entry && (await this.ctx.state.states.get(name));
     } catch (e) {
       return this.finish({ outcome: 'failed', message: `cannot look up ${name}: ${(e as Error).message}`, reason: Reason.INVALID_ELEMENT, event: 'auth', device: name });
     }
     if (!entry) return this.finish({ outcome: 'unknown-device', message: `unknown device ${name}: it is not in the device table`, reason: Reason.UNKNOWN_DEVICE, event: 'auth', device: name });
     const kind = operationKindOf(entry.certificateOperation);
     if (!kind) return this.finish({ outcome: 'no-operation', message: `${name}: no certificate operation is scheduled`, reason: Reason.NO_ACTION, event: 'operation', device: name });
+    if (!operationDue(entry, this.known)) {
+      return this.finish({ outcome: 'no-operation', message: `${name}: the scheduled ${entry.certificateOperation} is done (${this.known?.certificateOperationStatus}); schedule it again to repeat it`, reason: Reason.NO_ACTION, event: 'operation', device: name });
+    }
     if (this.ctx.busyDevices.has(name)) {
       return this.finish({ outcome: 'refused', message: `${name}: another session for this device is under way`, reason: Reason.INVALID_ELEMENT, event: 'auth', device: name });
     }
@@ -243,22 +250,23 @@ export class CapfSession {
 
   /** undefined when the phone is authenticated. */
   private authenticate(entry: DeviceEntry, auth: ParsedAuthResponse): { cause: FailureCause; message: string } | undefined {
-    const lockout = this.ctx.lockout;
     switch (entry.authenticationMode) {
       case 'By Null String':
         return undefined;
       case 'By Authentication String': {
-        const until = lockout.lockedUntil(entry.name);
+        const now = this.ctx.clock();
+        const until = lockedUntil(this.known, now);
         if (until) return { cause: 'Invalid Authentication String', message: `locked after repeated wrong authentication strings until ${until.toISOString()}` };
         if (auth.password !== undefined && auth.password === entry.authenticationString) {
-          lockout.recordSuccess(entry.name);
+          if (this.known?.authFailures) this.stateChanges.push((s) => delete s.authFailures);
           return undefined;
         }
-        const r = lockout.recordFailure(entry.name);
+        const r = nextFailure(this.known, now);
+        this.stateChanges.push((s) => (s.authFailures = r));
         const what = auth.password ? 'wrong authentication string' : 'no authentication string';
         return {
           cause: 'Invalid Authentication String',
-          message: r.lockedUntil ? `${what} (${r.failures} in a row): locked until ${r.lockedUntil.toISOString()}` : `${what} (${r.failures} in a row)`,
+          message: r.lockedUntil ? `${what} (${r.count} in a row): locked until ${r.lockedUntil}` : `${what} (${r.count} in a row)`,
         };
       }
       default: {
@@ -320,6 +328,15 @@ export class CapfSession {
     } catch (e) {
       return this.fail('failed', `could not issue the LSC: ${(e as Error).message}`, undefined, 'keygen');
     }
+    // On record before the phone can hold it: a phone that stores this LSC finds it in the register even if
+    // the server goes down before the phone's answer.
+    const lsc = this.ctx.state.issuedLsc(this.issued.der, this.issued.summary.serialNumber);
+    const key = operationKey(device);
+    await this.ctx.state.states.update(device.name, (s) => {
+      s.lscs.push(lsc);
+      s.operationKey = key;
+      s.certificateOperationStatus = STATUS_PENDING;
+    });
     this.phase = 'store';
     this.send(storeCertRequest(this.sessionId, this.issued.der));
     return undefined;
@@ -330,32 +347,19 @@ export class CapfSession {
     const reason = parseReason(m);
     if (!reason.ok) return this.fail('protocol-error', `malformed STORE_CERT_RESP: ${reason.error.message}`);
     if (reason.value !== Reason.OK) return this.fail('failed', `${device.name} did not store the LSC (reason ${reason.value})`, undefined, 'issued');
-    const { der, summary } = this.issued as IssuedLsc;
-    // The table change and the LSC it records are group-committed with other sessions' (one journal append
-    // and flush while the server runs); END_SESSION goes out only once both are durable.
-    const lsc = this.ctx.state.issuedLsc(device.name, der, summary.serialNumber);
-    try {
-      await this.ctx.state.devices.updateDevice(
-        device.name,
-        (e) => {
-          e.certificateOperation = 'No Pending Operation';
-          e.certificateOperationStatus = successStatus('Upgrade');
-          e.lsc = summary;
-        },
-        lsc,
-      );
-    } catch (e) {
-      if (!(e instanceof DeviceTableError)) throw e; // the LSC could not be made durable: the session fails
-      // the device left the table (or the table broke) during the session: the LSC still goes on record
-      await this.ctx.state.lscs.append(lsc);
-      this.log('protocol-error', `could not record the result for ${device.name}: ${e.message}`);
-    }
+    const { summary } = this.issued as IssuedLsc;
+    // END_SESSION goes out only once the result is on disk (finish writes the state first)
     return this.finish({
       outcome: 'success',
       message: `${device.name}: LSC installed, serial ${summary.serialNumber}, ${summary.publicKey}, valid to ${summary.notAfter}`,
       reason: Reason.OK,
       event: 'issued',
       status: successStatus('Upgrade'),
+      completed: true,
+      update: (s) => {
+        s.lsc = summary;
+        for (const l of s.lscs) if (l.serialNumber === summary.serialNumber) l.state = 'installed';
+      },
       capfCode: CapfLogCode.CAPF_OP_SUCCESS,
     });
   }
@@ -367,19 +371,15 @@ export class CapfSession {
     const parsed = parseCertificateMessage(m);
     if (!parsed.ok) return this.fail('protocol-error', `malformed FETCH_CERT_RESP: ${parsed.error.message}`);
     const status = successStatus('Troubleshoot');
-    const done = (e: DeviceEntry) => {
-      e.certificateOperation = 'No Pending Operation';
-      e.certificateOperationStatus = status;
-    };
     if (parsed.value.reason !== Reason.OK || !parsed.value.certificate) {
-      return this.finish({ outcome: 'success', message: `${device.name}: the phone holds no LSC to fetch (reason ${parsed.value.reason})`, reason: Reason.NO_ACTION, event: 'fetched', update: done, status, capfCode: CapfLogCode.CAPF_FETCH_SUCCESS_BUT_NO_CERT });
+      return this.finish({ outcome: 'success', message: `${device.name}: the phone holds no LSC to fetch (reason ${parsed.value.reason})`, reason: Reason.NO_ACTION, event: 'fetched', completed: true, status, capfCode: CapfLogCode.CAPF_FETCH_SUCCESS_BUT_NO_CERT });
     }
     const der = parsed.value.certificate.der;
     const decoded = decodeCertificate(der);
     if (!decoded.ok || decoded.problems.length) return this.fail('failed', `${device.name} returned a certificate that cannot be read`, undefined, 'fetched');
     await this.ctx.state.writeFetchedCertificate(device.name, der);
     const summary = summarizeDecoded(decoded.certificate);
-    return this.finish({ outcome: 'success', message: `${device.name}: fetched its certificate ${summary.subject}, serial ${summary.serialNumber}`, reason: Reason.NO_ACTION, event: 'fetched', update: done, status, capfCode: CapfLogCode.CAPF_OP_SUCCESS });
+    return this.finish({ outcome: 'success', message: `${device.name}: fetched its certificate ${summary.subject}, serial ${summary.serialNumber}`, reason: Reason.NO_ACTION, event: 'fetched', completed: true, status, capfCode: CapfLogCode.CAPF_OP_SUCCESS });
   }
 
   private async onDeleteResponse(m: CapfMessage): Promise<void> {
@@ -388,17 +388,17 @@ export class CapfSession {
     if (!reason.ok) return this.fail('protocol-error', `malformed DELETE_CERT_RESP: ${reason.error.message}`);
     if (reason.value !== Reason.OK) {
       // capfd ends a delete with reason 1 whatever the phone said [F]; the status tells the difference.
-      return this.finish({ outcome: 'failed', message: `${device.name} could not delete its LSC (reason ${reason.value})`, reason: Reason.OK, event: 'deleted', update: (e) => (e.certificateOperationStatus = failureStatus('Delete')), status: failureStatus('Delete'), capfCode: CapfLogCode.CAPF_OP_FAIL });
+      return this.finish({ outcome: 'failed', message: `${device.name} could not delete its LSC (reason ${reason.value})`, reason: Reason.OK, event: 'deleted', status: failureStatus('Delete'), capfCode: CapfLogCode.CAPF_OP_FAIL });
     }
     return this.finish({
       outcome: 'success',
       message: `${device.name}: LSC deleted`,
       reason: Reason.OK,
       event: 'deleted',
-      update: (e) => {
-        e.certificateOperation = 'No Pending Operation';
-        e.certificateOperationStatus = successStatus('Delete');
-        delete e.lsc;
+      completed: true,
+      update: (s) => {
+        for (const l of s.lscs) if (l.serialNumber === s.lsc?.serialNumber) l.state = 'deleted';
+        delete s.lsc;
       },
       status: successStatus('Delete'),
       capfCode: CapfLogCode.CAPF_OP_SUCCESS,
@@ -416,7 +416,6 @@ export class CapfSession {
       reason: Reason.INVALID_ELEMENT,
       event,
       status,
-      update: status ? (e) => (e.certificateOperationStatus = status) : undefined,
       capfCode: logCodeFor(cause === 'ec-unsupported' ? undefined : cause),
     });
   }
@@ -428,8 +427,11 @@ export class CapfSession {
     reason?: number;
     sendEnd?: boolean;
     cause?: FailureCause;
+    /** the device's Certificate Operation Status after this session */
     status?: string;
-    update?: (e: DeviceEntry) => void;
+    /** the scheduled operation is done: it is not run again until the table schedules another */
+    completed?: boolean;
+    update?: (s: DeviceState) => void;
     device?: string;
     capfCode?: number;
   }): Promise<void> {
@@ -437,18 +439,27 @@ export class CapfSession {
     const previous = this.phase;
     this.phase = 'ended';
     let status = f.status;
-    let update = f.update;
     // A session that breaks off after the operation started leaves the device a failure status.
-    if (!status && f.cause && this.kind && previous !== 'auth') {
-      status = failureStatus(this.kind, f.cause);
-      update = (e) => (e.certificateOperationStatus = status as string);
-    }
+    if (!status && f.cause && this.kind && previous !== 'auth') status = failureStatus(this.kind, f.cause);
     const device = this.device?.name ?? f.device;
-    if (update && this.device) {
+    const entry = this.device;
+    if (entry && (status || f.update || this.stateChanges.length)) {
+      const key = operationKey(entry);
       try {
-        await this.ctx.state.devices.updateDevice(this.device.name, update);
+        await this.ctx.state.states.update(entry.name, (s) => {
+          for (const change of this.stateChanges) change(s);
+          f.update?.(s);
+          if (status) {
+            s.certificateOperationStatus = status;
+            s.operationKey = key;
+          }
+          if (f.completed) s.completedKey = key;
+        });
       } catch (e) {
-        this.log('protocol-error', `could not record the result for ${this.device.name}: ${(e as Error).message}`);
+        const why = `could not record the result for ${entry.name}: ${(e as Error).message}`;
+        // a result that cannot be recorded is not acknowledged: the session fails
+        if (f.completed) f = { ...f, outcome: 'failed', message: why, reason: Reason.INVALID_ELEMENT, event: 'protocol-error', capfCode: CapfLogCode.CAPF_OP_FAIL };
+        else this.log('protocol-error', why);
       }
     }
     const sendEnd = f.sendEnd ?? f.reason !== undefined;

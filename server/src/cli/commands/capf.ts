@@ -1,36 +1,104 @@
-/** `itl-lens capf device …`: schedules a certificate operation in a lab folder's device table. */
+/** `itl-lens capf device …` schedules a certificate operation in a lab folder's device table; `capf status` shows what the server did. */
 import * as path from 'node:path';
+import { DeviceState, operationKey, statusFor } from '../../capf/model/deviceState';
+import { loadDeviceStatesSync } from '../../capf/model/deviceStateFiles';
+import { labPaths } from '../../capf/model/labLayout';
+import { operationKindOf } from '../../capf/model/operationStatus';
 import { scheduleOperation, normalizeDeviceName, parseAuth, parseDeadline, parseKey, parseOperation, Parsed } from '../../capf/server/deviceSchedule';
-import { DeviceTableStore } from '../../capf/server/deviceTableStore';
-import { labPaths, openLabRegister } from '../../capf/server/labState';
-import { LscRegister } from '../../capf/server/lscRegister';
+import { readDeviceTable } from '../../capf/server/deviceTableFile';
+import { DeviceEntry, formatProblems } from '../../capf/model/deviceTable';
 import { deadlineProblem } from '../../rules/deviceTableRules';
 import { parseNow } from '../clock';
-import { CliCommand, EXIT_OK, UsageError, parseArgs, single } from '../io';
+import { CliCommand, EXIT_OK, EXIT_USAGE, UsageError, parseArgs, single } from '../io';
 
 const USAGE = `Usage: itl-lens capf device --state DIR --device SEP<12 hex digits> --operation install|delete|fetch|none
                              [--auth null|string:DIGITS|lsc|mic] [--key rsa:2048|ec:P-256|ec-preferred:P-256|…]
                              [--deadline ISO-8601] [--now ISO-8601]
-  Adds or updates the device in DIR/capf-devices.json, as saving CUCM's Phone Configuration page would.
+       itl-lens capf status --state DIR [--json]
+  device: adds or updates the device in DIR/capf-devices.json, as saving CUCM's Phone Configuration page would.
   --auth      By Null String | By Authentication String (4-10 digits) | By Existing Certificate, precedence to LSC / MIC
   --key       RSA size 512/1024/2048/3072/4096, or EC curve P-256/P-384/P-521 ("EC Only" or "EC Preferred, RSA Backup")
   --deadline  Operation Completes By; without it the operation has no deadline. One that has passed is
               kept (the lab reproduces the guide's "Late/Timedout" failure on purpose), with a warning;
               the install guide asks for at least one hour ahead
   --now       the time the deadline warning is judged at (default: now)
-  A running capf-server picks the change up at the phone's next session.`;
+  A running capf-server picks the change up at the phone's next session.
+  status: each device's Certificate Operation Status, the operation it applies to and its LSC's serial,
+  from the table and the server's state (DIR/capf-state/). --json: an array of objects.`;
 
 function need<T>(r: Parsed<T>, option: string): T {
   if (!r.ok) throw new UsageError(`${option}: ${r.message}`);
   return r.value;
 }
 
+export interface DeviceStatusRow {
+  device: string;
+  /** Certificate Operation Status, in CUCM's words */
+  status: string;
+  /** the Certificate Operation the status applies to */
+  operation: string;
+  /** the scheduled operation is done (the server will not run it again until it is scheduled anew) */
+  completed: boolean;
+  operationCompletesBy?: string;
+  lscSerialNumber?: string;
+  lscNotAfter?: string;
+  inTable: boolean;
+}
+
+/** One row per device of the table, then any device the server knows that the table no longer lists. */
+export function statusRows(devices: DeviceEntry[], states: Map<string, DeviceState>): DeviceStatusRow[] {
+  const rows: DeviceStatusRow[] = [];
+  const row = (device: string, s: DeviceState | undefined, entry?: DeviceEntry): DeviceStatusRow => {
+    const scheduled = entry && operationKindOf(entry.certificateOperation);
+    const applies = scheduled ? entry.certificateOperation : (s?.operationKey?.split('|')[0] ?? 'No Pending Operation');
+    return {
+      device,
+      status: statusFor(entry, s),
+      operation: applies,
+      completed: !!s?.completedKey && (!scheduled || s.completedKey === operationKey(entry)),
+      operationCompletesBy: entry?.operationCompletesBy,
+      lscSerialNumber: s?.lsc?.serialNumber,
+      lscNotAfter: s?.lsc?.notAfter,
+      inTable: !!entry,
+    };
+  };
+  for (const d of devices) rows.push(row(d.name, states.get(d.name), d));
+  for (const [name, s] of states) if (!devices.some((d) => d.name === name)) rows.push(row(name, s));
+  return rows;
+}
+
+async function status(args: string[], io: Parameters<CliCommand['run']>[1]): Promise<number> {
+  const p = parseArgs(args, { values: ['--state'], booleans: ['--json'] });
+  const state = single(p, '--state');
+  if (!state) throw new UsageError('--state DIR is required (the lab folder)');
+  if (p.positionals.length) throw new UsageError(`unexpected argument '${p.positionals[0]}'`);
+  const paths = labPaths(path.resolve(io.cwd, state));
+  const table = await readDeviceTable(paths.devices);
+  if (!table.ok) {
+    io.err(`itl-lens capf status: ${paths.devices} has problems:\n${formatProblems(table.problems)}\n`);
+    return EXIT_USAGE;
+  }
+  const rows = statusRows(table.table.devices, loadDeviceStatesSync(paths));
+  if (p.flags.has('--json')) {
+    io.out(`${JSON.stringify(rows, null, 2)}\n`);
+    return EXIT_OK;
+  }
+  if (!rows.length) io.out(`No devices in ${paths.devices}.\n`);
+  for (const r of rows) {
+    const lsc = r.lscSerialNumber ? `LSC serial ${r.lscSerialNumber}, valid to ${r.lscNotAfter}` : 'no LSC';
+    const note = r.inTable ? '' : ' (no longer in the device table)';
+    io.out(`${r.device}  ${r.status}  [${r.operation}${r.completed ? ', done' : ''}]  ${lsc}${note}\n`);
+  }
+  return EXIT_OK;
+}
+
 export const capfCommand: CliCommand = {
   name: 'capf',
-  summary: 'manage the lab CAPF device table (capf device …: schedule install, delete, fetch)',
+  summary: 'the lab CAPF device table: capf device (schedule install, delete, fetch), capf status',
   usage: USAGE,
   async run(args, io) {
     const [sub, ...rest] = args;
+    if (sub === 'status') return status(rest, io);
     if (sub !== 'device') throw new UsageError(sub ? `unknown capf subcommand '${sub}'` : 'a subcommand is required');
     const p = parseArgs(rest, { values: ['--state', '--device', '--operation', '--auth', '--key', '--deadline', '--now'] });
     const state = single(p, '--state');
@@ -45,31 +113,27 @@ export const capfCommand: CliCommand = {
     const deadline = single(p, '--deadline');
     const now = parseNow(single(p, '--now'));
     const paths = labPaths(path.resolve(io.cwd, state));
-    // a journal left by a server that stopped without writing it in is taken in by this write, its LSCs
-    // into the register: opened only if that happens
-    let register: Promise<LscRegister> | undefined;
-    const openRegister = () => (register ??= openLabRegister(paths).then((r) => r.register));
-    const store = new DeviceTableStore(paths.devices, {
-      register: { append: async (l) => (await openRegister()).append(l), readAll: async () => (await openRegister()).readAll() },
-      onRepair: (message) => io.err(`itl-lens capf device: ${message}\n`),
-    });
-    const entry = await scheduleOperation(store, {
-      device: need(normalizeDeviceName(device), '--device'),
-      operation: need(parseOperation(operation), '--operation'),
-      auth: auth ? need(parseAuth(auth), '--auth') : undefined,
-      key: key ? need(parseKey(key), '--key') : undefined,
-      deadline: deadline ? need(parseDeadline(deadline), '--deadline') : undefined,
-    });
-    if (register) await (await register).close();
+    const entry = await scheduleOperation(
+      paths.devices,
+      {
+        device: need(normalizeDeviceName(device), '--device'),
+        operation: need(parseOperation(operation), '--operation'),
+        auth: auth ? need(parseAuth(auth), '--auth') : undefined,
+        key: key ? need(parseKey(key), '--key') : undefined,
+        deadline: deadline ? need(parseDeadline(deadline), '--deadline') : undefined,
+      },
+      now,
+    );
     const keyText = entry.keyOrder === 'RSA Only' ? `RSA ${entry.rsaKeySize}` : `${entry.keyOrder}: EC ${entry.ecKeySize}${entry.keyOrder.startsWith('EC Preferred') ? `, RSA ${entry.rsaKeySize} backup` : ''}`;
+    const [row] = statusRows([entry], loadDeviceStatesSync(paths));
     io.out(
       [
-        `${entry.name} in ${store.file}:`,
+        `${entry.name} in ${paths.devices}:`,
         `  Certificate Operation:        ${entry.certificateOperation}`,
         `  Authentication Mode:          ${entry.authenticationMode}${entry.authenticationString ? ` (${entry.authenticationString})` : ''}`,
         `  Key:                          ${keyText}`,
         `  Operation Completes By:       ${entry.operationCompletesBy ?? 'no deadline'}`,
-        `  Certificate Operation Status: ${entry.certificateOperationStatus}`,
+        `  Certificate Operation Status: ${row.status}`,
         '',
       ].join('\n'),
     );

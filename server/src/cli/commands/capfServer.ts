@@ -5,7 +5,8 @@ import { CapfServer } from '../../capf/server/capfServer';
 import { LabState } from '../../capf/server/labState';
 import { OperationLogEntry } from '../../capf/server/operationLog';
 import { CAPF_PORT } from '../../capf/protocol/constants';
-import { CliCommand, CliIo, EXIT_OK, ParsedArgs, UsageError, parseArgs, single } from '../io';
+import { LabBusyError } from '../../capf/server/labLock';
+import { CliCommand, CliIo, EXIT_OK, EXIT_PROBLEMS, ParsedArgs, UsageError, parseArgs, single } from '../io';
 
 const USAGE = `Usage: itl-lens capf-server --state DIR [--host H] [--port N] [--idle-timeout SECONDS] [--lsc-days N]
                             [--capf-cert FILE --capf-key FILE]
@@ -46,7 +47,14 @@ export async function serveCapf(p: ParsedArgs, io: CliIo, stop: AbortSignal): Pr
     const { warnings } = await state.importCapf(fs.readFileSync(path.resolve(io.cwd, certFile)), fs.readFileSync(path.resolve(io.cwd, keyFile)));
     for (const w of warnings) io.err(`warning: ${w}\n`);
   }
-  const server = await CapfServer.start({ state, host, port, idleTimeoutMs: idle ? Number(idle) * 1000 : undefined, lscValidityDays: days ? Number(days) : undefined });
+  let server: CapfServer;
+  try {
+    server = await CapfServer.start({ state, host, port, idleTimeoutMs: idle ? Number(idle) * 1000 : undefined, lscValidityDays: days ? Number(days) : undefined });
+  } catch (e) {
+    if (!(e instanceof LabBusyError)) throw e;
+    io.err(`itl-lens capf-server: ${e.message}\n`);
+    return EXIT_PROBLEMS;
+  }
   const unsubscribe = server.onLog((e) => io.out(formatLog(e)));
   const a = server.address;
   io.out(

@@ -1,7 +1,7 @@
 /** `itl-lens lab [--state DIR]`: the one-shot local LSC install test. */
 import * as path from 'node:path';
 import { renderInstallReport, runLscInstallTest } from '../../capf/lab/installTest';
-import { DEFAULT_LAB_DIR } from '../../capf/server/labState';
+import { DEFAULT_LAB_DIR } from '../../capf/model/labLayout';
 import { CliCommand, EXIT_OK, EXIT_PROBLEMS, UsageError, parseArgs, single } from '../io';
 
 const USAGE = `Usage: itl-lens lab [--state DIR]

@@ -1,11 +1,13 @@
 /** `itl-lens phone`: an emulated Cisco phone runs its pending CAPF operation against a CAPF server. */
+import { statusFor } from '../../capf/model/deviceState';
+import { loadDeviceState } from '../../capf/model/deviceStateFiles';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureLabPhone, phoneAuthFor } from '../../capf/lab/labPhones';
 import { PhoneResult, runPhone, TimelineEntry } from '../../capf/phone/phoneEmulator';
 import { PhoneFolder, PhoneIdentity } from '../../capf/phone/phoneIdentity';
 import { PhoneAuth } from '../../capf/phone/phoneSession';
-import { authStringProblem } from '../../capf/server/deviceTable';
+import { authStringProblem } from '../../capf/model/deviceTable';
 import { normalizeDeviceName } from '../../capf/server/deviceSchedule';
 import { LabState } from '../../capf/server/labState';
 import { CliCommand, EXIT_OK, EXIT_PROBLEMS, UsageError, parseArgs, single } from '../io';
@@ -67,7 +69,7 @@ export const phoneCommand: CliCommand = {
       const phone = await ensureLabPhone(state, device.value);
       identity = phone.identity;
       folder = phone.folder;
-      auth = phoneAuthFor(await state.devices.get(device.value).catch(() => undefined), authString);
+      auth = phoneAuthFor(await state.table.get(device.value).catch(() => undefined), authString);
     }
     const override = single(p, '--auth');
     if (override) {
@@ -90,7 +92,8 @@ export const phoneCommand: CliCommand = {
       retries,
       retryDelayMs: retryDelay * 1000,
       onTimeline: (e) => io.out(formatTimeline([e])),
-      serverStatus: state ? async () => (await state?.devices.get(device.value))?.certificateOperationStatus : undefined,
+      // what the (separate) server process recorded, read from its state files
+      serverStatus: state ? async () => state && statusFor(await state.table.get(device.value), await loadDeviceState(state.paths, device.value)) : undefined,
     });
     if (result.serverStatus) io.out(`Certificate Operation Status: ${result.serverStatus}\n`);
     if (result.lsc) io.out(`LSC: ${result.lsc.summary.subject}, serial ${result.lsc.summary.serialNumber}, ${result.lsc.summary.publicKey}, valid to ${result.lsc.summary.notAfter}\n`);

@@ -1,9 +1,9 @@
 /**
  * The CAPF device table: one entry per phone, with CUCM's own field names and values (Phone Configuration →
- * CAPF Information). Parsing is total: a hand-edited file with mistakes gives a list of problems with a JSON
- * path each, never an exception. `deviceTable.schema.json` describes the same shape for editors.
+ * CAPF Information). It says what to do; what the server did is its state (deviceState.ts). Parsing is
+ * total: a hand-edited file with mistakes gives a list of problems with a JSON path each, never an
+ * exception. `deviceTable.schema.json` describes the same shape for editors.
  */
-import { ALL_STATUSES, STATUS_NONE } from './operationStatus';
 
 export const CERTIFICATE_OPERATIONS = ['Install/Upgrade', 'Delete', 'Troubleshoot', 'No Pending Operation'] as const;
 export const AUTHENTICATION_MODES = [
@@ -22,7 +22,7 @@ export type KeyOrder = (typeof KEY_ORDERS)[number];
 export type RsaKeySize = (typeof RSA_KEY_SIZES)[number];
 export type EcKeySize = (typeof EC_KEY_SIZES)[number];
 
-/** What the server records about the LSC it issued (the certificate itself is in the register, issued/issued-lscs.pem). */
+/** What the server records about the LSC it issued (the certificate itself is in the device's state file). */
 export interface IssuedLscSummary {
   serialNumber: string;
   subject: string;
@@ -45,30 +45,12 @@ export interface DeviceEntry {
   ecKeySize: EcKeySize;
   /** ISO-8601 deadline ("Operation Completes By"); none means no deadline */
   operationCompletesBy?: string;
-  /** kept by the server */
-  certificateOperationStatus: string;
-  /** kept by the server: the LSC it last issued (or fetched) for this device */
-  lsc?: IssuedLscSummary;
+  /** ISO-8601: when the operation was scheduled (`capf device` and the editor set it); saving it anew schedules the operation again */
+  operationScheduledAt?: string;
 }
 
 export interface DeviceTable {
   devices: DeviceEntry[];
-}
-
-/** The fields of T whose values are not strings or numbers (undefined aside). */
-type NestedFields<T> = { [K in keyof T]-?: NonNullable<T[K]> extends string | number ? never : K }[keyof T];
-/** copyDeviceEntry copies one level below the entry; these fail to compile when a field nests deeper. */
-const onlyLscNests: [NestedFields<DeviceEntry>] extends ['lsc'] ? true : never = true;
-const lscIsFlat: [NestedFields<IssuedLscSummary>] extends [never] ? true : never = true;
-void onlyLscNests, lscIsFlat;
-
-/**
- * A copy of an entry that shares nothing with it (every field is a string or number but `lsc`, a record of
- * strings): what structuredClone gives, about fifty times faster, which counts for the CAPF server's one
- * change per session and for whole-table changes of large tables.
- */
-export function copyDeviceEntry(d: DeviceEntry): DeviceEntry {
-  return d.lsc ? { ...d, lsc: { ...d.lsc } } : { ...d };
 }
 
 export interface TableProblem {
@@ -103,7 +85,6 @@ export function newDeviceEntry(name: string, fields: Partial<DeviceEntry> = {}):
     keyOrder: 'RSA Only',
     rsaKeySize: 2048,
     ecKeySize: 256,
-    certificateOperationStatus: STATUS_NONE,
     ...fields,
   };
 }
@@ -117,10 +98,10 @@ const ENTRY_FIELDS = new Set([
   'rsaKeySize',
   'ecKeySize',
   'operationCompletesBy',
-  'certificateOperationStatus',
-  'lsc',
+  'operationScheduledAt',
 ]);
-const LSC_FIELDS = ['serialNumber', 'subject', 'issuer', 'notBefore', 'notAfter', 'publicKey', 'sha1'] as const;
+/** Fields the server wrote into the table before it kept its own state: accepted in old tables and ignored. */
+export const LEGACY_SERVER_FIELDS = new Set(['certificateOperationStatus', 'lsc']);
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** An Operation Completes By as the table accepts it (ISO-8601 date and time with a zone), in ms; else undefined. */
@@ -151,7 +132,7 @@ export function validateDeviceEntry(raw: unknown, path: string, problems: TableP
   const r = raw as Record<string, unknown>;
   const before = problems.length;
   const add = (field: string, message: string) => problems.push({ path: `${path}.${field}`, message });
-  for (const key of Object.keys(r)) if (!ENTRY_FIELDS.has(key)) add(key, `unknown field "${printable(key)}"; the fields are ${quoteList([...ENTRY_FIELDS])}`);
+  for (const key of Object.keys(r)) if (!ENTRY_FIELDS.has(key) && !LEGACY_SERVER_FIELDS.has(key)) add(key, `unknown field "${printable(key)}"; the fields are ${quoteList([...ENTRY_FIELDS])}`);
   const nameProblem = deviceNameProblem(r.name);
   if (nameProblem) add('name', nameProblem);
   if (!oneOf(CERTIFICATE_OPERATIONS, r.certificateOperation)) add('certificateOperation', `must be one of ${quoteList(CERTIFICATE_OPERATIONS)}`);
@@ -167,18 +148,8 @@ export function validateDeviceEntry(raw: unknown, path: string, problems: TableP
   if (!oneOf(RSA_KEY_SIZES, rsa)) add('rsaKeySize', `must be one of ${quoteList(RSA_KEY_SIZES)} (bits)`);
   const ec = r.ecKeySize ?? 256;
   if (!oneOf(EC_KEY_SIZES, ec)) add('ecKeySize', `must be one of ${quoteList(EC_KEY_SIZES)} (bits: P-256, P-384, P-521)`);
-  if (r.operationCompletesBy !== undefined) {
-    if (deadlineTime(r.operationCompletesBy) === undefined) {
-      add('operationCompletesBy', 'must be an ISO-8601 date and time with a zone, e.g. 2030-01-31T17:00:00Z');
-    }
-  }
-  const status = r.certificateOperationStatus ?? STATUS_NONE;
-  if (!oneOf(ALL_STATUSES, status)) add('certificateOperationStatus', `"${printable(String(status))}" is not a Certificate Operation Status CUCM uses (the server keeps this field)`);
-  if (r.lsc !== undefined) {
-    const l = r.lsc as Record<string, unknown>;
-    if (typeof l !== 'object' || l === null || Array.isArray(l) || LSC_FIELDS.some((f) => typeof l[f] !== 'string')) {
-      add('lsc', `kept by the server: an object with string fields ${quoteList(LSC_FIELDS)}`);
-    }
+  for (const field of ['operationCompletesBy', 'operationScheduledAt'] as const) {
+    if (r[field] !== undefined && deadlineTime(r[field]) === undefined) add(field, 'must be an ISO-8601 date and time with a zone, e.g. 2030-01-31T17:00:00Z');
   }
   if (problems.length > before) return undefined;
   const entry: DeviceEntry = newDeviceEntry(r.name as string, {
@@ -187,12 +158,10 @@ export function validateDeviceEntry(raw: unknown, path: string, problems: TableP
     keyOrder: keyOrder as KeyOrder,
     rsaKeySize: rsa as RsaKeySize,
     ecKeySize: ec as EcKeySize,
-    certificateOperationStatus: status as string,
   });
   if (r.authenticationString !== undefined) entry.authenticationString = r.authenticationString as string;
   if (r.operationCompletesBy !== undefined) entry.operationCompletesBy = r.operationCompletesBy as string;
-  // the server's record, as the type says: its fields only (a copy of the entry is then a copy of all of it)
-  if (r.lsc !== undefined) entry.lsc = Object.fromEntries(LSC_FIELDS.map((f) => [f, (r.lsc as Record<string, string>)[f]])) as unknown as IssuedLscSummary;
+  if (r.operationScheduledAt !== undefined) entry.operationScheduledAt = r.operationScheduledAt as string;
   return entry;
 }
 
@@ -242,40 +211,9 @@ export function serializeEntry(d: DeviceEntry): string {
 
 /** The file's text: the same as JSON.stringify({ devices }, null, 2) with fields in page order. */
 export function serializeDeviceTable(table: DeviceTable): string {
-  return Buffer.concat(serializeDeviceTableParts(table)).toString('utf8');
+  if (table.devices.length === 0) return '{\n  "devices": []\n}\n';
+  return `{\n  "devices": [\n${table.devices.map(serializeEntry).join(',\n')}\n  ]\n}\n`;
 }
-
-const OPEN = Buffer.from('{\n  "devices": [\n');
-const SEPARATOR = Buffer.from(',\n');
-const CLOSE = Buffer.from('\n  ]\n}\n');
-const EMPTY = Buffer.from('{\n  "devices": []\n}\n');
-
-/**
- * The file's bytes as consecutive pieces, for a gathered write (no copy of the whole table). `cache` may hold
- * the encoded text of entries that have not changed (in a table, entries are replaced, never edited), so that
- * rewriting a large table costs little more than copying it: each entry is encoded once, with the separator
- * that precedes it, so the pieces are one per entry.
- */
-export function serializeDeviceTableParts(table: DeviceTable, cache?: WeakMap<DeviceEntry, Buffer>): Buffer[] {
-  if (table.devices.length === 0) return [EMPTY];
-  const parts: Buffer[] = [OPEN];
-  table.devices.forEach((d, i) => {
-    let bytes = cache?.get(d);
-    if (!bytes) {
-      bytes = Buffer.concat([SEPARATOR, Buffer.from(serializeEntry(d))]);
-      cache?.set(d, bytes);
-    }
-    parts.push(i > 0 ? bytes : bytes.subarray(SEPARATOR.length));
-  });
-  parts.push(CLOSE);
-  return parts;
-}
-
-/**
- * The table's file name in a lab folder. Distinctive on purpose: the extension contributes the schema
- * through `jsonValidation` with a fileMatch on this name, wherever the lab folder is.
- */
-export const DEVICE_TABLE_FILE = 'capf-devices.json';
 
 export function formatProblems(problems: TableProblem[]): string {
   return problems.map((p) => `${p.path}: ${p.message}`).join('\n');

@@ -1,0 +1,71 @@
+/**
+ * What the CAPF server learns about a device, kept apart from what a person asks for (the device table),
+ * as CUCM keeps the read-only "Certificate Operation Status" apart from the fields an administrator edits.
+ * Only the server writes a device's state (capf-state/<device>.json, deviceStateStore.ts); the CLI, the
+ * language server and the reports read it and derive the status shown beside the table's entry here.
+ */
+import { DeviceEntry, IssuedLscSummary } from './deviceTable';
+import { STATUS_NONE, STATUS_PENDING, operationKindOf } from './operationStatus';
+
+/** The register keeps each device's last LSCs (the one the phone holds is always among them). */
+export const MAX_REGISTERED_LSCS = 8;
+
+/** One LSC the server issued: `issued` once sent to the phone (before STORE_CERT_REQ), `installed` once the phone stored it. */
+export interface RegisteredLsc {
+  serialNumber: string;
+  issuedAt: string;
+  state: 'issued' | 'installed' | 'deleted';
+  pem: string;
+}
+
+export interface DeviceState {
+  device: string;
+  /** CUCM's Certificate Operation Status after the server's last step for this device */
+  certificateOperationStatus: string;
+  /** the scheduled operation (operationKey) that status applies to */
+  operationKey?: string;
+  /** the scheduled operation the server completed: it is not run again until the table schedules another */
+  completedKey?: string;
+  /** the LSC the phone holds, as far as the server knows */
+  lsc?: IssuedLscSummary;
+  /** newest last, at most MAX_REGISTERED_LSCS */
+  lscs: RegisteredLsc[];
+  /** wrong authentication strings in a row, and the lock they caused */
+  authFailures?: { count: number; lockedUntil?: string };
+  updatedAt: string;
+}
+
+export function newDeviceState(device: string, now: Date): DeviceState {
+  return { device, certificateOperationStatus: STATUS_NONE, lscs: [], updatedAt: now.toISOString() };
+}
+
+/**
+ * Which scheduled operation an entry asks for: the operation, its Operation Completes By and when it was
+ * scheduled (`operationScheduledAt`, which `capf device` and the editor set). Saving the same operation
+ * again with a new deadline or schedule time is a new operation; undefined for "No Pending Operation".
+ */
+export function operationKey(entry: Pick<DeviceEntry, 'certificateOperation' | 'operationCompletesBy' | 'operationScheduledAt'>): string | undefined {
+  if (!operationKindOf(entry.certificateOperation)) return undefined;
+  return [entry.certificateOperation, entry.operationCompletesBy ?? '', entry.operationScheduledAt ?? ''].join('|');
+}
+
+/** Whether the server still has to run the entry's operation (scheduled and not completed). */
+export function operationDue(entry: DeviceEntry, state: DeviceState | undefined): boolean {
+  const key = operationKey(entry);
+  return key !== undefined && state?.completedKey !== key;
+}
+
+/** The Certificate Operation Status CUCM would show for the entry, given the server's state. */
+export function statusFor(entry: DeviceEntry | undefined, state: DeviceState | undefined): string {
+  const key = entry ? operationKey(entry) : undefined;
+  if (key === undefined || state?.completedKey === key) return state?.certificateOperationStatus ?? STATUS_NONE;
+  return state?.operationKey === key ? state.certificateOperationStatus : STATUS_PENDING;
+}
+
+/** Validates a state file's parsed JSON; undefined when it is not one this server wrote. */
+export function readDeviceState(raw: unknown, device: string): DeviceState | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const s = raw as Partial<DeviceState>;
+  if (s.device !== device || typeof s.certificateOperationStatus !== 'string' || !Array.isArray(s.lscs)) return undefined;
+  return s as DeviceState;
+}

@@ -1,0 +1,83 @@
+/**
+ * The lab folder's layout: one place for every file name, shared by the servers, the phone, the CLI and the
+ * language server (which needs the names, not the storage code).
+ *
+ *   capf-devices.json                                      the device table: written by a person, `capf device` or the editor, never by a server
+ *   capf-state/<device>.json                               what the CAPF server learned about each device (status, completed operation, issued LSCs, lockout)
+ *   capf-server.lock, capf-server.json                     the running CAPF server's lock and who it is
+ *   operations.log                                         the server's operation log, one JSON object per line
+ *   capf/capf.pem, capf/capf.key.pem                       CAPF certificate and key
+ *   manufacturing-ca/ca.pem, manufacturing-ca/ca.key.pem   the lab manufacturing CA that signs MICs
+ *   fetched/<device>.pem                                   certificates fetched by Troubleshoot
+ *   phones/<device>/                                       emulated phones' MIC, LSC and keys
+ *   cluster/keys/, tftp/ITLFile.tlv                        the lab cluster's keys and the ITL it built
+ *
+ * A device name becomes part of a path only after deviceNameProblem accepts it (SEP + 12 hex digits).
+ */
+import * as path from 'node:path';
+import { deviceNameProblem } from './deviceTable';
+
+/** The default lab folder, relative to the working directory or the first workspace folder. */
+export const DEFAULT_LAB_DIR = '.itl-lens-lab';
+
+/**
+ * The table's file name in a lab folder. Distinctive on purpose: the extension contributes the schema
+ * through `jsonValidation` with a fileMatch on this name, wherever the lab folder is.
+ */
+export const DEVICE_TABLE_FILE = 'capf-devices.json';
+export const DEVICE_STATE_DIR = 'capf-state';
+
+export interface LabPaths {
+  dir: string;
+  capfCert: string;
+  capfKey: string;
+  manufacturingCaCert: string;
+  manufacturingCaKey: string;
+  devices: string;
+  stateDir: string;
+  lock: string;
+  serverInfo: string;
+  log: string;
+  fetchedDir: string;
+  phonesDir: string;
+  clusterKeysDir: string;
+  itl: string;
+}
+
+export function labPaths(dir: string): LabPaths {
+  const d = path.resolve(dir);
+  return {
+    dir: d,
+    capfCert: path.join(d, 'capf', 'capf.pem'),
+    capfKey: path.join(d, 'capf', 'capf.key.pem'),
+    manufacturingCaCert: path.join(d, 'manufacturing-ca', 'ca.pem'),
+    manufacturingCaKey: path.join(d, 'manufacturing-ca', 'ca.key.pem'),
+    devices: path.join(d, DEVICE_TABLE_FILE),
+    stateDir: path.join(d, DEVICE_STATE_DIR),
+    lock: path.join(d, 'capf-server.lock'),
+    serverInfo: path.join(d, 'capf-server.json'),
+    log: path.join(d, 'operations.log'),
+    fetchedDir: path.join(d, 'fetched'),
+    phonesDir: path.join(d, 'phones'),
+    clusterKeysDir: path.join(d, 'cluster', 'keys'),
+    itl: path.join(d, 'tftp', 'ITLFile.tlv'),
+  };
+}
+
+export class UnsafeDeviceNameError extends Error {}
+
+/** `device` when it can name a file; throws otherwise, so no name from the network can escape the folder. */
+export function safeDevice(device: string): string {
+  const problem = deviceNameProblem(device);
+  if (problem) throw new UnsafeDeviceNameError(problem);
+  return device;
+}
+
+export function deviceStatePath(paths: LabPaths, device: string): string {
+  return path.join(paths.stateDir, `${safeDevice(device)}.json`);
+}
+
+/** The lab folder a device table belongs to (the folder it is in). */
+export function labDirOfTable(tableFile: string): string {
+  return path.dirname(path.resolve(tableFile));
+}
