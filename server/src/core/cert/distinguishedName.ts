@@ -179,7 +179,7 @@ export function parseDn(text: string): WrittenAttribute[] {
   if (!t.trim()) return [];
   let parts: string[];
   if (t.startsWith('/') && TYPE_THEN_EQUALS.test(t.slice(1))) parts = splitAttributes(t.slice(1), '/+');
-  else parts = splitAttributes(t, `${['\n', ';', ','].find((sep) => separatesAttributes(t, sep)) ?? ','}+`);
+  else parts = splitAttributes(t, `${['\n', ';', ','].find((sep) => t.includes(sep) && separatesAttributes(t, sep)) ?? ','}+`);
   const out: WrittenAttribute[] = [];
   for (const part of parts) {
     if (!part.trim()) continue;
