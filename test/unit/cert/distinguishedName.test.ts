@@ -75,7 +75,9 @@ describe('distinguished names', () => {
     ]) {
       assert.notEqual(dnKeyOfText(text), key, text);
     }
-    assert.notEqual(dnKeyOfText('CN=a+b'), dnKeyOfText('CN=a\\+b=c'), 'an escaped + stays in the value');
+    // One CN holding "a+2.5.4.3=b", and two CNs a and b: the key escapes the + it joins attributes with.
+    assert.notEqual(dnKeyOfText('CN=a\\+2.5.4.3=b'), dnKeyOfText('CN=a+2.5.4.3=b'));
+    assert.deepEqual(parseDn('CN=a\\+2.5.4.3=b').map((a) => a.value), ['a+2.5.4.3=b']);
     assert.notEqual(dnKeyOfText('garbage'), dnKeyOfText('other garbage'));
     assert.notEqual(dnKeyOfText('garbage'), dnKeyOfText(''));
   });

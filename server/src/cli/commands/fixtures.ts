@@ -1,4 +1,4 @@
-/** `itl-lens fixtures -o DIR [--now ISO]`: writes the generated test fixtures (see test-fixtures/README.md). */
+/** `itl-lens fixtures -o DIR [--now ISO]`: writes the generated test fixtures (DIR/README.md says what each shows). */
 import * as path from 'node:path';
 import { CliCommand, EXIT_OK, UsageError, parseArgs, single } from '../io';
 import { clearDir, generateFixtures } from '../../fixtures/generateFixtures';
