@@ -2,13 +2,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fixturePath } from '../helpers/fixtures';
+import { FixtureLayout, fixturePath } from '../helpers/fixtures';
 
 export class TestWorkspace {
   readonly root = fs.mkdtempSync(path.join(os.tmpdir(), 'itl-lens-ws-'));
 
-  /** Copies fixture files: `'cluster/ITLFile.tlv'` to the same path, `['cluster/ITLFile.tlv', 'a/ITLFile.tlv']` elsewhere. */
-  constructor(files: Array<string | [string, string]>) {
+  /**
+   * Copies fixture files: `'cluster/ITLFile.tlv'` to the same path, `['cluster/ITLFile.tlv', 'a/ITLFile.tlv']`
+   * elsewhere; `layout` says whose trust lists (default CUCM's; the certificate files are the same in both).
+   */
+  constructor(files: Array<string | [string, string]>, private readonly layout?: FixtureLayout) {
     for (const f of files) typeof f === 'string' ? this.copy(f, f) : this.copy(f[0], f[1]);
   }
 
@@ -19,7 +22,7 @@ export class TestWorkspace {
   copy(fixture: string, rel: string): string {
     const target = this.path(rel);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.copyFileSync(fixturePath(fixture), target);
+    fs.copyFileSync(fixturePath(fixture, this.layout), target);
     return target;
   }
 

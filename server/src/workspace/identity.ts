@@ -1,10 +1,11 @@
 /**
  * How certificates are recognised across files: by SHA-1 of the DER (a record's CERTIFICATE or CERTHASH),
- * by issuer + serial number, and by subject. Keys are normalised strings so that CUCM's `;`-separated DNs and
- * RFC 4514 `,`-separated DNs compare equal.
+ * by issuer + serial number, and by subject. Names are keyed by core/cert/distinguishedName.ts, so that a
+ * name written by CUCM (`;`, CN first), by tlvfile (certificate order) or by any other tool compares equal to
+ * the certificate's own subject or issuer when it holds the same attributes.
  */
-import { normalizeDn } from '../core/cert/decodeCertificate';
-import { DecodedCertificate } from '../core/cert/model';
+import { dnKeyOfName, dnKeyOfText } from '../core/cert/distinguishedName';
+import { DecodedCertificate, DistinguishedName } from '../core/cert/model';
 import { TrustRecord } from '../core/tlv/model';
 
 export interface CertificateIdentity {
@@ -19,11 +20,16 @@ export interface CertificateIdentity {
 const dnKeys = new Map<string, string>();
 const MAX_DN_KEYS = 10_000;
 
-/** A DN in a comparable form: CUCM (`;`) and RFC 4514 (`,`) spellings give the same key. Memoised: DNs recur. */
-export function dnKey(dn: string): string {
+/**
+ * A DN in a comparable form, written (a trust list's SUBJECTNAME, ISSUERNAME…) or decoded (a certificate's
+ * subject or issuer): every spelling of the same set of attributes gives the same key. Written names are
+ * memoised: they recur.
+ */
+export function dnKey(dn: string | DistinguishedName): string {
+  if (typeof dn !== 'string') return dnKeyOfName(dn);
   let key = dnKeys.get(dn);
   if (key === undefined) {
-    key = normalizeDn(dn).toLowerCase();
+    key = dnKeyOfText(dn);
     if (dnKeys.size >= MAX_DN_KEYS) dnKeys.clear();
     dnKeys.set(dn, key);
   }
@@ -37,15 +43,15 @@ export function serialKey(serial: Buffer): string {
   return serial.subarray(i).toString('hex');
 }
 
-export function issuerSerialKey(issuer: string, serial: Buffer): string {
+export function issuerSerialKey(issuer: string | DistinguishedName, serial: Buffer): string {
   return `${dnKey(issuer)}#${serialKey(serial)}`;
 }
 
 export function certificateIdentity(cert: DecodedCertificate): CertificateIdentity {
   return {
     sha1: cert.sha1.toString('hex'),
-    issuerSerial: issuerSerialKey(cert.issuer.cucm, cert.serial),
-    subject: dnKey(cert.subject.cucm),
+    issuerSerial: issuerSerialKey(cert.issuer, cert.serial),
+    subject: dnKey(cert.subject),
   };
 }
 

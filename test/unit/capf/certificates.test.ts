@@ -17,6 +17,7 @@ import { decodeHashTagged } from '../../../server/src/capf/protocol/codec';
 import { LabState } from '../../../server/src/capf/server/labState';
 import { lscProfileChecks } from '../../../server/src/capf/scenarios/lscChecks';
 import { fixtureKeys, removeTempDirs, tempDir, testKeySource, T0 } from './helpers';
+import { fixture } from '../../helpers/fixtures';
 
 describe('capf: certificates the lab makes', () => {
   const k = fixtureKeys();
@@ -119,7 +120,7 @@ describe('capf: certificates the lab makes', () => {
       const longForm = Buffer.concat([Buffer.from([0x30, 0x83, 0x00]), good.subarray(2)]); // a non-minimal length: BER, not DER
       const badPoint = Buffer.from(spki('ec-p256'));
       badPoint[badPoint.length - 1] ^= 1;
-      const cert = new X509Certificate(fs.readFileSync(`${__dirname}/../../../../test-fixtures/cluster/CAPF.der`)).raw;
+      const cert = new X509Certificate(fixture('cluster/CAPF.der')).raw;
       for (const [name, der] of [['trailing', trailing], ['tampered', longForm], ['off-curve', badPoint], ['a certificate', cert], ['empty', Buffer.alloc(0)]] as const) {
         assert.equal(checkSpki(der).ok, false, name);
       }

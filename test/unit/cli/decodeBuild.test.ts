@@ -112,6 +112,16 @@ describe('cli: build', () => {
     assert.equal(decodeTrustList(fs.readFileSync(path.join(dir, 'CTLFile.tlv'))).header.filename, 'CTLFile.tlv');
   });
 
+  it('--layout tlvfile writes the names and tags as tlvfile does', async () => {
+    const r = await runCli(['build', '--signer', 'signer.pem', '--record', `SAST=${fixturePath('cluster/CallManager.pem')}`, '--layout', 'tlvfile', '-o', 'tlvfile.tlv'], dir);
+    assert.equal(r.code, 0, r.err);
+    const bytes = fs.readFileSync(path.join(dir, 'tlvfile.tlv'));
+    const list = decodeTrustList(bytes);
+    assert.deepEqual(list.records[0].elements.map((e) => e.tag), [1, 3, 5, 6, 4, 7, 8, 9]);
+    assert.match(list.records[0].subject!, /^C=US,.*,CN=ao115sub$/);
+    assert.equal(verifyTrustList(bytes, list).status, 'valid');
+  });
+
   it('rejects bad roles, digests and a signer without a key', async () => {
     const bad = [
       ['--signer', 'signer.pem', '--record', `BOSS=${fixturePath('cluster/CAPF.pem')}`, '-o', 'x.tlv'],
@@ -119,6 +129,7 @@ describe('cli: build', () => {
       ['--signer', fixturePath('cluster/CAPF.pem'), '--record', `CAPF=${fixturePath('cluster/CAPF.pem')}`, '-o', 'x.tlv'],
       ['--signer', 'signer.pem', '-o', 'x.tlv'],
       ['--signer', 'signer.pem', '--record', `CAPF=${fixturePath('cluster/CAPF.pem')}`, '--signer-version', '2.0', '-o', 'x.tlv'],
+      ['--signer', 'signer.pem', '--record', `CAPF=${fixturePath('cluster/CAPF.pem')}`, '--layout', 'toString', '-o', 'x.tlv'],
     ];
     for (const args of bad) {
       const r = await runCli(['build', ...args], dir);
@@ -138,6 +149,11 @@ describe('cli: fixtures', () => {
       for (const f of ['cluster/ITLFile.tlv', 'ctl/CTLFile.tlv', 'certs/ec-p384.der', 'capf-near-expiry/CAPF.pem']) {
         assert.ok(fs.readFileSync(path.join(a, f)).equals(fs.readFileSync(path.join(b, f))), f);
       }
+      // The tlvfile layout: the same certificates, trust lists written the other way.
+      assert.equal((await runCli(['fixtures', '-o', b, '--keys', KEYS_DIR, '--layout', 'tlvfile', ...NOW])).code, 0);
+      assert.ok(fs.readFileSync(path.join(a, 'cluster/CAPF.pem')).equals(fs.readFileSync(path.join(b, 'cluster/CAPF.pem'))));
+      assert.match(decodeTrustList(fs.readFileSync(path.join(b, 'cluster/ITLFile.tlv'))).records[0].subject!, /^C=US,/);
+      assert.equal((await runCli(['fixtures', '-o', b, '--layout', 'other', ...NOW])).code, 2);
     } finally {
       fs.rmSync(a, { recursive: true, force: true });
       fs.rmSync(b, { recursive: true, force: true });

@@ -1,10 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { HeaderTag, RecordTag } from '../../../server/src/core/tlv/tags';
 import { fileUri } from '../../../server/src/workspace/uris';
-import { fixturePath } from '../../helpers/fixtures';
-import { diagnose } from './helpers';
+import { FixtureLayout, fixturePath as fixturePathIn } from '../../helpers/fixtures';
+import { diagnose as diagnoseIn } from './helpers';
 
-describe('rules: trust lists', () => {
+// Every case twice: trust lists as CUCM writes them (`;` names, CN first) and as tlvfile does (`,` names in
+// the certificate's order, its record tag order). The certificate files are the same in both.
+for (const layout of ['cucm', 'tlvfile'] as FixtureLayout[]) describe(`rules: trust lists (${layout} layout)`, () => {
+  const diagnose = (workspace: string[], file: string, o: Parameters<typeof diagnoseIn>[2] = {}) => diagnoseIn(workspace, file, { ...o, layout });
+  const fixturePath = (rel: string) => fixturePathIn(rel, layout);
+
   it('finds nothing wrong with the reference cluster', async () => {
     for (const f of ['cluster/ITLFile.tlv', 'cluster/ITLSEP001122334455.tlv']) assert.deepEqual((await diagnose(['cluster'], f)).codes, []);
     assert.deepEqual((await diagnose(['ctl', 'cluster'], 'ctl/CTLFile.tlv')).codes, []);

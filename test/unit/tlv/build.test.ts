@@ -3,6 +3,8 @@ import { createHash, createPrivateKey, generateKeyPairSync, KeyObject } from 'no
 import * as forge from 'node-forge';
 import * as path from 'node:path';
 import { buildTrustList, decodeTrustList, verifyTrustList, signedBytes, encodeRecord, roleFromName } from '../../../server/src/core/tlv';
+import { TLVFILE_LAYOUT } from '../../../server/src/core/tlv/build';
+import { findSigner } from '../../../server/src/core/tlv/verify';
 import { decodeCertificate } from '../../../server/src/core/cert/decodeCertificate';
 import { makeCluster } from '../../../server/src/fixtures/cluster';
 import { referenceItlOptions, referenceRecords } from '../../../server/src/fixtures/generateFixtures';
@@ -90,6 +92,31 @@ describe('tlv build', () => {
     const tags = l.records[0].elements.map((e) => e.tag);
     assert.deepEqual(tags, [...tags].sort((a, b) => a - b));
     assert.match(l.records[0].subject!, /^CN=CAPF-7f0ae8d7;OU=TAC;O=Cisco Systems;L=Boxborough;ST=MA;C=US$/);
+  });
+
+  it('writes the tlvfile layout: tags 1, 3, 5, 6, 4, 7, 8, 9 and , names in the certificate\'s order', () => {
+    const bytes = buildTrustList({ ...referenceItlOptions(cluster, TEST_NOW), layout: TLVFILE_LAYOUT });
+    const l = decodeTrustList(bytes);
+    assert.deepEqual(l.problems, []);
+    const sast = l.records.find((r) => r.role === 0 && r.certificate)!;
+    assert.deepEqual(sast.elements.map((e) => e.tag), [1, 3, 5, 6, 4, 7, 8, 9]);
+    assert.deepEqual(l.records[0].elements.map((e) => e.tag), [1, 3, 5, 6, 4, 7, 8, 11, 12], 'a hash-only record: the hash after');
+    assert.equal(l.records[0].subject, 'C=US,ST=MA,L=Boxborough,O=Cisco Systems,OU=TAC,CN=CAPF-7f0ae8d7');
+    assert.equal(l.header.signerName, 'C=US,ST=MA,L=Boxborough,O=Cisco Systems,OU=TAC,CN=ao115sub');
+    assert.deepEqual(l.records[6].elements.map((e) => e.tag), [1, 3, 5, 6, 4, 7, 8, 9, 2], 'a DNS name, when there is one, after the others');
+    assert.equal(l.records[6].dnsName, 'ao115sub');
+    const check = verifyTrustList(bytes, l);
+    assert.equal(check.status, 'valid');
+    assert.equal(check.signer?.index, 5);
+  });
+
+  it('finds the signer when the header and the records write the issuer differently', () => {
+    const l = decodeTrustList(buildTrustList(referenceItlOptions(cluster, TEST_NOW)));
+    const cucm = l.header.signerIssuer!;
+    for (const issuer of ['C=US,ST=MA,L=Boxborough,O=Cisco Systems,OU=TAC,CN=ao115sub', 'cn=AO115SUB, ou=TAC, o=Cisco Systems, l=Boxborough, st=MA, c=US']) {
+      assert.equal(findSigner({ ...l, header: { ...l.header, signerIssuer: issuer } })?.index, 5, issuer);
+    }
+    assert.equal(findSigner({ ...l, header: { ...l.header, signerIssuer: cucm.replace('CN=ao115sub', 'CN=ao115pub') } }), undefined, 'another issuer');
   });
 
   it('refuses an EC signer key: the format signs with RSA only', () => {

@@ -7,16 +7,21 @@ import { IndexedCertificateFile, IndexedTrustList } from '../../../server/src/wo
 import { loadPaths } from '../../../server/src/workspace/loadPaths';
 import { fileUri } from '../../../server/src/workspace/uris';
 import { WorkspaceIndex } from '../../../server/src/workspace/workspaceIndex';
-import { fixturePath } from '../../helpers/fixtures';
+import { FixtureLayout, fixturePath as fixturePathIn } from '../../helpers/fixtures';
 
-function decode(rel: string) {
-  const p = fixturePath(rel);
+function decodeIn(rel: string, layout?: FixtureLayout) {
+  const p = fixturePathIn(rel, layout);
   return decodeWorkspaceFile({ uri: fileUri(p), path: p, name: p, bytes: fs.readFileSync(p) })!;
 }
 
+const decode = (rel: string) => decodeIn(rel);
+
 describe('workspace identity keys', () => {
-  it('compares CUCM and RFC 4514 DNs alike', () => {
+  it('compares CUCM, tlvfile and RFC 4514 DNs alike', () => {
     assert.equal(dnKey('CN=CAPF-1;OU=TAC;O=Cisco Systems'), dnKey('CN=CAPF-1, OU=TAC, O=Cisco Systems'));
+    assert.equal(dnKey('CN=CAPF-1;OU=TAC;O=Cisco Systems'), dnKey('O=Cisco Systems,OU=TAC,CN=CAPF-1'));
+    const capf = (decode('cluster/CAPF.pem') as IndexedCertificateFile).certificates[0].certificate!;
+    assert.equal(dnKey(capf.subject), dnKey('C=US,ST=MA,L=Boxborough,O=Cisco Systems,OU=TAC,CN=CAPF-7f0ae8d7'));
     assert.equal(dnKey('cn=a;o=B'), dnKey('CN=a;O=b'));
     assert.notEqual(dnKey('CN=a;O=b'), dnKey('CN=a;O=c'));
   });
@@ -47,7 +52,10 @@ describe('workspace decoding', () => {
   });
 });
 
-describe('workspace index over the cluster fixture', () => {
+// Twice: trust lists written by CUCM and by tlvfile (names in the certificate's order), the same certificates.
+for (const layout of ['cucm', 'tlvfile'] as FixtureLayout[]) describe(`workspace index over the cluster fixture (${layout} layout)`, () => {
+  const fixturePath = (rel: string) => fixturePathIn(rel, layout);
+  const decode = (rel: string) => decodeIn(rel, layout);
   let index: WorkspaceIndex;
   before(async () => {
     index = (await loadPaths([fixturePath('cluster')])).index;

@@ -357,18 +357,4 @@ export function decodeCertificate(der: Buffer): CertificateDecodeResult {
   return { ok: true, certificate, problems };
 }
 
-/** Re-encodes a DN given in CUCM (`;`) or RFC 4514 (`,`) form, for comparisons: normalised "CN=a;OU=b". */
-export function normalizeDn(dn: string): string {
-  return dn
-    .replace(/\0+$/, '')
-    .split(/[;,](?=\s*[A-Za-z.0-9]+=)/)
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map((p) => {
-      const eq = p.indexOf('=');
-      return `${p.slice(0, eq).trim().toUpperCase()}=${p.slice(eq + 1).trim()}`;
-    })
-    .join(';');
-}
-
 export { w as derWriter };

@@ -9,7 +9,8 @@ import { p256 } from '@noble/curves/p256';
 import { p384 } from '@noble/curves/p384';
 import { p521 } from '@noble/curves/p521';
 import * as w from '../asn1/derWriter';
-import { OID, DN_OIDS_BY_SHORT_NAME } from '../asn1/oids';
+import { OID } from '../asn1/oids';
+import { attributeTypeKey, parseDn } from './distinguishedName';
 
 export type HashName = 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
@@ -43,23 +44,20 @@ export interface IssueOptions {
 
 const KU_BITS = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign'];
 
-/** Parses "CN=a;OU=b" (most specific first) into a DER Name (least specific first, as certificates store it). */
+/**
+ * Parses a written name, most specific first ("CN=a;OU=b;C=US", "CN=a, OU=b, C=US"; see distinguishedName.ts),
+ * into a DER Name (least specific first, as certificates store it).
+ */
 export function encodeName(dn: string): Buffer {
-  const parts = dn
-    .split(/[;,](?=\s*[A-Za-z.0-9]+=)/)
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map((p) => {
-      const eq = p.indexOf('=');
-      return [p.slice(0, eq).trim(), p.slice(eq + 1).trim()] as const;
-    })
-    .reverse();
   return w.seq(
-    ...parts.map(([k, v]) => {
-      const oid = DN_OIDS_BY_SHORT_NAME[k] ?? DN_OIDS_BY_SHORT_NAME[k.toUpperCase()] ?? k;
-      const value = k.toUpperCase() === 'C' ? w.printable(v) : k === 'emailAddress' ? w.ia5(v) : w.utf8(v);
-      return w.set(w.seq(w.oid(oid), value));
-    }),
+    ...parseDn(dn)
+      .reverse()
+      .map(({ type, value }) => {
+        const oid = attributeTypeKey(type);
+        if (!/^\d+(?:\.\d+)+$/.test(oid)) throw new Error(`the name ${JSON.stringify(dn)} has an attribute type ${JSON.stringify(type)} that is neither a known name nor an OID`);
+        const encoded = oid === OID.country ? w.printable(value) : oid === OID.emailAddress ? w.ia5(value) : w.utf8(value);
+        return w.set(w.seq(w.oid(oid), encoded));
+      }),
   );
 }
 

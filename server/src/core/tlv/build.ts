@@ -1,7 +1,11 @@
-/** Builds and signs a .tlv trust list the way CUCM lays it out (ascending record tags, `;` DNs, header padded to 4). */
+/**
+ * Builds and signs a .tlv trust list the way CUCM lays it out (ascending record tags, `;` DNs most specific
+ * first, header padded to 4), or the way usecallmanagernz tlvfile does (TLVFILE_LAYOUT).
+ */
 import { createHash, KeyObject, sign as cryptoSign, createPublicKey } from 'node:crypto';
 import { decodeCertificate } from '../cert/decodeCertificate';
 import { DecodedCertificate } from '../cert/model';
+import { CUCM_DN_STYLE, DnStyle, formatDn } from '../cert/distinguishedName';
 import { HeaderTag, RecordTag } from './tags';
 import { container, cstring, element, u16, u32, u8, version } from './encode';
 
@@ -22,6 +26,44 @@ export interface RecordSpec {
   certHashAlgorithm?: number;
 }
 
+/** How a builder writes names and orders record elements. */
+export interface TlvLayout {
+  /** how SUBJECTNAME, ISSUERNAME, SIGNERNAME and CANAME are written */
+  names: DnStyle;
+  /** 'ascending' (CUCM: tags 1, 2, 3 … 12) or 'tlvfile' (1, 3, 5, 6, 4, 7, 8, 9, then any others ascending) */
+  recordTagOrder: 'ascending' | 'tlvfile';
+  /** a record without a DNS name: 'two-nul' (CUCM's empty DNSNAME, as the reference shows) or 'omit' (tlvfile) */
+  emptyDnsName: 'two-nul' | 'omit';
+}
+
+export const CUCM_LAYOUT: TlvLayout = { names: CUCM_DN_STYLE, recordTagOrder: 'ascending', emptyDnsName: 'two-nul' };
+
+/**
+ * The reference's account of tlvfile (formats-and-protocol.md part A): record tags 1, 3, 5, 6, 4, 7, 8, 9 and
+ * comma-separated names; the issue that asked for this layout says the names are in the certificate's own
+ * order (C first). Values are escaped as RFC 4514 says, as the tlvfile source writes each attribute, and it
+ * writes no DNSNAME [F tlvfile].
+ */
+export const TLVFILE_LAYOUT: TlvLayout = { names: { separator: ',', order: 'certificate', escape: true }, recordTagOrder: 'tlvfile', emptyDnsName: 'omit' };
+
+/** The layouts by the name the CLI's --layout takes. */
+export const TLV_LAYOUTS = { cucm: CUCM_LAYOUT, tlvfile: TLVFILE_LAYOUT } as const;
+export type TlvLayoutName = keyof typeof TLV_LAYOUTS;
+
+export function isTlvLayoutName(name: string): name is TlvLayoutName {
+  return Object.hasOwn(TLV_LAYOUTS, name);
+}
+
+const TLVFILE_TAG_ORDER: number[] = [
+  RecordTag.SUBJECT_NAME,
+  RecordTag.ISSUER_NAME,
+  RecordTag.SERIAL_NUMBER,
+  RecordTag.FUNCTION,
+  RecordTag.PUBLIC_KEY,
+  RecordTag.SIGNATURE,
+  RecordTag.CERTIFICATE,
+];
+
 export interface BuildOptions {
   signerCertificate: Buffer;
   signerKey: KeyObject;
@@ -32,6 +74,8 @@ export interface BuildOptions {
   filename?: string;
   timestamp?: Date;
   formatVersion?: string;
+  /** default CUCM_LAYOUT */
+  layout?: TlvLayout;
 }
 
 function mustDecode(der: Buffer, what: string): DecodedCertificate {
@@ -40,26 +84,28 @@ function mustDecode(der: Buffer, what: string): DecodedCertificate {
   return r.certificate;
 }
 
-export function encodeRecord(spec: RecordSpec): Buffer {
+export function encodeRecord(spec: RecordSpec, layout: TlvLayout = CUCM_LAYOUT): Buffer {
   const cert = mustDecode(spec.certificate, `record certificate (role ${spec.role})`);
   const key = cert.publicKey.type === 'RSA' ? cert.publicKey.pkcs1 : cert.publicKey.type === 'EC' ? cert.publicKey.point : Buffer.alloc(0);
-  const dns = spec.dnsName ? cstring(spec.dnsName) : Buffer.from([0, 0]);
-  const parts: Buffer[] = [
-    element(RecordTag.DNS_NAME, dns),
-    element(RecordTag.SUBJECT_NAME, cstring(cert.subject.cucm)),
-    element(RecordTag.FUNCTION, u16(spec.role)),
-    element(RecordTag.ISSUER_NAME, cstring(cert.issuer.cucm)),
-    element(RecordTag.SERIAL_NUMBER, cert.serial),
-    element(RecordTag.PUBLIC_KEY, key),
-    element(RecordTag.SIGNATURE, cert.signature),
-  ];
-  if (!spec.hashOnly) parts.push(element(RecordTag.CERTIFICATE, cert.der));
-  if (spec.ipAddress) parts.push(element(RecordTag.IP_ADDRESS, Buffer.from(spec.ipAddress.split('.').map(Number))));
+  const parts = new Map<number, Buffer>([
+    [RecordTag.SUBJECT_NAME, cstring(formatDn(cert.subject, layout.names))],
+    [RecordTag.FUNCTION, u16(spec.role)],
+    [RecordTag.ISSUER_NAME, cstring(formatDn(cert.issuer, layout.names))],
+    [RecordTag.SERIAL_NUMBER, cert.serial],
+    [RecordTag.PUBLIC_KEY, key],
+    [RecordTag.SIGNATURE, cert.signature],
+  ]);
+  if (spec.dnsName) parts.set(RecordTag.DNS_NAME, cstring(spec.dnsName));
+  else if (layout.emptyDnsName === 'two-nul') parts.set(RecordTag.DNS_NAME, Buffer.from([0, 0]));
+  if (!spec.hashOnly) parts.set(RecordTag.CERTIFICATE, cert.der);
+  if (spec.ipAddress) parts.set(RecordTag.IP_ADDRESS, Buffer.from(spec.ipAddress.split('.').map(Number)));
   if (spec.hashOnly) {
-    parts.push(element(RecordTag.CERT_HASH, createHash('sha1').update(cert.der).digest()));
-    parts.push(element(RecordTag.HASH_ALGORITHM, u8(spec.certHashAlgorithm ?? 1)));
+    parts.set(RecordTag.CERT_HASH, createHash('sha1').update(cert.der).digest());
+    parts.set(RecordTag.HASH_ALGORITHM, u8(spec.certHashAlgorithm ?? 1));
   }
-  const body = Buffer.concat(parts);
+  const ascending = [...parts.keys()].sort((a, b) => a - b);
+  const order = layout.recordTagOrder === 'tlvfile' ? [...TLVFILE_TAG_ORDER.filter((t) => parts.has(t)), ...ascending.filter((t) => !TLVFILE_TAG_ORDER.includes(t))] : ascending;
+  const body = Buffer.concat(order.map((tag) => element(tag, parts.get(tag)!)));
   return Buffer.concat([element(RecordTag.RECORD_LENGTH, u16(body.length + 5)), body]);
 }
 
@@ -71,7 +117,8 @@ export function buildTrustList(opts: BuildOptions): Buffer {
   const modulusBytes = Math.ceil((pub.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
   const modulusIndex = [64, 128, 256, 512].indexOf(modulusBytes);
   if (modulusIndex < 0) throw new Error(`the signer key is ${modulusBytes * 8} bits; the format allows 512, 1024, 2048 or 4096`);
-  const records = Buffer.concat(opts.records.map(encodeRecord));
+  const layout = opts.layout ?? CUCM_LAYOUT;
+  const records = Buffer.concat(opts.records.map((r) => encodeRecord(r, layout)));
   const timestamp = Math.floor((opts.timestamp ?? new Date()).getTime() / 1000);
 
   const before = (headerLength: number) =>
@@ -80,8 +127,8 @@ export function buildTrustList(opts: BuildOptions): Buffer {
       element(HeaderTag.HEADER_LENGTH, u16(headerLength)),
       element(HeaderTag.SIGNER_VERSION, version(opts.signerVersion ?? '1.0')),
       container(HeaderTag.SIGNER_INFO, [
-        element(HeaderTag.SIGNER_NAME, cstring(signer.subject.cucm)),
-        element(HeaderTag.ISSUER_NAME, cstring(signer.issuer.cucm)),
+        element(HeaderTag.SIGNER_NAME, cstring(formatDn(signer.subject, layout.names))),
+        element(HeaderTag.ISSUER_NAME, cstring(formatDn(signer.issuer, layout.names))),
         element(HeaderTag.SERIAL_NUMBER, signer.serial),
       ]),
       container(HeaderTag.SIGNATURE_INFO, [

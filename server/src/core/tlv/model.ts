@@ -1,4 +1,5 @@
 /** The typed model of a decoded .tlv trust list. Every element keeps its byte position. */
+import { dnAttribute } from '../cert/distinguishedName';
 
 export interface ByteRange {
   /** first byte (inclusive) */
@@ -123,7 +124,7 @@ export function findElement(elements: TlvElement[], tag: number): TlvElement | u
   return undefined;
 }
 
-/** The CN of a record's SUBJECTNAME ("CAPF-7f0ae8d7" of "CN=CAPF-7f0ae8d7;OU=…"), if it has one. */
+/** The CN of a record's SUBJECTNAME ("CAPF-7f0ae8d7" of "CN=CAPF-7f0ae8d7;OU=…" or of "C=US,…,CN=CAPF-7f0ae8d7"). */
 export function recordCommonName(record: TrustRecord): string | undefined {
-  return record.subject?.match(/CN=([^;,]*)/)?.[1];
+  return record.subject === undefined ? undefined : dnAttribute(record.subject, 'CN');
 }

@@ -2,7 +2,7 @@
 import { createHash, createPublicKey, KeyObject, verify as cryptoVerify, X509Certificate } from 'node:crypto';
 import { TrustList, TrustRecord } from './model';
 import { HASH_ALGORITHMS } from './tags';
-import { normalizeDn } from '../cert/decodeCertificate';
+import { dnKeyOfText } from '../cert/distinguishedName';
 
 export type SignatureStatus = 'valid' | 'invalid' | 'signer-missing' | 'unsupported-algorithm' | 'unsigned';
 
@@ -15,13 +15,16 @@ export interface SignatureCheck {
   message: string;
 }
 
-/** The SAST record named by the header's serial number and issuer, if any. */
+/**
+ * The SAST record named by the header's serial number and issuer, if any. Issuers compare as names (the same
+ * attributes in any order or spelling), so a header and records written by different tools still match.
+ */
 export function findSigner(list: TrustList): TrustRecord | undefined {
   const serial = list.header.signerSerial;
   if (!serial) return undefined;
-  const issuer = list.header.signerIssuer ? normalizeDn(list.header.signerIssuer) : undefined;
+  const issuer = list.header.signerIssuer ? dnKeyOfText(list.header.signerIssuer) : undefined;
   return list.records.find(
-    (r) => r.role === 0 && r.serial?.equals(serial) && (!issuer || !r.issuer || normalizeDn(r.issuer) === issuer),
+    (r) => r.role === 0 && r.serial?.equals(serial) && (!issuer || !r.issuer || dnKeyOfText(r.issuer) === issuer),
   );
 }
 

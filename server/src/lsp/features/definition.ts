@@ -25,7 +25,7 @@ export function definition(doc: ResolvedDocument, position: Position, ctx: Featu
     case 'certificate': {
       const cert = s.entry.certificate;
       if (!cert || (s.field !== undefined && s.field !== 'issuer' && doc.kind === 'view')) return [];
-      const issuers = ctx.index.certificatesWithSubject(dnKey(cert.issuer.cucm)).filter((r) => cert.selfIssued || r.cert.identity.sha1 !== s.entry.identity.sha1);
+      const issuers = ctx.index.certificatesWithSubject(dnKey(cert.issuer)).filter((r) => cert.selfIssued || r.cert.identity.sha1 !== s.entry.identity.sha1);
       return refs(issuers);
     }
     default:
