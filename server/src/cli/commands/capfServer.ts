@@ -6,6 +6,7 @@ import { LabState } from '../../capf/server/labState';
 import { OperationLogEntry } from '../../capf/server/operationLog';
 import { CAPF_PORT } from '../../capf/protocol/constants';
 import { CliCommand, CliIo, EXIT_OK, ParsedArgs, UsageError, parseArgs, single } from '../io';
+import { stopped, untilSignal } from '../untilSignal';
 
 const USAGE = `Usage: itl-lens capf-server --state DIR [--host H] [--port N] [--idle-timeout SECONDS] [--lsc-days N]
                             [--capf-cert FILE --capf-key FILE]
@@ -61,7 +62,7 @@ export async function serveCapf(p: ParsedArgs, io: CliIo, stop: AbortSignal): Pr
     ].join('\n'),
   );
   if (!['127.0.0.1', '::1', 'localhost'].includes(host)) io.err(`warning: listening on ${host}, not loopback: other machines can reach this lab CAPF\n`);
-  await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
+  await stopped(stop);
   await server.stop();
   unsubscribe();
   io.out('CAPF server stopped.\n');
@@ -74,15 +75,6 @@ export const capfServerCommand: CliCommand = {
   usage: USAGE,
   async run(args, io) {
     const p = parseArgs(args, { values: ['--state', '--host', '--port', '--idle-timeout', '--lsc-days', '--capf-cert', '--capf-key'] });
-    const controller = new AbortController();
-    const onSignal = () => controller.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    try {
-      return await serveCapf(p, io, controller.signal);
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
+    return untilSignal((stop) => serveCapf(p, io, stop));
   },
 };
