@@ -8,6 +8,10 @@ import { tftpGet, TftpError } from '../../../server/src/lab/tftp/tftpClient';
 import { decodePacket, encodeAck, encodeData, encodeError, encodeOack, encodeRequest, OPCODE, TftpPacket } from '../../../server/src/lab/tftp/tftpPackets';
 import { ReadTransfer } from '../../../server/src/lab/tftp/tftpTransfer';
 import { patternBytes, RawPeer, startTestServer, tempRoot, TestServer } from './tftpHelpers';
+import { within } from '../capf/helpers';
+import { runCli } from '../../helpers/cli';
+import { parseArgs } from '../../../server/src/cli/io';
+import { serveTftp } from '../../../server/src/cli/commands/tftpServer';
 
 const SIZES = [0, 511, 512, 513, 100 * 1024];
 
@@ -229,5 +233,48 @@ describe('TFTP read transfer: block numbers past 65535', () => {
     assert.deepEqual(blocks.slice(65533, 65538), [65534, 65535, 0, 1, 2]);
     const got = Buffer.concat(sent.map((p) => (p.op === OPCODE.DATA ? p.data : Buffer.alloc(0))));
     assert.deepEqual(got, data);
+  });
+});
+
+describe('`itl-lens tftp-server`', function () {
+  this.timeout(30_000);
+  it('serves the root folder until stopped, on 127.0.0.1 by default', async () => {
+    const root = tempRoot();
+    fs.writeFileSync(path.join(root, 'ITLFile.tlv'), patternBytes(700));
+    let out = '';
+    const stop = new AbortController();
+    const serving = serveTftp(parseArgs(['--root', root, '--port', '0', '--per-address', '2'], { values: ['--root', '--port', '--per-address'] }), { cwd: root, out: (t) => (out += t), err: () => undefined }, stop.signal);
+    const port = await within(
+      new Promise<number>((resolve) => {
+        const check = () => {
+          const m = /TFTP server listening on 127\.0\.0\.1:(\d+)/.exec(out);
+          if (m) resolve(Number(m[1]));
+          else setTimeout(check, 20);
+        };
+        check();
+      }),
+      20_000,
+      'the listening line',
+    );
+    const r = await tftpGet({ host: '127.0.0.1', port, file: 'ITLFile.tlv' });
+    assert.deepEqual(r.data, patternBytes(700));
+    // the client is done once its last ACK is sent; the server's log line follows that ACK's arrival
+    await within(new Promise<void>((resolve) => { const t = setInterval(() => /transfer-done/.test(out) && (clearInterval(t), resolve()), 10); }), 10_000, 'transfer-done');
+    stop.abort();
+    assert.equal(await serving, 0);
+    assert.match(out, /transfer-done +127\.0\.0\.1:\d+ sent "ITLFile\.tlv": 700 bytes in 2 block/);
+    assert.match(out, /TFTP server stopped/);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('refuses a missing root and bad numbers with a usage error', async () => {
+    const missing = await runCli(['tftp-server', '--root', '/nonexistent/itl-lens-tftp', '--port', '0']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /cannot serve \/nonexistent\/itl-lens-tftp: no such folder/);
+    const bad = await runCli(['tftp-server', '--root', '.', '--per-address', '0']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--per-address: '0' is not a whole number of at least 1/);
+    const help = await runCli(['--help']);
+    for (const c of ['tftp-server', 'tvs-server', 'tvs ']) assert.ok(help.out.includes(`  ${c}`), c);
   });
 });
