@@ -10,7 +10,7 @@
  * Modes (RFC 1350): octet as is; netascii translated (LF → CR LF, CR → CR NUL) so a netascii client that
  * translates back stores exactly the file's bytes — serving octet bytes as netascii would let such a client
  * corrupt a binary .tlv, and refusing would break `tftp` clients whose default mode is netascii
- * (tftp-hpa's is); mail is refused (RFC 1350 calls it obsolete).
+ * (tftp-hpa's is); mail is refused (RFC 1123 4.2.2.1: SHOULD NOT be supported; RFC 1350: obsolete).
  */
 import * as dgram from 'node:dgram';
 import { promises as fsp } from 'node:fs';
