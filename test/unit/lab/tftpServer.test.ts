@@ -8,7 +8,7 @@ import { tftpGet, TftpError } from '../../../server/src/lab/tftp/tftpClient';
 import { decodePacket, encodeAck, encodeData, encodeError, encodeOack, encodeRequest, OPCODE, TftpPacket } from '../../../server/src/lab/tftp/tftpPackets';
 import { ReadTransfer } from '../../../server/src/lab/tftp/tftpTransfer';
 import { patternBytes, RawPeer, startTestServer, tempRoot, TestServer } from './tftpHelpers';
-import { within } from '../capf/helpers';
+import { until } from './until';
 import { runCli } from '../../helpers/cli';
 import { parseArgs } from '../../../server/src/cli/io';
 import { serveTftp } from '../../../server/src/cli/commands/tftpServer';
@@ -244,22 +244,11 @@ describe('`itl-lens tftp-server`', function () {
     let out = '';
     const stop = new AbortController();
     const serving = serveTftp(parseArgs(['--root', root, '--port', '0', '--per-address', '2'], { values: ['--root', '--port', '--per-address'] }), { cwd: root, out: (t) => (out += t), err: () => undefined }, stop.signal);
-    const port = await within(
-      new Promise<number>((resolve) => {
-        const check = () => {
-          const m = /TFTP server listening on 127\.0\.0\.1:(\d+)/.exec(out);
-          if (m) resolve(Number(m[1]));
-          else setTimeout(check, 20);
-        };
-        check();
-      }),
-      20_000,
-      'the listening line',
-    );
+    const port = Number(await until(() => /TFTP server listening on 127\.0\.0\.1:(\d+)/.exec(out)?.[1], 'the listening line', 20_000));
     const r = await tftpGet({ host: '127.0.0.1', port, file: 'ITLFile.tlv' });
     assert.deepEqual(r.data, patternBytes(700));
     // the client is done once its last ACK is sent; the server's log line follows that ACK's arrival
-    await within(new Promise<void>((resolve) => { const t = setInterval(() => /transfer-done/.test(out) && (clearInterval(t), resolve()), 10); }), 10_000, 'transfer-done');
+    await until(() => /transfer-done/.test(out), 'transfer-done');
     stop.abort();
     assert.equal(await serving, 0);
     assert.match(out, /transfer-done +127\.0\.0\.1:\d+ sent "ITLFile\.tlv": 700 bytes in 2 block/);

@@ -12,6 +12,7 @@ import { Prng } from '../../helpers/prng';
 import { fixturePath } from '../../helpers/fixtures';
 import { runCli } from '../../helpers/cli';
 import { fixtureKeys, removeTempDirs, tempDir, within } from '../capf/helpers';
+import { until } from './until';
 import { parseArgs } from '../../../server/src/cli/io';
 import { serveTvs } from '../../../server/src/cli/commands/tvsServer';
 import { Issuer } from '../../../server/src/capf/server/issuer';
@@ -182,19 +183,7 @@ describe('lab TVS server over TLS', function () {
   let server: TvsServer;
   const logs: TvsLogEntry[] = [];
   const known = () => der('cluster/CallManager.pem');
-  const waitLog = (pred: (e: TvsLogEntry) => boolean, what: string) =>
-    within(
-      new Promise<TvsLogEntry>((resolve) => {
-        const check = () => {
-          const hit = logs.find(pred);
-          if (hit) resolve(hit);
-          else setTimeout(check, 20);
-        };
-        check();
-      }),
-      20_000,
-      what,
-    );
+  const waitLog = (pred: (e: TvsLogEntry) => boolean, what: string) => until(() => logs.find(pred), what, 20_000);
 
   before(async () => {
     lab = tempDir('itl-lens-tvs-server-');
@@ -219,7 +208,7 @@ describe('lab TVS server over TLS', function () {
   it('answers a hand-written VERIFY_REQUEST for a known certificate with STATUS valid, its ROLES and TTL, echoing the session id', async () => {
     const c = await rawTls(server.address.port);
     c.socket.write(handRequest(0x01020304, DEVICE, known()));
-    await within(new Promise<void>((r) => { const t = setInterval(() => c.data().length >= 26 && (clearInterval(t), r()), 10); }), 10_000, 'an answer');
+    await until(() => c.data().length >= 26, 'an answer');
     assert.deepEqual(c.data(), hex('57 01 02 00 01020304 0010  07 0001 00  08 0002 02 03  09 0004 00000258'));
     c.socket.end();
     const log = await waitLog((e) => e.event === 'verify' && /valid, roles CCM\+TFTP,TFTP, TTL 600 s/.test(e.message), 'verify log');
@@ -229,7 +218,7 @@ describe('lab TVS server over TLS', function () {
   it('answers STATUS invalid alone for a certificate not in the store', async () => {
     const c = await rawTls(server.address.port);
     c.socket.write(handRequest(1, DEVICE, der('cluster/ITLRecovery.pem')));
-    await within(new Promise<void>((r) => { const t = setInterval(() => c.data().length >= 14 && (clearInterval(t), r()), 10); }), 10_000, 'an answer');
+    await until(() => c.data().length >= 14, 'an answer');
     assert.deepEqual(c.data(), hex('57 01 02 00 00000001 0004  07 0001 01'));
     c.socket.end();
   });
@@ -251,7 +240,7 @@ describe('lab TVS server over TLS', function () {
   it('serves several requests on one connection with one session id, and ends one that changes it', async () => {
     const c = await rawTls(server.address.port);
     c.socket.write(Buffer.concat([handRequest(5, DEVICE, known()), handRequest(5, 'CP-7841-SEPAABBCCDDEEFF', der('cluster/CAPF.pem'))]));
-    await within(new Promise<void>((r) => { const t = setInterval(() => c.data().length >= 26 + 14 && (clearInterval(t), r()), 10); }), 10_000, 'two answers');
+    await until(() => c.data().length >= 26 + 14, 'two answers');
     c.socket.write(handRequest(6, DEVICE, known()));
     await within(c.closed, 10_000, 'the server closing the connection');
     assert.equal(c.data().length, 26 + 14, 'no answer to the changed session id');
@@ -284,7 +273,7 @@ describe('lab TVS server over TLS', function () {
       if (!what.startsWith('random')) await waitLog((e) => logs.indexOf(e) >= before && e.event === 'malformed', `${what}: malformed log line`);
     }
     bystander.socket.write(valid);
-    await within(new Promise<void>((r) => { const t = setInterval(() => bystander.data().length >= 26 && (clearInterval(t), r()), 10); }), 10_000, 'the bystander answer');
+    await until(() => bystander.data().length >= 26, 'the bystander answer');
     assert.equal(bystander.data()[10], 0x07, 'STATUS element first');
     assert.equal(bystander.data()[13], 0x00, 'valid');
     bystander.socket.end();
@@ -317,18 +306,7 @@ describe('lab TVS server over TLS', function () {
     let out = '';
     const stop = new AbortController();
     const serving = serveTvs(parseArgs(['--state', dir, '--port', '0'], { values: ['--state', '--port'] }), { cwd: dir, out: (t) => (out += t), err: () => undefined }, stop.signal);
-    const port = await within(
-      new Promise<number>((resolve) => {
-        const check = () => {
-          const m = /TVS server listening on 127\.0\.0\.1:(\d+)/.exec(out);
-          if (m) resolve(Number(m[1]));
-          else setTimeout(check, 20);
-        };
-        check();
-      }),
-      20_000,
-      'the listening line',
-    );
+    const port = Number(await until(() => /TVS server listening on 127\.0\.0\.1:(\d+)/.exec(out)?.[1], 'the listening line', 20_000));
     assert.match(out, /TVS certificate: CN=TVS-/);
     const r = await tvsVerify({ host: '127.0.0.1', port, trusted: [id.der], deviceName: DEVICE, certificate: known() });
     assert.equal(r.status, 'invalid');

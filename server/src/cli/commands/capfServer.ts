@@ -5,8 +5,8 @@ import { CapfServer } from '../../capf/server/capfServer';
 import { LabState } from '../../capf/server/labState';
 import { OperationLogEntry } from '../../capf/server/operationLog';
 import { CAPF_PORT } from '../../capf/protocol/constants';
-import { CliCommand, CliIo, EXIT_OK, ParsedArgs, UsageError, parseArgs, single } from '../io';
-import { stopped, untilSignal } from '../untilSignal';
+import { CliCommand, CliIo, ParsedArgs, UsageError, parseArgs, single } from '../io';
+import { serveUntilStopped, untilSignal } from '../serverLifetime';
 
 const USAGE = `Usage: itl-lens capf-server --state DIR [--host H] [--port N] [--idle-timeout SECONDS] [--lsc-days N]
                             [--capf-cert FILE --capf-key FILE]
@@ -50,23 +50,20 @@ export async function serveCapf(p: ParsedArgs, io: CliIo, stop: AbortSignal): Pr
   const server = await CapfServer.start({ state, host, port, idleTimeoutMs: idle ? Number(idle) * 1000 : undefined, lscValidityDays: days ? Number(days) : undefined });
   const unsubscribe = server.onLog((e) => io.out(formatLog(e)));
   const a = server.address;
-  io.out(
-    [
+  return serveUntilStopped(io, stop, {
+    name: 'CAPF',
+    host,
+    banner: [
       `CAPF server listening on ${a.host}:${a.port}`,
       `  lab folder:       ${state.dir}`,
       `  CAPF certificate: ${state.capf.cert.subject.rfc4514} (SHA-1 ${state.capf.cert.sha1.toString('hex').toUpperCase()})`,
       `  device table:     ${state.paths.devices}`,
       `  phones must trust this certificate through their ITL (the lab's own ITL: \`itl-lens lab\`)`,
-      'Press Ctrl+C to stop.',
-      '',
-    ].join('\n'),
-  );
-  if (!['127.0.0.1', '::1', 'localhost'].includes(host)) io.err(`warning: listening on ${host}, not loopback: other machines can reach this lab CAPF\n`);
-  await stopped(stop);
-  await server.stop();
-  unsubscribe();
-  io.out('CAPF server stopped.\n');
-  return EXIT_OK;
+    ],
+    exposes: 'other machines can reach this lab CAPF',
+    stop: () => server.stop(),
+    unsubscribe,
+  });
 }
 
 export const capfServerCommand: CliCommand = {

@@ -1,9 +1,9 @@
 /** `itl-lens tftp-server --root DIR [--host H] [--port N]`: serves a folder read-only over TFTP until SIGINT/SIGTERM. */
 import * as path from 'node:path';
 import { DEFAULT_PER_ADDRESS_LIMIT } from '../../core/net/perAddressLimit';
-import { DEFAULT_MAX_RETRIES, DEFAULT_MAX_TRANSFERS, DEFAULT_RETRANSMIT_MS, DEFAULT_TFTP_PORT, TftpLogEntry, TftpServer } from '../../lab/tftp/tftpServer';
-import { CliCommand, CliIo, EXIT_OK, ParsedArgs, UsageError, parseArgs, single } from '../io';
-import { stopped, untilSignal } from '../untilSignal';
+import { DEFAULT_MAX_RETRIES, DEFAULT_MAX_TRANSFERS, DEFAULT_RETRANSMIT_MS, DEFAULT_TFTP_PORT, TftpServer } from '../../lab/tftp/tftpServer';
+import { CliCommand, CliIo, ParsedArgs, UsageError, parseArgs, single } from '../io';
+import { formatServerLog, serveUntilStopped, untilSignal } from '../serverLifetime';
 import { parsePort } from './capfServer';
 
 const USAGE = `Usage: itl-lens tftp-server --root DIR [--host H] [--port N] [--per-address N] [--max-transfers N]
@@ -26,10 +26,6 @@ export function positiveInt(p: ParsedArgs, name: string, min = 1): number | unde
   return Number(s);
 }
 
-function formatLog(e: TftpLogEntry): string {
-  return `${e.time}  ${e.event.padEnd(16)} ${e.peer ? `${e.peer} ` : ''}${e.message}\n`;
-}
-
 /** Runs the server until `stop` aborts. Exported so that tests need no process signals. */
 export async function serveTftp(p: ParsedArgs, io: CliIo, stop: AbortSignal): Promise<number> {
   const root = single(p, '--root');
@@ -47,23 +43,16 @@ export async function serveTftp(p: ParsedArgs, io: CliIo, stop: AbortSignal): Pr
     maxRetries: positiveInt(p, '--retries', 0),
     retransmitMs: retransmit !== undefined ? Number(retransmit) * 1000 : undefined,
   });
-  const unsubscribe = server.onLog((e) => io.out(formatLog(e)));
+  const unsubscribe = server.onLog((e) => io.out(formatServerLog(e, 16)));
   const a = server.address;
-  io.out(
-    [
-      `TFTP server listening on ${a.host}:${a.port} (UDP), read-only`,
-      `  serving: ${server.rootReal}`,
-      `  try:     tftp -m binary ${a.host} ${a.port} -c get ITLFile.tlv`,
-      'Press Ctrl+C to stop.',
-      '',
-    ].join('\n'),
-  );
-  if (!['127.0.0.1', '::1', 'localhost'].includes(host)) io.err(`warning: listening on ${host}, not loopback: other machines can fetch every file under ${server.rootReal}\n`);
-  await stopped(stop);
-  await server.stop();
-  unsubscribe();
-  io.out('TFTP server stopped.\n');
-  return EXIT_OK;
+  return serveUntilStopped(io, stop, {
+    name: 'TFTP',
+    host,
+    banner: [`TFTP server listening on ${a.host}:${a.port} (UDP), read-only`, `  serving: ${server.rootReal}`, `  try:     tftp -m binary ${a.host} ${a.port} -c get ITLFile.tlv`],
+    exposes: `other machines can fetch every file under ${server.rootReal}`,
+    stop: () => server.stop(),
+    unsubscribe,
+  });
 }
 
 export const tftpServerCommand: CliCommand = {

@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import { DEFAULT_PER_ADDRESS_LIMIT } from '../../core/net/perAddressLimit';
 import { loadOrCreateTvsIdentity, tvsPaths } from '../../lab/tvs/tvsIdentity';
 import { TVS_PORT } from '../../lab/tvs/tvsProtocol';
-import { DEFAULT_TVS_IDLE_MS, TvsLogEntry, TvsServer } from '../../lab/tvs/tvsServer';
+import { DEFAULT_TVS_IDLE_MS, TvsServer } from '../../lab/tvs/tvsServer';
 import { loadTvsStore } from '../../lab/tvs/tvsStore';
-import { CliCommand, CliIo, EXIT_OK, ParsedArgs, UsageError, parseArgs, single } from '../io';
-import { stopped, untilSignal } from '../untilSignal';
+import { CliCommand, CliIo, ParsedArgs, UsageError, parseArgs, single } from '../io';
+import { formatServerLog, serveUntilStopped, untilSignal } from '../serverLifetime';
 import { parsePort } from './capfServer';
 import { positiveInt } from './tftpServer';
 
@@ -20,10 +20,6 @@ const USAGE = `Usage: itl-lens tvs-server --state DIR [--host H] [--port N] [--i
   --per-address N    connections one client address may hold open (default ${DEFAULT_PER_ADDRESS_LIMIT})
   Stops cleanly on Ctrl+C (SIGINT) or SIGTERM.`;
 
-function formatLog(e: TvsLogEntry): string {
-  return `${e.time}  ${e.event.padEnd(18)} ${e.peer ? `${e.peer} ` : ''}${e.message}\n`;
-}
-
 /** Runs the server until `stop` aborts. Exported so that tests need no process signals. */
 export async function serveTvs(p: ParsedArgs, io: CliIo, stop: AbortSignal): Promise<number> {
   const stateArg = single(p, '--state');
@@ -36,26 +32,23 @@ export async function serveTvs(p: ParsedArgs, io: CliIo, stop: AbortSignal): Pro
   const paths = tvsPaths(dir);
   const identity = await loadOrCreateTvsIdentity(dir);
   const server = await TvsServer.start({ identity, storeFile: paths.store, host, port, idleTimeoutMs: idle ? Number(idle) * 1000 : undefined, perAddressLimit: positiveInt(p, '--per-address') });
-  const unsubscribe = server.onLog((e) => io.out(formatLog(e)));
+  const unsubscribe = server.onLog((e) => io.out(formatServerLog(e)));
   const count = await loadTvsStore(paths.store).then((s) => s.entries.size, () => 0);
   const a = server.address;
-  io.out(
-    [
+  return serveUntilStopped(io, stop, {
+    name: 'TVS',
+    host,
+    banner: [
       `TVS server listening on ${a.host}:${a.port}`,
       `  lab folder:      ${dir}`,
       `  TVS certificate: ${identity.cert.subject.rfc4514} (SHA-1 ${identity.cert.sha1.toString('hex').toUpperCase()}) in ${paths.cert}`,
       `  TVS store:       ${paths.store} (${count} certificate(s); add with 'itl-lens tvs add --state ${stateArg} --role TFTP CERT.pem')`,
       `  phones trust this TVS through the TVS record of their ITL`,
-      'Press Ctrl+C to stop.',
-      '',
-    ].join('\n'),
-  );
-  if (!['127.0.0.1', '::1', 'localhost'].includes(host)) io.err(`warning: listening on ${host}, not loopback: other machines can reach this lab TVS\n`);
-  await stopped(stop);
-  await server.stop();
-  unsubscribe();
-  io.out('TVS server stopped.\n');
-  return EXIT_OK;
+    ],
+    exposes: 'other machines can reach this lab TVS',
+    stop: () => server.stop(),
+    unsubscribe,
+  });
 }
 
 export const tvsServerCommand: CliCommand = {

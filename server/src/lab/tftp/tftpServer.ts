@@ -16,7 +16,9 @@ import * as dgram from 'node:dgram';
 import { promises as fsp } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { Clock } from '../../capf/clock';
 import { DEFAULT_PER_ADDRESS_LIMIT, PerAddressLimit } from '../../core/net/perAddressLimit';
+import { LogListeners } from '../logListeners';
 import { negotiateOptions } from './tftpOptions';
 import { DEFAULT_MAX_FILE_SIZE, readServedFile } from './tftpPath';
 import { decodePacket, encodeError, MAX_BLOCK_SIZE, OPCODE, RequestPacket, TFTP_ERROR, toNetascii } from './tftpPackets';
@@ -64,7 +66,7 @@ export interface TftpServerOptions {
   maxTransfers?: number;
   maxBlksize?: number;
   maxFileSize?: number;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 export interface TftpServerAddress {
@@ -78,7 +80,7 @@ interface Active {
 }
 
 export class TftpServer {
-  private readonly listeners = new Set<(e: TftpLogEntry) => void>();
+  private readonly logs: LogListeners<TftpLogEntry>;
   private readonly active = new Map<string, Active>();
   private readonly perAddress: PerAddressLimit;
   private readonly pending = new Set<Promise<void>>();
@@ -93,6 +95,7 @@ export class TftpServer {
     private readonly o: TftpServerOptions,
   ) {
     this.perAddress = new PerAddressLimit(o.perAddressLimit ?? DEFAULT_PER_ADDRESS_LIMIT);
+    this.logs = new LogListeners(o.clock);
   }
 
   static async start(o: TftpServerOptions): Promise<TftpServer> {
@@ -127,8 +130,7 @@ export class TftpServer {
   }
 
   onLog(listener: (e: TftpLogEntry) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.logs.add(listener);
   }
 
   get activeTransfers(): number {
@@ -147,14 +149,7 @@ export class TftpServer {
   }
 
   private log(e: Omit<TftpLogEntry, 'time'>): void {
-    const entry: TftpLogEntry = { time: (this.o.clock ?? (() => new Date()))().toISOString(), ...e };
-    for (const l of this.listeners) {
-      try {
-        l(entry);
-      } catch {
-        // a listener's fault is not the server's
-      }
-    }
+    this.logs.emit(e);
   }
 
   private reply(rinfo: dgram.RemoteInfo, code: number, message: string): void {

@@ -17,7 +17,8 @@ import * as tls from 'node:tls';
 import { Issuer } from '../../capf/server/issuer';
 import { DEFAULT_PER_ADDRESS_LIMIT, PerAddressLimit } from '../../core/net/perAddressLimit';
 import { ROLE_SHORT_NAMES } from '../../core/tlv/tags';
-import { Clock, systemClock } from '../../capf/clock';
+import { Clock } from '../../capf/clock';
+import { LogListeners } from '../logListeners';
 import { encodeVerifyResponse, parseVerifyRequest, TVS_PORT, TvsFramer, TvsMessage, VerifyResponse } from './tvsProtocol';
 import { sha256Hex, TvsStoreReader } from './tvsStore';
 
@@ -59,11 +60,10 @@ export interface TvsServerAddress {
 }
 
 export class TvsServer {
-  private readonly listeners = new Set<(e: TvsLogEntry) => void>();
+  private readonly logs: LogListeners<TvsLogEntry>;
   private readonly sockets = new Set<net.Socket>();
   private readonly perAddress: PerAddressLimit;
   private readonly store: TvsStoreReader;
-  private readonly clock: Clock;
   private stopping: Promise<void> | undefined;
   /** requests answered since start */
   answered = 0;
@@ -73,7 +73,7 @@ export class TvsServer {
     readonly address: TvsServerAddress,
     private readonly o: TvsServerOptions,
   ) {
-    this.clock = o.clock ?? systemClock;
+    this.logs = new LogListeners(o.clock);
     this.perAddress = new PerAddressLimit(o.perAddressLimit ?? DEFAULT_PER_ADDRESS_LIMIT);
     this.store = new TvsStoreReader(o.storeFile, (problem) => this.log({ event: 'store', message: problem }));
   }
@@ -109,8 +109,7 @@ export class TvsServer {
   }
 
   onLog(listener: (e: TvsLogEntry) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.logs.add(listener);
   }
 
   get connections(): number {
@@ -129,14 +128,7 @@ export class TvsServer {
   }
 
   private log(e: Omit<TvsLogEntry, 'time'>): void {
-    const entry: TvsLogEntry = { time: this.clock().toISOString(), ...e };
-    for (const l of this.listeners) {
-      try {
-        l(entry);
-      } catch {
-        // a listener's fault is not the server's
-      }
-    }
+    this.logs.emit(e);
   }
 
   private wire(): void {
