@@ -267,3 +267,54 @@ describe('`itl-lens tftp-server`', function () {
     for (const c of ['tftp-server', 'tvs-server', 'tvs ']) assert.ok(help.out.includes(`  ${c}`), c);
   });
 });
+
+describe('TFTP client (for the phone emulator) against a scripted server', function () {
+  this.timeout(30_000);
+  const server = async () => RawPeer.open();
+
+  it('resends its RRQ when nothing answers, ACKs the OACK, re-ACKs a repeated block, and ignores other ports', async () => {
+    const s = await server();
+    try {
+      const data = patternBytes(1000, 9);
+      const got = tftpGet({ host: '127.0.0.1', port: s.port, file: 'ITLFile.tlv', blksize: 600, tsize: true, retransmitMs: 100, maxRetries: 5 });
+      const rrqs = await s.waitFor((p) => p.op === OPCODE.RRQ, 'RRQ twice (the first unanswered)', 2);
+      assert.ok(rrqs[0].packet?.op === OPCODE.RRQ && rrqs[0].packet.options.some((o) => o.name === 'blksize' && o.value === '600'));
+      const client = rrqs[0].from.port;
+      s.send(encodeOack([{ name: 'blksize', value: '600' }, { name: 'tsize', value: '1000' }]), client);
+      await s.waitFor((p) => p.op === OPCODE.ACK && p.block === 0, 'ACK 0');
+      s.send(encodeData(1, data.subarray(0, 600)), client);
+      await s.waitFor((p) => p.op === OPCODE.ACK && p.block === 1, 'ACK 1');
+      s.send(encodeData(1, data.subarray(0, 600)), client); // as if ACK 1 had been lost
+      await s.waitFor((p) => p.op === OPCODE.ACK && p.block === 1, 'ACK 1 again', 2);
+      const stranger = await RawPeer.open();
+      stranger.send(encodeData(2, Buffer.from('forged')), client);
+      const [e5] = await stranger.waitFor((p) => p.op === OPCODE.ERROR, 'ERROR 5 to a stranger');
+      assert.ok(e5.packet?.op === OPCODE.ERROR && e5.packet.code === 5);
+      stranger.close();
+      s.send(encodeData(2, data.subarray(600)), client);
+      const r = await got;
+      assert.deepEqual(r.data, data);
+      assert.deepEqual([r.negotiated, r.blksize, r.tsize], [true, 600, 1000]);
+      assert.ok(r.retransmissions >= 1);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('refuses an OACK that raises blksize with ERROR 8, and gives up on a silent server after its retries', async () => {
+    const s = await server();
+    try {
+      const got = tftpGet({ host: '127.0.0.1', port: s.port, file: 'x', blksize: 512, retransmitMs: 100 }).catch((e: Error) => e);
+      const [rrq] = await s.waitFor((p) => p.op === OPCODE.RRQ, 'RRQ');
+      s.send(encodeOack([{ name: 'blksize', value: '1024' }]), rrq.from.port);
+      const [e8] = await s.waitFor((p) => p.op === OPCODE.ERROR, 'ERROR 8');
+      assert.ok(e8.packet?.op === OPCODE.ERROR && e8.packet.code === 8);
+      assert.match(String(await got), /answered blksize 1024 to a request for 512/);
+      const silent = await tftpGet({ host: '127.0.0.1', port: s.port, file: 'y', retransmitMs: 50, maxRetries: 2 }).catch((e: Error) => e);
+      assert.ok(silent instanceof TftpError);
+      assert.match(silent.message, /no answer .* after 2 retransmission/);
+    } finally {
+      s.close();
+    }
+  });
+});

@@ -279,10 +279,18 @@ describe('lab TVS server over TLS', function () {
     bystander.socket.end();
   });
 
-  it('closes idle connections and stalled handshakes, and holds each address to its connection limit', async () => {
+  it('closes idle connections, trickled messages and stalled handshakes, and holds each address to its connection limit', async () => {
     const idle = await rawTls(server.address.port);
     await within(idle.closed, 10_000, 'idle connection closed');
     await waitLog((e) => e.event === 'timeout', 'idle log line');
+    const trickle = await rawTls(server.address.port);
+    const slowBytes = handRequest(1, DEVICE, known());
+    let sent = 0;
+    const drip = setInterval(() => !trickle.socket.destroyed && sent < slowBytes.length && trickle.socket.write(slowBytes.subarray(sent, ++sent)), 200);
+    await within(trickle.closed, 10_000, 'trickled message cut off');
+    clearInterval(drip);
+    assert.equal(trickle.data().length, 0);
+    await waitLog((e) => e.event === 'timeout' && /still not complete/.test(e.message), 'trickle log line');
     const stalled = net.connect(server.address.port, '127.0.0.1');
     await within(new Promise<void>((r) => stalled.once('close', () => r())), 10_000, 'stalled handshake closed');
     await waitLog((e) => e.event === 'tls-error', 'handshake log line');

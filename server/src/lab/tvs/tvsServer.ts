@@ -168,6 +168,8 @@ export class TvsServer {
     let sessionId: number | undefined;
     let queue = Promise.resolve();
     let ended = false;
+    /** when the bytes of a message not yet complete began to arrive (0: none pending) */
+    let partialSince = 0;
     const end = (event: TvsEvent, message: string, device?: string) => {
       if (ended) return;
       ended = true;
@@ -185,7 +187,11 @@ export class TvsServer {
           else if (m.sessionId !== sessionId) return end('malformed', `session id ${m.sessionId} after ${sessionId} on one connection: connection closed`);
           queue = queue.then(() => this.answer(m, socket, peer, end)).catch((e) => end('malformed', `internal error contained: ${(e as Error).message}`));
         }
-        if (out.problem) end('malformed', `malformed TVS message: ${out.problem}: connection closed`);
+        if (out.problem) return end('malformed', `malformed TVS message: ${out.problem}: connection closed`);
+        // every byte resets the socket's idle timer: a message trickled a byte at a time must still end in time
+        if (framer.pending === 0) partialSince = 0;
+        else if (out.messages.length || !partialSince) partialSince = Date.now();
+        else if (Date.now() - partialSince > idleMs) end('timeout', `a message begun more than ${idleMs} ms ago is still not complete: connection closed`);
       }),
     );
   }
