@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { decodePacket, TftpPacket } from '../../../server/src/lab/tftp/tftpPackets';
 import { TftpLogEntry, TftpServer, TftpServerOptions } from '../../../server/src/lab/tftp/tftpServer';
 import { within } from '../capf/helpers';
+import { Prng } from '../../helpers/prng';
 
 export interface TestServer {
   server: TftpServer;
@@ -119,14 +120,9 @@ export function requireTool(name: string, pkg: string): string {
 
 /** Deterministic bytes of any length (every byte value, CR and LF included). */
 export function patternBytes(n: number, seed = 1): Buffer {
+  const prng = new Prng(seed);
   const b = Buffer.alloc(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    b[i] = x & 0xff;
-  }
+  for (let i = 0; i < n; i++) b[i] = prng.next() & 0xff;
   return b;
 }
 
