@@ -3,19 +3,19 @@
  * table the server reads, and the state only the server writes. Every file is written atomically
  * (temporary file, fsync, rename); private keys are mode 0600.
  */
-import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
 import { toPem } from '../../core/cert/pem';
 import { Clock, systemClock } from '../clock';
 import { generateKey, KeySource } from '../keys';
-import { writeFileAtomicAsync, writeSecretAtomicAsync } from '../../core/fs/atomicWriteAsync';
+import { writeFileAtomicAsync } from '../../core/fs/atomicWriteAsync';
 import { LabPaths, labPaths, safeDevice } from '../model/labLayout';
 import { RegisteredLsc } from '../model/deviceState';
 import { DeviceStateStore } from './deviceStateStore';
 import { DeviceTableReader } from './deviceTableFile';
 import { Issuer, makeIssuer } from './issuer';
+import { loadOrCreate, writeIssuer } from './issuerFiles';
 import { createCapfCertificate, createManufacturingCa } from './labCertificates';
 import { OperationLog } from './operationLog';
 
@@ -156,31 +156,4 @@ export class LabState {
     await this.states.flush();
     await this.log.close();
   }
-}
-
-async function loadOrCreate(certFile: string, keyFile: string, what: string, create: () => Promise<{ der: Buffer; key: KeyObject }>): Promise<Issuer> {
-  const haveCert = fs.existsSync(certFile);
-  const haveKey = fs.existsSync(keyFile);
-  if (!haveCert && !haveKey) {
-    const { der, key } = await create();
-    const issuer = makeIssuer(der, key);
-    await writeIssuer(certFile, keyFile, issuer);
-    return issuer;
-  }
-  if (!haveCert || !haveKey) {
-    throw new LabStateError(`the ${what} is incomplete: ${haveCert ? keyFile : certFile} is missing. Restore it, or delete ${haveCert ? certFile : keyFile} to generate a new pair (phones will then need a new ITL).`);
-  }
-  try {
-    await fsp.chmod(keyFile, 0o600);
-    const der = new X509Certificate(await fsp.readFile(certFile)).raw;
-    const key = createPrivateKey(await fsp.readFile(keyFile));
-    return makeIssuer(der, key);
-  } catch (e) {
-    throw new LabStateError(`cannot load the ${what} from ${certFile} and ${keyFile}: ${(e as Error).message}`);
-  }
-}
-
-async function writeIssuer(certFile: string, keyFile: string, issuer: Issuer): Promise<void> {
-  await writeSecretAtomicAsync(keyFile, issuer.key.export({ format: 'pem', type: 'pkcs8' }) as string);
-  await writeFileAtomicAsync(certFile, issuer.pem);
 }

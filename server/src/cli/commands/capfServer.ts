@@ -6,7 +6,8 @@ import { LabState } from '../../capf/server/labState';
 import { OperationLogEntry } from '../../capf/server/operationLog';
 import { CAPF_PORT } from '../../capf/protocol/constants';
 import { LabBusyError } from '../../capf/server/labLock';
-import { CliCommand, CliIo, EXIT_OK, EXIT_PROBLEMS, ParsedArgs, UsageError, parseArgs, single } from '../io';
+import { CliCommand, CliIo, EXIT_PROBLEMS, ParsedArgs, UsageError, parseArgs, single } from '../io';
+import { serveUntilStopped, untilSignal } from '../serverLifetime';
 
 const USAGE = `Usage: itl-lens capf-server --state DIR [--host H] [--port N] [--idle-timeout SECONDS] [--lsc-days N]
                             [--capf-cert FILE --capf-key FILE]
@@ -57,23 +58,20 @@ export async function serveCapf(p: ParsedArgs, io: CliIo, stop: AbortSignal): Pr
   }
   const unsubscribe = server.onLog((e) => io.out(formatLog(e)));
   const a = server.address;
-  io.out(
-    [
+  return serveUntilStopped(io, stop, {
+    name: 'CAPF',
+    host,
+    banner: [
       `CAPF server listening on ${a.host}:${a.port}`,
       `  lab folder:       ${state.dir}`,
       `  CAPF certificate: ${state.capf.cert.subject.rfc4514} (SHA-1 ${state.capf.cert.sha1.toString('hex').toUpperCase()})`,
       `  device table:     ${state.paths.devices}`,
       `  phones must trust this certificate through their ITL (the lab's own ITL: \`itl-lens lab\`)`,
-      'Press Ctrl+C to stop.',
-      '',
-    ].join('\n'),
-  );
-  if (!['127.0.0.1', '::1', 'localhost'].includes(host)) io.err(`warning: listening on ${host}, not loopback: other machines can reach this lab CAPF\n`);
-  await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
-  await server.stop();
-  unsubscribe();
-  io.out('CAPF server stopped.\n');
-  return EXIT_OK;
+    ],
+    exposes: 'other machines can reach this lab CAPF',
+    stop: () => server.stop(),
+    unsubscribe,
+  });
 }
 
 export const capfServerCommand: CliCommand = {
@@ -82,15 +80,6 @@ export const capfServerCommand: CliCommand = {
   usage: USAGE,
   async run(args, io) {
     const p = parseArgs(args, { values: ['--state', '--host', '--port', '--idle-timeout', '--lsc-days', '--capf-cert', '--capf-key'] });
-    const controller = new AbortController();
-    const onSignal = () => controller.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    try {
-      return await serveCapf(p, io, controller.signal);
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
+    return untilSignal((stop) => serveCapf(p, io, stop));
   },
 };

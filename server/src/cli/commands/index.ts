@@ -8,6 +8,9 @@ import { decodeCommand } from './decode';
 import { buildCommand } from './build';
 import { fixturesCommand } from './fixtures';
 import { checkCommand } from './check';
+import { tftpServerCommand } from './tftpServer';
+import { tvsServerCommand } from './tvsServer';
+import { tvsCommand } from './tvs';
 
 export const COMMANDS: CliCommand[] = [
   decodeCommand,
@@ -15,4 +18,5 @@ export const COMMANDS: CliCommand[] = [
   fixturesCommand,
   checkCommand,
   capfServerCommand, capfCommand, phoneCommand, labCommand,
+  tftpServerCommand, tvsServerCommand, tvsCommand,
 ];
