@@ -43,7 +43,7 @@ describe('capf: 200 concurrent phones', function () {
         const s = states.get(r.device);
         assert.equal(s?.certificateOperationStatus, 'Upgrade Success', r.device);
         assert.equal(s?.lsc?.serialNumber, r.lsc?.summary.serialNumber, r.device);
-        assert.deepEqual(s?.lscs.map((l) => [l.serialNumber, l.state]), [[r.lsc?.summary.serialNumber, 'installed']], `${r.device}: one register entry per LSC`);
+        assert.deepEqual(s?.lscs.map((l) => l.serialNumber), [r.lsc?.summary.serialNumber], `${r.device}: one register entry per LSC`);
         assert.ok(new X509Certificate(s!.lscs[0].pem).raw.equals(r.lsc!.der), `${r.device}: the register holds the LSC the phone holds`);
       }
       assert.equal(server.activeSessions, 0);

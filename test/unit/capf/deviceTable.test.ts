@@ -17,9 +17,9 @@ import {
 } from '../../../server/src/capf/model/deviceTable';
 import { ALL_STATUSES, successStatus } from '../../../server/src/capf/model/operationStatus';
 import { DeviceTableReader, readDeviceTable, updateDeviceEntry } from '../../../server/src/capf/server/deviceTableFile';
-import { DeviceStateStore } from '../../../server/src/capf/server/deviceStateStore';
+import { StateLog } from '../../../server/src/capf/server/stateLog';
 import { MAX_REGISTERED_LSCS, newDeviceState, operationDue, operationKey, statusFor } from '../../../server/src/capf/model/deviceState';
-import { loadDeviceState, loadDeviceStatesSync } from '../../../server/src/capf/model/deviceStateFiles';
+import { foldStateLog, loadDeviceStatesSync } from '../../../server/src/capf/model/deviceStateFiles';
 import { labPaths } from '../../../server/src/capf/model/labLayout';
 import { lockedUntil, nextFailure, MAX_AUTH_FAILURES } from '../../../server/src/capf/server/authLockout';
 import { normalizeDeviceName, parseAuth, parseDeadline, parseKey, parseOperation, scheduleOperation } from '../../../server/src/capf/server/deviceSchedule';
@@ -167,21 +167,50 @@ describe('capf: device table', () => {
       assert.equal(statusFor({ ...install, certificateOperation: 'No Pending Operation' }, { ...s, certificateOperationStatus: 'Delete Success' }), 'Delete Success');
     });
 
-    it('each change replaces the device\'s file whole; other processes read it; the register keeps the last LSCs', async () => {
+    it('every change is on disk when it settles, other processes read it, the register keeps the last LSCs', async () => {
       const paths = labPaths(tempDir());
-      const store = new DeviceStateStore(paths, () => at('2026-12-07T10:00:00Z'));
+      const log = await StateLog.open(paths.stateLog, () => at('2026-12-07T10:00:00Z'));
       const changes = Array.from({ length: MAX_REGISTERED_LSCS + 3 }, (_, i) =>
-        store.update('SEP001122334455', (s) => s.lscs.push({ serialNumber: `0${i}`, issuedAt: 'x', state: 'issued', pem: 'p' })),
+        log.update('SEP001122334455', (s) => {
+          s.lscs.push({ serialNumber: `0${i}`, issuedAt: 'x', pem: 'p' });
+          s.certificateOperationStatus = `Operation Pending`;
+        }),
       );
       await Promise.all(changes);
-      const read = await loadDeviceState(paths, 'SEP001122334455');
-      assert.deepEqual(read?.lscs.map((l) => l.serialNumber), Array.from({ length: MAX_REGISTERED_LSCS }, (_, i) => `0${i + 3}`), 'queued changes all applied, in order, newest kept');
-      assert.deepEqual(fs.readdirSync(paths.stateDir), ['SEP001122334455.json'], 'no temporary file left');
-      assert.equal(loadDeviceStatesSync(paths).get('SEP001122334455')?.lscs.length, MAX_REGISTERED_LSCS);
-      fs.writeFileSync(path.join(paths.stateDir, 'SEP00112233AAAA.json'), '{ half');
-      fs.writeFileSync(path.join(paths.stateDir, 'notes.txt'), 'x');
-      assert.deepEqual([...loadDeviceStatesSync(paths).keys()], ['SEP001122334455'], 'strangers and broken files are passed over');
-      await assert.rejects(store.update('../../etc/passwd', () => undefined), /not a phone device name/);
+      const read = loadDeviceStatesSync(paths).get('SEP001122334455');
+      assert.deepEqual(read?.lscs.map((l) => l.serialNumber), Array.from({ length: MAX_REGISTERED_LSCS }, (_, i) => `0${i + 3}`), 'changes all on disk, newest LSCs kept');
+      assert.deepEqual(read, log.get('SEP001122334455'), 'what another process reads is what the server holds');
+      assert.ok(fs.readFileSync(paths.stateLog, 'utf8').endsWith('\n'), 'whole lines only');
+      await assert.rejects(log.update('../../etc/passwd', () => undefined), /not a phone device name/);
+      await log.close();
+    });
+
+    it('a line cut short by a crash is skipped, and the next open writes the log anew without it', async () => {
+      const paths = labPaths(tempDir());
+      const first = await StateLog.open(paths.stateLog, () => at('2026-12-07T10:00:00Z'));
+      await first.update('SEP001122334455', (s) => (s.certificateOperationStatus = 'Upgrade Success'));
+      await first.close();
+      fs.appendFileSync(paths.stateLog, '{"state":{"device":"SEP001122334455","certificateOperationStatus":"Upgr');
+      assert.equal(foldStateLog(fs.readFileSync(paths.stateLog, 'utf8')).get('SEP001122334455')?.certificateOperationStatus, 'Upgrade Success');
+      const again = await StateLog.open(paths.stateLog, () => at('2026-12-07T10:01:00Z'));
+      assert.equal(again.get('SEP001122334455')?.certificateOperationStatus, 'Upgrade Success');
+      assert.ok(fs.readFileSync(paths.stateLog, 'utf8').endsWith('}\n'), 'the cut-short line is gone');
+      fs.writeFileSync(path.join(path.dirname(paths.stateLog), 'x'), '');
+      assert.deepEqual([...foldStateLog('garbage\n{"lsc":{"device":"../x","serialNumber":"1","pem":"p"}}\n[1]\nnull\n').keys()], [], 'strangers are passed over');
+      await again.close();
+    });
+
+    it('a log that is mostly history is compacted at open, saying the same', async () => {
+      const paths = labPaths(tempDir());
+      const log = await StateLog.open(paths.stateLog, () => at('2026-12-07T10:00:00Z'));
+      for (let i = 0; i < 20; i++) await log.update('SEP001122334455', (s) => (s.certificateOperationStatus = i % 2 ? 'Upgrade Success' : 'Operation Pending'));
+      await log.close();
+      const before = loadDeviceStatesSync(paths);
+      const lines = () => fs.readFileSync(paths.stateLog, 'utf8').trim().split('\n').length;
+      assert.equal(lines(), 20);
+      await (await StateLog.open(paths.stateLog, () => at('2026-12-07T10:01:00Z'))).close();
+      assert.equal(lines(), 1);
+      assert.deepEqual(loadDeviceStatesSync(paths), before);
     });
 
     it('ten wrong strings lock the device for ten minutes; a lock that ran out starts a fresh count', () => {

@@ -3,7 +3,6 @@
  * guide does) and runs the phone, against a running lab server or as a one-shot lab (open or create the lab
  * folder, build the lab ITL, start the CAPF server on a free loopback port, install, stop), and reports.
  */
-import { deviceStatePath } from '../model/labLayout';
 import * as path from 'node:path';
 import { Clock } from '../clock';
 import { KeySource } from '../keys';
@@ -75,7 +74,7 @@ export async function runInstallOnLab(lab: LabEnvironment, o: InstallRun = {}): 
       itlFromLab: !o.itl,
       phone,
       log,
-      serverRecord: installed && phone.lsc ? { register: deviceStatePath(lab.state.paths, device), serialNumber: phone.lsc.summary.serialNumber } : undefined,
+      serverRecord: installed && phone.lsc ? { register: lab.state.paths.stateLog, serialNumber: phone.lsc.summary.serialNumber } : undefined,
       phoneLscPath: installed ? path.join(lab.state.phoneDir(device), 'lsc.pem') : undefined,
     };
   } finally {

@@ -103,9 +103,8 @@ export class LabEnvironment {
 
   /** The device's Certificate Operation Status, as CUCM's page would show it; undefined for a device the lab does not know. */
   async deviceStatus(name: string): Promise<string | undefined> {
-    await this.state.states.flush();
     const entry = await this.state.table.get(name);
-    const known = await this.state.states.get(name);
+    const known = this.serverInstance ? this.serverInstance.states.get(name) : this.state.deviceState(name);
     return entry || known ? statusFor(entry, known) : undefined;
   }
 

@@ -1,8 +1,8 @@
 /**
  * What the CAPF server learns about a device, kept apart from what a person asks for (the device table),
  * as CUCM keeps the read-only "Certificate Operation Status" apart from the fields an administrator edits.
- * Only the server writes a device's state (capf-state/<device>.json, deviceStateStore.ts); the CLI, the
- * language server and the reports read it and derive the status shown beside the table's entry here.
+ * Only the server writes it (capf-state.jsonl, stateLog.ts); the CLI, the language server and the reports
+ * read it (deviceStateFiles.ts) and derive the status shown beside the table's entry here.
  */
 import { DeviceEntry, IssuedLscSummary } from './deviceTable';
 import { STATUS_NONE, STATUS_PENDING, operationKindOf } from './operationStatus';
@@ -10,11 +10,10 @@ import { STATUS_NONE, STATUS_PENDING, operationKindOf } from './operationStatus'
 /** The register keeps each device's last LSCs (the one the phone holds is always among them). */
 export const MAX_REGISTERED_LSCS = 8;
 
-/** One LSC the server issued: `issued` once sent to the phone (before STORE_CERT_REQ), `installed` once the phone stored it. */
+/** One LSC the server issued, registered before the phone received it. */
 export interface RegisteredLsc {
   serialNumber: string;
   issuedAt: string;
-  state: 'issued' | 'installed' | 'deleted';
   pem: string;
 }
 
@@ -60,12 +59,4 @@ export function statusFor(entry: DeviceEntry | undefined, state: DeviceState | u
   const key = entry ? operationKey(entry) : undefined;
   if (key === undefined || state?.completedKey === key) return state?.certificateOperationStatus ?? STATUS_NONE;
   return state?.operationKey === key ? state.certificateOperationStatus : STATUS_PENDING;
-}
-
-/** Validates a state file's parsed JSON; undefined when it is not one this server wrote. */
-export function readDeviceState(raw: unknown, device: string): DeviceState | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const s = raw as Partial<DeviceState>;
-  if (s.device !== device || typeof s.certificateOperationStatus !== 'string' || !Array.isArray(s.lscs)) return undefined;
-  return s as DeviceState;
 }

@@ -3,7 +3,7 @@
  * language server (which needs the names, not the storage code).
  *
  *   capf-devices.json                                      the device table: written by a person, `capf device` or the editor, never by a server
- *   capf-state/<device>.json                               what the CAPF server learned about each device (status, completed operation, issued LSCs, lockout)
+ *   capf-state.jsonl                                       what the CAPF server learned about each device (status, completed operation, issued LSCs, lockout): only the server appends to it
  *   capf-server.lock, capf-server.json                     the running CAPF server's lock and who it is
  *   operations.log                                         the server's operation log, one JSON object per line
  *   capf/capf.pem, capf/capf.key.pem                       CAPF certificate and key
@@ -25,7 +25,7 @@ export const DEFAULT_LAB_DIR = '.itl-lens-lab';
  * through `jsonValidation` with a fileMatch on this name, wherever the lab folder is.
  */
 export const DEVICE_TABLE_FILE = 'capf-devices.json';
-export const DEVICE_STATE_DIR = 'capf-state';
+export const STATE_LOG_FILE = 'capf-state.jsonl';
 
 export interface LabPaths {
   dir: string;
@@ -34,7 +34,7 @@ export interface LabPaths {
   manufacturingCaCert: string;
   manufacturingCaKey: string;
   devices: string;
-  stateDir: string;
+  stateLog: string;
   lock: string;
   serverInfo: string;
   log: string;
@@ -53,7 +53,7 @@ export function labPaths(dir: string): LabPaths {
     manufacturingCaCert: path.join(d, 'manufacturing-ca', 'ca.pem'),
     manufacturingCaKey: path.join(d, 'manufacturing-ca', 'ca.key.pem'),
     devices: path.join(d, DEVICE_TABLE_FILE),
-    stateDir: path.join(d, DEVICE_STATE_DIR),
+    stateLog: path.join(d, STATE_LOG_FILE),
     lock: path.join(d, 'capf-server.lock'),
     serverInfo: path.join(d, 'capf-server.json'),
     log: path.join(d, 'operations.log'),
@@ -71,10 +71,6 @@ export function safeDevice(device: string): string {
   const problem = deviceNameProblem(device);
   if (problem) throw new UnsafeDeviceNameError(problem);
   return device;
-}
-
-export function deviceStatePath(paths: LabPaths, device: string): string {
-  return path.join(paths.stateDir, `${safeDevice(device)}.json`);
 }
 
 /** The lab folder a device table belongs to (the folder it is in). */

@@ -11,6 +11,7 @@ import { CAPF_PORT, DEFAULT_MAX_MESSAGE_SIZE, commandName } from '../protocol/co
 import { MessageFramer } from '../protocol/framer';
 import { LabState } from './labState';
 import { lockLab, writeServerInfo } from './labLock';
+import { StateLog } from './stateLog';
 import { LSC_VALIDITY_DAYS, checkValidityDays } from './lscProfile';
 import { OperationLogEntry } from './operationLog';
 import { CapfSession, SessionContext, SessionSummary } from './session';
@@ -80,6 +81,8 @@ export class CapfServer {
     readonly address: ServerAddress,
     private readonly o: CapfServerOptions,
     private readonly unlock: () => Promise<void>,
+    /** what the server learned about each device: only this server writes it while it runs */
+    readonly states: StateLog,
   ) {
     const clock = o.clock ?? state.clock;
     this.idleMs = o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
@@ -89,6 +92,7 @@ export class CapfServer {
     this.ctx = {
       state,
       clock,
+      states,
       busyDevices: new Set(),
       lscValidityDays: o.lscValidityDays ?? LSC_VALIDITY_DAYS.default,
       log: (e) => state.log.append({ time: clock().toISOString(), ...e }),
@@ -110,10 +114,17 @@ export class CapfServer {
     // one server per lab folder: its state has one writer
     const log = (message: string) => o.state.log.append({ time: (o.clock ?? o.state.clock)().toISOString(), event: 'protocol-error', message });
     const unlock = await lockLab(o.state.paths, log);
+    let states: StateLog;
+    try {
+      states = await StateLog.open(o.state.paths.stateLog, o.clock ?? o.state.clock);
+    } catch (e) {
+      await unlock();
+      throw new Error(`cannot read the lab's state ${o.state.paths.stateLog}: ${(e as Error).message}`);
+    }
     await new Promise<void>((resolve, reject) => {
       const onError = (e: NodeJS.ErrnoException) => {
         const why = e.code === 'EADDRINUSE' ? 'the port is in use (another CAPF server?)' : e.code === 'EADDRNOTAVAIL' ? 'no such local address' : e.code === 'EACCES' ? 'permission denied' : e.message;
-        void unlock().then(() => reject(new Error(`cannot listen on ${host}:${port}: ${why}`)));
+        void states.close().then(unlock, unlock).then(() => reject(new Error(`cannot listen on ${host}:${port}: ${why}`)));
       };
       server.once('error', onError);
       server.listen(port, host, () => {
@@ -122,7 +133,7 @@ export class CapfServer {
       });
     });
     const a = server.address() as net.AddressInfo;
-    const capf = new CapfServer(server, o.state, { host: a.address, port: a.port }, o, unlock);
+    const capf = new CapfServer(server, o.state, { host: a.address, port: a.port }, o, unlock, states);
     await writeServerInfo(o.state.paths, { pid: process.pid, address: `${a.address}:${a.port}`, startedAt: new Date().toISOString() });
     capf.wire();
     capf.ctx.log({ event: 'server-start', message: `CAPF server listening on ${a.address}:${a.port} with ${o.state.capf.cert.subject.rfc4514}` });
@@ -158,6 +169,7 @@ export class CapfServer {
       await closed;
       this.ctx.log({ event: 'server-stop', message: `CAPF server on ${this.address.host}:${this.address.port} stopped after ${this.sessionCount} session(s)` });
       await this.state.flush();
+      await this.states.close();
       await this.unlock();
     })();
     return this.stopping;

@@ -11,8 +11,8 @@ import { Clock, systemClock } from '../clock';
 import { generateKey, KeySource } from '../keys';
 import { writeFileAtomicAsync } from '../../core/fs/atomicWriteAsync';
 import { LabPaths, labPaths, safeDevice } from '../model/labLayout';
-import { RegisteredLsc } from '../model/deviceState';
-import { DeviceStateStore } from './deviceStateStore';
+import { DeviceState, RegisteredLsc } from '../model/deviceState';
+import { loadDeviceStatesSync } from '../model/deviceStateFiles';
 import { DeviceTableReader } from './deviceTableFile';
 import { Issuer, makeIssuer } from './issuer';
 import { loadOrCreate, writeIssuer } from './issuerFiles';
@@ -30,8 +30,6 @@ export class LabStateError extends Error {}
 export class LabState {
   /** the device table, as the server reads it */
   readonly table: DeviceTableReader;
-  /** what the server learned about each device */
-  readonly states: DeviceStateStore;
   readonly log: OperationLog;
   readonly clock: Clock;
   readonly keySource: KeySource;
@@ -45,7 +43,6 @@ export class LabState {
     this.clock = o.clock ?? systemClock;
     this.log = new OperationLog(paths.log);
     this.table = new DeviceTableReader(paths.devices);
-    this.states = new DeviceStateStore(paths, this.clock);
     this.keySource = o.keySource ?? generateKey;
   }
 
@@ -131,12 +128,17 @@ export class LabState {
 
   /** An issued LSC as the register keeps it, before the phone has stored it. */
   issuedLsc(der: Buffer, serialNumber: string): RegisteredLsc {
-    return { serialNumber, issuedAt: this.clock().toISOString(), state: 'issued', pem: toPem('CERTIFICATE', der) };
+    return { serialNumber, issuedAt: this.clock().toISOString(), pem: toPem('CERTIFICATE', der) };
+  }
+
+  /** What the server recorded about `device`, as its state log says on disk (the server may be in another process). */
+  deviceState(device: string): DeviceState | undefined {
+    return loadDeviceStatesSync(this.paths).get(device);
   }
 
   /** The LSC the server's state says `device` holds now, from its register. */
-  async currentLsc(device: string): Promise<Buffer | undefined> {
-    const s = await this.states.get(device);
+  currentLsc(device: string): Buffer | undefined {
+    const s = this.deviceState(device);
     const lsc = s?.lsc && s.lscs.find((l) => l.serialNumber === s.lsc?.serialNumber);
     return lsc ? new X509Certificate(lsc.pem).raw : undefined;
   }
@@ -145,15 +147,12 @@ export class LabState {
     return writeFileAtomicAsync(this.fetchedCertificatePath(device), toPem('CERTIFICATE', der));
   }
 
-  /** Waits until every state change and log line is on disk. */
+  /** Waits until every operation log line is on disk (the state log is the server's: CapfServer.stop). */
   async flush(): Promise<void> {
-    await this.states.flush();
     await this.log.flush();
   }
 
-  /** Flushes, and closes the log's file (a later append reopens it). */
   async close(): Promise<void> {
-    await this.states.flush();
     await this.log.close();
   }
 }

@@ -35,12 +35,15 @@ import { verifyExistingCertificate } from './certificateAuth';
 import { DeviceEntry, deviceNameProblem } from '../model/deviceTable';
 import { DeviceState, operationDue, operationKey } from '../model/deviceState';
 import { LabState } from './labState';
+import { StateLog } from './stateLog';
 import { IssuedLsc, issueLscAsync, summarizeDecoded } from './lscProfile';
 import { LogEvent, OperationLogEntry } from './operationLog';
 import { CapfLogCode, FailureCause, OperationKind, STATUS_EC_UNSUPPORTED, STATUS_PENDING, failureStatus, logCodeFor, operationKindOf, successStatus } from '../model/operationStatus';
 
 export interface SessionContext {
   state: LabState;
+  /** what the server learned about each device (only the server writes it) */
+  states: StateLog;
   clock: Clock;
   /** devices with a session under way: a second concurrent session for one device is refused */
   busyDevices: Set<string>;
@@ -215,7 +218,7 @@ export class CapfSession {
     let entry: DeviceEntry | undefined;
     try {
       entry = await this.ctx.state.table.get(name);
-      this.known = entry && (await this.ctx.state.states.get(name));
+      this.known = entry && this.ctx.states.get(name);
     } catch (e) {
       return this.finish({ outcome: 'failed', message: `cannot look up ${name}: ${(e as Error).message}`, reason: Reason.INVALID_ELEMENT, event: 'auth', device: name });
     }
@@ -332,7 +335,7 @@ export class CapfSession {
     // the server goes down before the phone's answer.
     const lsc = this.ctx.state.issuedLsc(this.issued.der, this.issued.summary.serialNumber);
     const key = operationKey(device);
-    await this.ctx.state.states.update(device.name, (s) => {
+    await this.ctx.states.update(device.name, (s) => {
       s.lscs.push(lsc);
       s.operationKey = key;
       s.certificateOperationStatus = STATUS_PENDING;
@@ -358,7 +361,6 @@ export class CapfSession {
       completed: true,
       update: (s) => {
         s.lsc = summary;
-        for (const l of s.lscs) if (l.serialNumber === summary.serialNumber) l.state = 'installed';
       },
       capfCode: CapfLogCode.CAPF_OP_SUCCESS,
     });
@@ -397,7 +399,6 @@ export class CapfSession {
       event: 'deleted',
       completed: true,
       update: (s) => {
-        for (const l of s.lscs) if (l.serialNumber === s.lsc?.serialNumber) l.state = 'deleted';
         delete s.lsc;
       },
       status: successStatus('Delete'),
@@ -446,7 +447,7 @@ export class CapfSession {
     if (entry && (status || f.update || this.stateChanges.length)) {
       const key = operationKey(entry);
       try {
-        await this.ctx.state.states.update(entry.name, (s) => {
+        await this.ctx.states.update(entry.name, (s) => {
           for (const change of this.stateChanges) change(s);
           f.update?.(s);
           if (status) {

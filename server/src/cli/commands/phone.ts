@@ -1,6 +1,5 @@
 /** `itl-lens phone`: an emulated Cisco phone runs its pending CAPF operation against a CAPF server. */
 import { statusFor } from '../../capf/model/deviceState';
-import { loadDeviceState } from '../../capf/model/deviceStateFiles';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureLabPhone, phoneAuthFor } from '../../capf/lab/labPhones';
@@ -93,7 +92,7 @@ export const phoneCommand: CliCommand = {
       retryDelayMs: retryDelay * 1000,
       onTimeline: (e) => io.out(formatTimeline([e])),
       // what the (separate) server process recorded, read from its state files
-      serverStatus: state ? async () => state && statusFor(await state.table.get(device.value), await loadDeviceState(state.paths, device.value)) : undefined,
+      serverStatus: state ? async () => state && statusFor(await state.table.get(device.value), state.deviceState(device.value)) : undefined,
     });
     if (result.serverStatus) io.out(`Certificate Operation Status: ${result.serverStatus}\n`);
     if (result.lsc) io.out(`LSC: ${result.lsc.summary.subject}, serial ${result.lsc.summary.serialNumber}, ${result.lsc.summary.publicKey}, valid to ${result.lsc.summary.notAfter}\n`);
