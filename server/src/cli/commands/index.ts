@@ -8,11 +8,13 @@ import { decodeCommand } from './decode';
 import { buildCommand } from './build';
 import { fixturesCommand } from './fixtures';
 import { checkCommand } from './check';
+import { compareCommand } from './compare';
 
 export const COMMANDS: CliCommand[] = [
   decodeCommand,
   buildCommand,
   fixturesCommand,
   checkCommand,
+  compareCommand,
   capfServerCommand, capfCommand, phoneCommand, labCommand,
 ];
