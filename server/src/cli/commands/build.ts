@@ -16,7 +16,8 @@ const USAGE = `Usage: itl-lens build --signer SIGNER.pem --record ROLE=CERT.pem[
   :hash       write a hash-only record (no CERTIFICATE), as CUCM does for CAPF and TVS
   --filename  the FILENAME element (default ITLFile.tlv, or CTLFile.tlv when OUT starts with CTL)`;
 
-function readCertificate(file: string): Buffer {
+/** The first certificate of a PEM file (or the DER file itself). */
+export function readCertificate(file: string): Buffer {
   const bytes = fs.readFileSync(file);
   const text = bytes.toString('latin1');
   if (!text.includes('-----BEGIN')) return bytes;
@@ -25,7 +26,8 @@ function readCertificate(file: string): Buffer {
   return block.der;
 }
 
-function readKey(file: string): KeyObject {
+/** The private key of a PEM file (certificate + key, like --signer). */
+export function readKey(file: string): KeyObject {
   const text = fs.readFileSync(file, 'utf8');
   const block = findPemBlocks(text).find((b) => /PRIVATE KEY$/.test(b.label));
   if (!block) throw new UsageError(`${file} holds no private key (PRIVATE KEY, RSA PRIVATE KEY)`);

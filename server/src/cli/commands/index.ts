@@ -9,10 +9,12 @@ import { buildCommand } from './build';
 import { fixturesCommand } from './fixtures';
 import { checkCommand } from './check';
 import { compareCommand } from './compare';
+import { signCommand } from './sign';
 
 export const COMMANDS: CliCommand[] = [
   decodeCommand,
   buildCommand,
+  signCommand,
   fixturesCommand,
   checkCommand,
   compareCommand,
