@@ -119,8 +119,8 @@ function readElement(buf: Buffer, pos: number, ctx: Context, problems: Problems,
   const valueOffset = pos + 3;
   const valueEnd = valueOffset + length;
   const truncated = valueEnd > buf.length;
-  const isContainer = ctx === 'header' && dialect.containers.has(tag);
-  if (truncated && !isContainer) {
+  // (Record tags 3, 7 and 9 share the header containers' numbers: their truncation is reported by the record.)
+  if (truncated && !dialect.containers.has(tag)) {
     problems.add(
       'tlv-truncated',
       'error',
@@ -128,6 +128,7 @@ function readElement(buf: Buffer, pos: number, ctx: Context, problems: Problems,
       { start: pos, end: buf.length },
     );
   }
+  const isContainer = ctx === 'header' && dialect.containers.has(tag);
   const raw = isContainer ? Buffer.alloc(0) : buf.subarray(valueOffset, Math.min(valueEnd, buf.length));
   return {
     offset: pos,
