@@ -2,12 +2,11 @@
  * The verdict a phone reaches on a file it downloads, given what it holds (docs/trust-model.md, reference
  * parts D–G). Pure and synchronous; `resolveViaTvs` asks an asynchronous TVS oracle (the lab's TVS) afterwards.
  */
-import { X509Certificate } from 'node:crypto';
 import { TrustList, TrustRecord } from '../core/tlv/model';
 import { recordPublicKey, signatureVerifiesWith } from '../core/tlv/verify';
 import { Download, HeldList, HeldTrust, PhoneVerdict, Role, SyncTvsOracle, TvsAnswer, TvsOracle } from './model';
 import { describeRecord, describeSigner, recordInfo } from './records';
-import { headerNamesRecord } from './signerMatch';
+import { certificateKey, headerNamesRecord } from './signerMatch';
 import { recoveryFor } from './recovery';
 
 
@@ -95,15 +94,6 @@ function finish(held: HeldTrust, d: Download, v: Partial): PhoneVerdict {
   return out;
 }
 
-function ownKey(der: Buffer | undefined) {
-  if (!der) return undefined;
-  try {
-    return new X509Certificate(der).publicKey;
-  } catch {
-    return undefined;
-  }
-}
-
 function signerCertificateLabel(d: Download): string {
   const h = d.header;
   return `${describeSigner(h)}${h.signerIssuer ? `, issued by ${h.signerIssuer}` : ''}`;
@@ -162,7 +152,7 @@ function judge(held: HeldTrust, d: Download): PhoneVerdict {
       return finish(held, d, { verdict: 'accepted', basis: 'first-use', reason: 'The phone holds no CTL or ITL: nothing to check the signer against (such a phone asks for the unsigned file).' });
     }
     const own = d.list ? ownSignerCertificate(d.list) : undefined;
-    if (own && signatureVerifiesWith(d.bytes, d.header, ownKey(own)) === false) {
+    if (own && signatureVerifiesWith(d.bytes, d.header, certificateKey(own)) === false) {
       return finish(held, d, { verdict: 'rejected', rejection: 'signature-invalid', reason: `The ${w}'s signature does not verify with its own signing SAST record: the file was changed after it was signed.` });
     }
     return finish(held, d, { verdict: 'accepted', basis: 'first-use', reason: `The phone holds no CTL or ITL: it trusts the first ${w} it gets (trust on first use).` });
@@ -207,7 +197,7 @@ function judge(held: HeldTrust, d: Download): PhoneVerdict {
     });
   }
   const cert = d.signerCertificate;
-  if (cert && signatureVerifiesWith(d.bytes, d.header, ownKey(cert)) === false) {
+  if (cert && signatureVerifiesWith(d.bytes, d.header, certificateKey(cert)) === false) {
     return finish(held, d, { verdict: 'rejected', rejection: 'signature-invalid', reason: `The ${w}'s signature does not verify with its signer's certificate: the file was changed after it was signed.` });
   }
   return finish(held, d, {

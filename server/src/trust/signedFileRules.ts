@@ -4,7 +4,8 @@
  * Also the configuration's CAPF settings against the CAPF record of that ITL. Pure: inputs are decoded.
  */
 import * as path from 'node:path';
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { decodeCertificate } from '../core/cert/decodeCertificate';
 import { signatureVerifiesWith } from '../core/tlv/verify';
 import { findElement, ByteRange } from '../core/tlv/model';
 import { HeaderTag } from '../core/tlv/tags';
@@ -18,7 +19,7 @@ import { phoneVerdict } from './phoneTrust';
 import { signedFileDownload } from './downloads';
 import { heldByPhone, WorkspaceTrustList, HeldSources } from './heldLists';
 import { describeSigner } from './records';
-import { headerNamesRecord } from './signerMatch';
+import { certificateKey, headerNamesRecord } from './signerMatch';
 
 export interface SignedFileSource {
   uri: string;
@@ -60,21 +61,8 @@ export function findSignerCertificate(file: SignedFile, ctx: SignedFileContext):
 }
 
 function certificateNamedBy(file: SignedFile, der: Buffer): boolean {
-  try {
-    const x = new X509Certificate(der);
-    const serial = Buffer.from(x.serialNumber.length % 2 ? `0${x.serialNumber}` : x.serialNumber, 'hex');
-    return headerNamesRecord(file.header, { index: 0, range: { start: 0, end: 0 }, elements: [], serial });
-  } catch {
-    return false;
-  }
-}
-
-function keyOf(der: Buffer) {
-  try {
-    return new X509Certificate(der).publicKey;
-  } catch {
-    return undefined;
-  }
+  const r = decodeCertificate(der);
+  return r.ok && headerNamesRecord(file.header, { index: 0, range: { start: 0, end: 0 }, elements: [], serial: r.certificate.serial, issuer: r.certificate.issuer.cucm });
 }
 
 function heldRelated(h: HeldSources, roles: readonly number[]): RelatedTarget[] {
@@ -214,7 +202,7 @@ export function signedFileRules(src: SignedFileSource, ctx: SignedFileContext): 
   if (!h.held.itl && !h.held.ctl) {
     // Nothing to judge the signer against; the signature itself can still be checked with a known certificate.
     const sig = file.header.signature;
-    const verifies = signerCertificate ? signatureVerifiesWith(src.bytes, file.header, keyOf(signerCertificate)) : undefined;
+    const verifies = signerCertificate ? signatureVerifiesWith(src.bytes, file.header, certificateKey(signerCertificate)) : undefined;
     if (!sig || sig.truncated || sig.raw.length === 0) out.push(sgnSignatureInvalid(file, 'The file carries no complete SIGNATURE.'));
     else if (verifies === false) out.push(sgnSignatureInvalid(file, `The signature does not verify with the signer's certificate (${describeSigner(file.header)}): the file was changed after it was signed.`));
     else {

@@ -1,12 +1,12 @@
 /** One line on a signed file for its view: what a phone holding the trust lists beside it does with it. */
 import * as path from 'node:path';
-import { X509Certificate } from 'node:crypto';
 import { signatureVerifiesWith } from '../core/tlv/verify';
 import { signedFileDownload } from './downloads';
 import { heldByPhone } from './heldLists';
 import { PhoneVerdict } from './model';
 import { phoneVerdict } from './phoneTrust';
 import { describeRecord, describeSigner } from './records';
+import { certificateKey } from './signerMatch';
 import { findSignerCertificate, SignedFileContext, SignedFileSource } from './signedFileRules';
 
 export interface SignedFileVerdict {
@@ -33,12 +33,7 @@ export function signedFileVerdict(src: SignedFileSource, ctx: SignedFileContext)
     return { line: head, verdict: v, signerCertificate: cert };
   }
   if (cert) {
-    let ok: boolean | undefined;
-    try {
-      ok = signatureVerifiesWith(src.bytes, src.file.header, new X509Certificate(cert).publicKey);
-    } catch {
-      ok = undefined;
-    }
+    const ok = signatureVerifiesWith(src.bytes, src.file.header, certificateKey(cert));
     if (ok === false) return { line: `The signature does not verify with the signer's certificate ${signer}: the file was changed after it was signed.`, signerCertificate: cert };
     if (ok) return { line: `The signature verifies with the signer's certificate ${signer}; no ITL/CTL beside the file to tell whether phones trust it.`, signerCertificate: cert };
   }

@@ -4,7 +4,7 @@
  * Name comparison lives in one function, sameDistinguishedName, so that a canonical-name function from
  * core/cert can replace it in one place.
  */
-import { createHash } from 'node:crypto';
+import { createHash, KeyObject, X509Certificate } from 'node:crypto';
 import { normalizeDn } from '../core/cert/decodeCertificate';
 import { TrustListHeader, TrustRecord } from '../core/tlv/model';
 
@@ -48,4 +48,14 @@ export function sameCertificate(a: TrustRecord, b: TrustRecord): boolean {
 export function recordHoldsCertificate(record: TrustRecord, der: Buffer): boolean {
   const sha1 = createHash('sha1').update(der).digest('hex');
   return recordCertificateSha1(record) === sha1;
+}
+
+/** The public key of a certificate (DER), or undefined when it is not a readable certificate. */
+export function certificateKey(der: Buffer | undefined): KeyObject | undefined {
+  if (!der) return undefined;
+  try {
+    return new X509Certificate(der).publicKey;
+  } catch {
+    return undefined;
+  }
 }

@@ -5,11 +5,10 @@
  */
 import { createHash } from 'node:crypto';
 import { TlvElement } from '../core/tlv/model';
-import { HeaderTag } from '../core/tlv/tags';
 import { SignedFile, XmlElement } from '../core/sgn/model';
 import { allElements, xmlOutline } from '../core/sgn/xmlOutline';
 import { CAPF_AUTH_MODES, configFacts } from '../core/sgn/configFacts';
-import { elementValueText } from './trustListView';
+import { elementLine, elementValueText, pushHeaderSection, pushProblems } from './trustListView';
 import { RenderedView, ViewBuilder } from './viewModel';
 import { dateAndRelative } from './relativeTime';
 import { EncryptionTag } from '../core/sgn/tags';
@@ -25,20 +24,11 @@ export interface SignedFileViewOptions {
   deviceCertificates?: { name: string; der: Buffer }[];
 }
 
-const COLUMNS = 'BYTEPOS  TAG                         LENGTH  VALUE';
-const RULE = '-------  --------------------------  ------  -----';
-
 function valueText(e: TlvElement): string {
   if (!e.truncated && (e.tag === EncryptionTag.IV || e.tag === EncryptionTag.CONTENT_HASH)) return e.raw.toString('hex').toUpperCase().match(/../g)?.join(' ') ?? '';
   if (!e.truncated && e.tag === EncryptionTag.ENCRYPTED_KEY) return `${e.raw.length} bytes (RSA-wrapped AES key)`;
   if (!e.truncated && e.tag === EncryptionTag.KEY_SIZE && e.value.kind === 'u16') return `${e.value.value} bits`;
   return elementValueText(e, 'header');
-}
-
-function elementLine(e: TlvElement, depth: number): string {
-  const tag = `${String(e.tag).padEnd(3)} ${' '.repeat(depth * 2)}${e.name}`;
-  const length = e.tag === HeaderTag.PADDING ? '' : String(e.length);
-  return `${String(e.offset).padEnd(7)}  ${tag.padEnd(26)}  ${length.padEnd(6)}  ${valueText(e)}`.trimEnd();
 }
 
 /** The payload's lines with the byte offset of each line. */
@@ -63,22 +53,9 @@ export function renderSignedFileView(file: SignedFile, o: SignedFileViewOptions)
     kind: 'summary',
   });
   v.push({ text: `Verdict: ${o.verdict}`, kind: 'verdict', range: file.header.signature?.range });
-  for (const p of file.problems) v.push({ text: `Problem [${p.code}] at bytes ${p.range.start}-${p.range.end}: ${p.message}`, kind: 'problem', range: p.range });
+  pushProblems(v, file.problems);
   v.blank();
-
-  const header = v.openSection({ name: 'Header', kind: 'header', index: 0, range: file.header.range, detail: `${file.header.range.end} bytes` });
-  v.push({ text: `Parse ${kind} File`, kind: 'section', range: file.header.range });
-  v.push({ text: '----------------', kind: 'rule' });
-  v.push({ text: COLUMNS, kind: 'columns' });
-  v.push({ text: RULE, kind: 'rule' });
-  const walk = (elements: TlvElement[], depth: number) => {
-    for (const e of elements) {
-      v.push({ text: elementLine(e, depth), kind: 'element', range: e.range, tag: e.tag, section: 0 });
-      if (e.children) walk(e.children, depth + 1);
-    }
-  };
-  walk(file.header.elements, 0);
-  v.closeSection(header);
+  pushHeaderSection(v, kind, file.header, (e, depth) => elementLine(e, 'header', depth, valueText(e)));
 
   v.blank();
   const p = file.payload;
