@@ -29,6 +29,16 @@ export const RULE_CODES = {
   'operation-deadline-passed': 'error',
   'operation-deadline-soon': 'warning',
   'device-table-invalid': 'error',
+  'trust-update-rejected': 'error',
+  'trust-update-needs-tvs': 'warning',
+  'sgn-signature-invalid': 'error',
+  'sgn-signer-untrusted': 'error',
+  'sgn-signer-via-tvs': 'warning',
+  'sgn-filename-mismatch': 'warning',
+  'sgn-signer-unchecked': 'info',
+  'cnf-capf-port': 'warning',
+  'cnf-capf-auth-mode': 'warning',
+  'cnf-capf-untrusted': 'warning',
 } as const satisfies Record<string, RuleSeverity>;
 
 export type RuleCode = keyof typeof RULE_CODES;

@@ -3,7 +3,7 @@
  * the meaning of roles, certificate summaries with validity, the signing eToken and a verdict line.
  */
 import { createHash } from 'node:crypto';
-import { recordCommonName, TrustList, TlvElement, TrustRecord } from '../core/tlv/model';
+import { recordCommonName, TrustList, TlvElement, TlvProblem, TrustListHeader, TrustRecord } from '../core/tlv/model';
 import { EC_POINT_CURVES, HeaderTag, isUncompressedEcPoint, RecordTag, ROLE_MEANINGS, ROLE_SHORT_NAMES } from '../core/tlv/tags';
 import { SignatureCheck } from '../core/tlv/verify';
 import { decodeCertificate, hexBytes, hexColon } from '../core/cert/decodeCertificate';
@@ -84,10 +84,34 @@ export function elementValueText(e: TlvElement, ctx: 'header' | 'record'): strin
   }
 }
 
-function elementLine(e: TlvElement, ctx: 'header' | 'record', depth: number): string {
+/** One BYTEPOS / TAG / LENGTH / VALUE line; `value` overrides the VALUE column (signed files' extra tags). */
+export function elementLine(e: TlvElement, ctx: 'header' | 'record', depth: number, value = elementValueText(e, ctx)): string {
   const tag = `${String(e.tag).padEnd(3)} ${' '.repeat(depth * 2)}${e.name}`;
   const length = e.tag === HeaderTag.PADDING && ctx === 'header' ? '' : String(e.length);
-  return `${String(e.offset).padEnd(7)}  ${tag.padEnd(26)}  ${length.padEnd(6)}  ${elementValueText(e, ctx)}`.trimEnd();
+  return `${String(e.offset).padEnd(7)}  ${tag.padEnd(26)}  ${length.padEnd(6)}  ${value}`.trimEnd();
+}
+
+/** The decoder's problems, one line each. */
+export function pushProblems(v: ViewBuilder, problems: TlvProblem[]): void {
+  for (const p of problems) v.push({ text: `Problem [${p.code}] at bytes ${p.range.start}-${p.range.end}: ${p.message}`, kind: 'problem', range: p.range });
+}
+
+/** The header section ("Parse ITL File", the columns, every element); `after` adds lines below an element. */
+export function pushHeaderSection(v: ViewBuilder, kind: string, header: TrustListHeader, line: (e: TlvElement, depth: number) => string, after?: (e: TlvElement) => void): void {
+  const section = v.openSection({ name: 'Header', kind: 'header', index: 0, range: header.range, detail: `${header.range.end} bytes` });
+  v.push({ text: `Parse ${kind} File`, kind: 'section', range: header.range });
+  v.push({ text: '----------------', kind: 'rule' });
+  v.push({ text: COLUMNS, kind: 'columns' });
+  v.push({ text: RULE, kind: 'rule' });
+  const walk = (elements: TlvElement[], depth: number) => {
+    for (const e of elements) {
+      v.push({ text: line(e, depth), kind: 'element', range: e.range, tag: e.tag, section: 0 });
+      after?.(e);
+      if (e.children) walk(e.children, depth + 1);
+    }
+  };
+  walk(header.elements, 0);
+  v.closeSection(section);
 }
 
 export function certificateNote(cert: DecodedCertificate, now: Date): string {
@@ -110,27 +134,20 @@ export function renderTrustListView(list: TrustList, o: TrustListViewOptions): R
     kind: 'summary',
   });
   v.push({ text: `Verdict: ${o.signature.message}`, kind: 'verdict', range: list.header.signature?.range });
-  for (const p of list.problems) {
-    v.push({ text: `Problem [${p.code}] at bytes ${p.range.start}-${p.range.end}: ${p.message}`, kind: 'problem', range: p.range });
-  }
+  pushProblems(v, list.problems);
   v.blank();
 
-  const header = v.openSection({ name: 'Header', kind: 'header', index: 0, range: list.header.range, detail: `${list.header.range.end} bytes` });
-  v.push({ text: `Parse ${kind} File`, kind: 'section', range: list.header.range });
-  v.push({ text: '----------------', kind: 'rule' });
-  v.push({ text: COLUMNS, kind: 'columns' });
-  v.push({ text: RULE, kind: 'rule' });
-  const walk = (elements: TlvElement[], depth: number) => {
-    for (const e of elements) {
-      v.push({ text: elementLine(e, 'header', depth), kind: 'element', range: e.range, tag: e.tag, section: 0 });
+  pushHeaderSection(
+    v,
+    kind,
+    list.header,
+    (e, depth) => elementLine(e, 'header', depth),
+    (e) => {
       if (e.tag === HeaderTag.SERIAL_NUMBER && o.signature.signer) {
         v.push({ text: `         ; signed by ${kind} Record #${o.signature.signer.index} (System Administrator Security Token)`, kind: 'note', range: e.range, tag: e.tag, section: 0 });
       }
-      if (e.children) walk(e.children, depth + 1);
-    }
-  };
-  walk(list.header.elements, 0);
-  v.closeSection(header);
+    },
+  );
 
   for (const r of list.records) {
     v.blank();

@@ -12,6 +12,7 @@ export type ViewLineKind =
   | 'signer'
   | 'verdict'
   | 'problem'
+  | 'payload'
   | 'blank';
 
 export interface ViewLine {
@@ -30,7 +31,8 @@ export interface ViewSection {
   /** "Header", "Record #3 CAPF CN=…", "Certificate #1 CN=…" */
   name: string;
   detail?: string;
-  kind: 'header' | 'record' | 'certificate';
+  /** element: an element of a signed file's XML payload (outline only) */
+  kind: 'header' | 'record' | 'certificate' | 'element';
   index: number;
   startLine: number;
   endLine: number;

@@ -1,6 +1,7 @@
 /**
  * Seeded fuzz test: mutates every fixture (bit flips, truncations, length edits, insertions, deletions,
- * splices) and checks that decoding, verifying and rendering never throw and that every problem's range
+ * splices) and checks that decoding, verifying and rendering (trust lists, certificates, and signed files
+ * .sgn/.enc.sgn with their rules and decryption) never throw and that every problem's range
  * lies inside the file. Set ITL_LENS_FUZZ_SEED / ITL_LENS_FUZZ_CASES to reproduce or extend a run.
  */
 import * as assert from 'node:assert/strict';
@@ -10,7 +11,12 @@ import { decodeTrustList, verifyTrustList, TrustList } from '../../../server/src
 import { decodeCertificateFile } from '../../../server/src/core/cert/certificateFile';
 import { renderTrustListView } from '../../../server/src/views/trustListView';
 import { renderCertificateView } from '../../../server/src/views/certificateView';
-import { fixturesDir, TEST_NOW } from '../../helpers/fixtures';
+import { decodeSignedFile } from '../../../server/src/core/sgn/decode';
+import { decryptSignedFile } from '../../../server/src/core/sgn/decrypt';
+import { renderSignedFileView } from '../../../server/src/views/signedFileView';
+import { signedFileRules } from '../../../server/src/trust/signedFileRules';
+import { loadFixtureKeys } from '../../../server/src/fixtures/fixtureKeys';
+import { fixturesDir, KEYS_DIR, TEST_NOW } from '../../helpers/fixtures';
 import { Prng } from '../../helpers/prng';
 
 const SEED = Number(process.env.ITL_LENS_FUZZ_SEED ?? 20261127);
@@ -85,9 +91,13 @@ function mutate(rng: Prng, input: Buffer, offsets: number[], other: Buffer): { b
 describe(`fuzz: ${CASES} mutated fixtures (seed ${SEED})`, () => {
   it('never throws; every problem range lies inside the file', function () {
     this.timeout(600_000);
-    const files = listFiles(fixturesDir()).filter((f) => /\.(tlv|pem|der)$/.test(f));
+    const files = listFiles(fixturesDir()).filter((f) => /\.(tlv|pem|der|sgn)$/.test(f));
+    const phoneKey = loadFixtureKeys(KEYS_DIR)['phone-lsc'];
+    const itl = fs.readFileSync(path.join(fixturesDir(), 'trust', 'held', 'ITLFile.tlv'));
+    const trustLists = [{ uri: 'file:///f/ITLFile.tlv', path: '/f/ITLFile.tlv', bytes: itl, list: decodeTrustList(itl, 'ITLFile.tlv') }];
+    let signedCases = 0;
     const inputs = files.map((f) => ({ file: f, bytes: fs.readFileSync(f) }));
-    const tlvs = inputs.filter((i) => i.file.endsWith('.tlv'));
+    const tlvs = inputs.filter((i) => i.file.endsWith('.tlv') || i.file.endsWith('.sgn'));
     const offsets = new Map(tlvs.map((i) => [i.file, elementOffsets(decodeTrustList(i.bytes))]));
     const rng = new Prng(SEED);
     let problems = 0;
@@ -97,7 +107,18 @@ describe(`fuzz: ${CASES} mutated fixtures (seed ${SEED})`, () => {
       const { bytes, how } = mutate(rng, input.bytes, offsets.get(input.file) ?? [], other);
       const label = `case ${n} (${path.basename(input.file)}: ${how})`;
       try {
-        if (input.file.endsWith('.tlv')) {
+        if (input.file.endsWith('.sgn')) {
+          signedCases++;
+          const name = path.basename(input.file);
+          const file = decodeSignedFile(bytes, name);
+          renderSignedFileView(file, { fileName: name, now: TEST_NOW, verdict: 'fuzz' });
+          signedFileRules({ uri: `file:///f/${name}`, path: `/f/${name}`, bytes, file }, { trustLists, certificates: [] });
+          if (file.kind === 'enc.sgn') decryptSignedFile(file, phoneKey);
+          const inside = (r: { start: number; end: number }) => r.start >= 0 && r.start <= r.end && r.end <= bytes.length;
+          for (const p of file.problems) assert.ok(inside(p.range), `${label}: ${p.code} ${p.range.start}-${p.range.end} of ${bytes.length}`);
+          assert.ok(inside(file.payload.range), `${label}: payload range`);
+          problems += file.problems.length;
+        } else if (input.file.endsWith('.tlv')) {
           const list = decodeTrustList(bytes, input.file);
           const check = verifyTrustList(bytes, list);
           renderTrustListView(list, { fileName: 'fuzz.tlv', now: TEST_NOW, signature: check });
@@ -120,5 +141,6 @@ describe(`fuzz: ${CASES} mutated fixtures (seed ${SEED})`, () => {
       }
     }
     assert.ok(problems > CASES / 2, 'the mutations really produced faults');
+    assert.ok(signedCases > CASES / 20, `signed files were fuzzed too (${signedCases} cases)`);
   });
 });

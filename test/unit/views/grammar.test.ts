@@ -4,7 +4,12 @@ import * as path from 'node:path';
 import { decodeWorkspaceFile } from '../../../server/src/workspace/decodeFile';
 import { renderFileView } from '../../../server/src/views/renderFile';
 import { findIndexedFiles } from '../../../server/src/workspace/scanFolders';
-import { fixturePath, fixturesDir, REPO_ROOT, TEST_NOW } from '../../helpers/fixtures';
+import { fixturePath, fixturesDir, KEYS_DIR, REPO_ROOT, TEST_NOW } from '../../helpers/fixtures';
+import { readSignedFile, trustFilesIn } from '../../../server/src/trust/workspaceFiles';
+import { signedFileVerdict } from '../../../server/src/trust/signedFileVerdict';
+import { renderSignedFileView } from '../../../server/src/views/signedFileView';
+import { decryptSignedFile } from '../../../server/src/core/sgn/decrypt';
+import { loadFixtureKeys } from '../../../server/src/fixtures/fixtureKeys';
 import { Grammar, LiteTokenizer } from './textmateLite';
 
 function grammar(name: string): LiteTokenizer {
@@ -98,6 +103,51 @@ describe('grammar: itl-view', () => {
         if (!l.trim()) continue;
         const scopes = g.scopes(l);
         assert.ok(scopes[l.length - l.trimStart().length].length > 1, `unscoped line in ${f}: ${l}`);
+      }
+    }
+  });
+});
+
+describe('grammar: itl-view on signed files (.sgn, .enc.sgn)', () => {
+  const g = grammar('itl-view.tmLanguage.json');
+  const signedViews = (): { file: string; lines: string[] }[] => {
+    const key = loadFixtureKeys(KEYS_DIR)['phone-lsc'];
+    const root = path.join(fixturesDir(), 'trust', 'config');
+    return fs.readdirSync(root).flatMap((d) =>
+      fs.readdirSync(path.join(root, d)).filter((n) => /\.sgn$/.test(n)).map((n) => {
+        const src = readSignedFile(path.join(root, d, n));
+        const v = signedFileVerdict(src, trustFilesIn(path.join(root, d)));
+        const dec = src.file.kind === 'enc.sgn' ? decryptSignedFile(src.file, key) : undefined;
+        const plaintext = dec?.ok ? dec.plaintext : undefined;
+        return { file: `${d}/${n}`, lines: renderSignedFileView(src.file, { fileName: `${d}/${n}`, now: TEST_NOW, verdict: v.line, plaintext }).text.split('\n') };
+      }),
+    );
+  };
+
+  it('scopes the title, the verdicts, header elements and payload lines', () => {
+    const views = signedViews();
+    const good = views.find((v) => v.file === 'good/SEP001122334455.cnf.xml.sgn')!.lines;
+    assert.ok(has(g.scopesAt(good[0], 'SGN File:'), 'markup.heading.title'));
+    assert.ok(has(g.scopesAt(line(good, /^Verdict:/), 'Verdict'), 'markup.inserted.verdict.valid'));
+    const bad = views.find((v) => v.file === 'foreign-signer/SEP001122334455.cnf.xml.sgn')!.lines;
+    assert.ok(has(g.scopesAt(line(bad, /^Verdict:/), 'Verdict'), 'markup.deleted.verdict.invalid'));
+    assert.ok(has(g.scopesAt(line(good, /SIGNERNAME/), 'SIGNERNAME'), 'entity.name.tag'));
+    const xml = line(good, /\| +<phonePort>/);
+    assert.ok(has(g.scopesAt(xml, xml.split(' ')[0]), 'constant.numeric.offset'));
+    assert.ok(has(g.scopesAt(xml, 'phonePort'), 'entity.name.tag.xml'));
+    assert.ok(has(g.scopesAt(line(good, /^SGN Payload:/), 'SGN Payload:'), 'markup.heading.record'));
+    const enc = views.find((v) => v.file.endsWith('.enc.sgn'))!.lines;
+    assert.ok(has(g.scopesAt(enc[0], 'ENC.SGN File:'), 'markup.heading.title'));
+    assert.ok(has(g.scopesAt(line(enc, /ENCRYPTEDKEY/), 'ENCRYPTEDKEY'), 'entity.name.tag'));
+  });
+
+  it('gives every non-blank line of every signed-file view a scope', () => {
+    const views = signedViews();
+    assert.ok(views.length >= 9);
+    for (const v of views) {
+      for (const l of v.lines) {
+        if (!l.trim()) continue;
+        assert.ok(g.scopes(l)[l.length - l.trimStart().length].length > 1, `unscoped line in ${v.file}: ${l}`);
       }
     }
   });

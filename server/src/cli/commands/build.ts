@@ -19,7 +19,8 @@ const USAGE = `Usage: itl-lens build --signer SIGNER.pem --record ROLE=CERT.pem[
   --layout    cucm (default: ';' names, CN first, tags ascending) or tlvfile (',' names in the certificate's
               order, record tags 1,3,5,6,4,7,8,9, as usecallmanagernz tlvfile writes them)`;
 
-function readCertificate(file: string): Buffer {
+/** The first certificate of a PEM file (or the DER file itself). */
+export function readCertificate(file: string): Buffer {
   const bytes = fs.readFileSync(file);
   const text = bytes.toString('latin1');
   if (!text.includes('-----BEGIN')) return bytes;
@@ -28,7 +29,8 @@ function readCertificate(file: string): Buffer {
   return block.der;
 }
 
-function readKey(file: string): KeyObject {
+/** The private key of a PEM file (certificate + key, like --signer). */
+export function readKey(file: string): KeyObject {
   const text = fs.readFileSync(file, 'utf8');
   const block = findPemBlocks(text).find((b) => /PRIVATE KEY$/.test(b.label));
   if (!block) throw new UsageError(`${file} holds no private key (PRIVATE KEY, RSA PRIVATE KEY)`);

@@ -9,10 +9,16 @@ import { deviceTableProblems, deviceTableRules, isDeviceTablePath } from '../../
 import { DEFAULT_NEAR_EXPIRY_DAYS } from '../../rules/ruleContext';
 import { positionAt, sourceLocation, SourceLocation } from '../../rules/sourceLocation';
 import { IndexedFile } from '../../workspace/indexedFile';
+import { findFiles } from '../../workspace/scanFolders';
+import { isSignedFilePath } from '../../core/sgn/decode';
+import { signedFileRules } from '../../trust/signedFileRules';
+import { readSignedFile } from '../../trust/workspaceFiles';
 
 const USAGE = `Usage: itl-lens check [--json] [--near-expiry-days N] [--now ISO-8601] PATH...
-  PATH                 .tlv trust lists, certificate files (PEM/DER) and folders holding them;
-                       all paths form one workspace (a CAPF.pem beside an ITL is checked against it);
+  PATH                 .tlv trust lists, certificate files (PEM/DER), signed files (.sgn, .sha512,
+                       .enc.sgn) and folders holding them; all paths form one workspace (a CAPF.pem
+                       beside an ITL is checked against it, a SEP<MAC>.cnf.xml.sgn against the ITL
+                       phones hold);
                        a CAPF lab device table (capf-devices.json) given by name: what the CAPF server
                        would refuse in it, and its Operation Completes By
   --json               print an array of {"file","code","severity","message","range"?,"offset"?}
@@ -59,7 +65,8 @@ export const checkCommand: CliCommand = {
     const paths = p.positionals.map((x) => path.resolve(io.cwd, x));
     for (const [i, full] of paths.entries()) if (!fs.existsSync(full)) throw new UsageError(`${p.positionals[i]}: no such file or folder`);
     const tables = [...new Set(paths.filter((x) => isDeviceTablePath(x) && fs.statSync(x).isFile()))];
-    const { index, skipped } = await loadPaths(paths.filter((x) => !tables.includes(x)));
+    const signed = await signedFilesOf(paths);
+    const { index, skipped } = await loadPaths(paths.filter((x) => !tables.includes(x) && !signed.includes(x)));
     for (const s of skipped) io.err(`itl-lens check: skipped ${path.relative(io.cwd, s) || s}: not a readable trust list or certificate file\n`);
     const findings: CheckFinding[] = [];
     const files = index.all().sort((a, b) => (a.path ?? a.uri).localeCompare(b.path ?? b.uri));
@@ -75,6 +82,7 @@ export const checkCommand: CliCommand = {
         });
       }
     }
+    findings.push(...checkSignedFiles(signed, index, io.cwd));
     for (const table of tables) {
       let text: string;
       try {
@@ -92,8 +100,41 @@ export const checkCommand: CliCommand = {
     else {
       for (const f of findings) io.out(humanLine(f) + '\n');
       const count = (s: string) => findings.filter((f) => f.severity === s).length;
-      io.out(`${files.length + tables.length} file(s) checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} note(s)\n`);
+      io.out(`${files.length + tables.length + signed.length} file(s) checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} note(s)\n`);
     }
     return findings.some((f) => f.severity === 'error') ? EXIT_PROBLEMS : EXIT_OK;
   },
 };
+
+/** Signed files named, and those in the folders named (the workspace walk skips them). */
+async function signedFilesOf(paths: string[]): Promise<string[]> {
+  const out = new Set<string>();
+  for (const p of paths) {
+    if (fs.statSync(p).isDirectory()) for (const f of await findFiles(p, isSignedFilePath)) out.add(f);
+    else if (isSignedFilePath(p)) out.add(p);
+  }
+  return [...out].sort();
+}
+
+/** Decoder problems and the signed-file rules (signer against the ITL/CTL phones hold; CAPF settings). */
+function checkSignedFiles(files: string[], index: Awaited<ReturnType<typeof loadPaths>>['index'], cwd: string): CheckFinding[] {
+  const ctx = {
+    trustLists: index.trustLists(),
+    certificates: index.certificateFiles().flatMap((f) => f.certificates.flatMap((c) => (c.certificate ? [c.certificate.der] : []))),
+  };
+  const findings: CheckFinding[] = [];
+  for (const file of files) {
+    let src;
+    try {
+      src = readSignedFile(file);
+    } catch {
+      continue;
+    }
+    const shown = shownPath(file, cwd);
+    for (const p of src.file.problems) findings.push({ file: shown, code: p.code, severity: p.severity, message: p.message, offset: p.range.start });
+    for (const d of signedFileRules(src, ctx)) {
+      findings.push({ file: shown, code: d.code, severity: d.severity === 'hint' ? 'info' : d.severity, message: d.message, offset: d.target.in === 'trust-list' ? d.target.range.start : 0 });
+    }
+  }
+  return findings;
+}

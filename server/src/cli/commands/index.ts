@@ -11,12 +11,16 @@ import { checkCommand } from './check';
 import { tftpServerCommand } from './tftpServer';
 import { tvsServerCommand } from './tvsServer';
 import { tvsCommand } from './tvs';
+import { compareCommand } from './compare';
+import { signCommand } from './sign';
 
 export const COMMANDS: CliCommand[] = [
   decodeCommand,
   buildCommand,
+  signCommand,
   fixturesCommand,
   checkCommand,
+  compareCommand,
   capfServerCommand, capfCommand, phoneCommand, labCommand,
   tftpServerCommand, tvsServerCommand, tvsCommand,
 ];

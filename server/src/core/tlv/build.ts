@@ -109,7 +109,30 @@ export function encodeRecord(spec: RecordSpec, layout: TlvLayout = CUCM_LAYOUT):
   return Buffer.concat([element(RecordTag.RECORD_LENGTH, u16(body.length + 5)), body]);
 }
 
-export function buildTrustList(opts: BuildOptions): Buffer {
+/** What signs a file: the signer certificate and key, the digest, and the header fields around the signature. */
+export interface SignedHeaderOptions {
+  signerCertificate: Buffer;
+  signerKey: KeyObject;
+  digest?: DigestName;
+  /** VERSION: 1.2 for trust lists, 1.0 for .sgn, 2.0 for .enc.sgn */
+  formatVersion: string;
+  /** SIGNERVERSION (trust lists only; signed files have none) */
+  signerVersion?: string;
+  filename: string;
+  timestamp?: Date;
+  /** elements written after TIMESTAMP, before the padding (the .enc.sgn encryption container) */
+  trailer?: Buffer;
+  /** how names are written (default CUCM's) */
+  layout?: TlvLayout;
+}
+
+/**
+ * Builds the signed header and returns the whole file: header, then `body` (records or payload) unchanged.
+ * The layout of reference parts A and E: VERSION, HEADERLENGTH, [SIGNERVERSION], SIGNERID, SIGNATUREINFO,
+ * SIGNATURE, FILENAME, TIMESTAMP, [trailer], PADDING to a multiple of 4; the RSA PKCS#1 v1.5 signature covers
+ * the whole file with the SIGNATURE element cut out.
+ */
+export function buildSignedFile(opts: SignedHeaderOptions, body: Buffer): Buffer {
   const digest = opts.digest ?? 'sha1';
   const signer = mustDecode(opts.signerCertificate, 'signer certificate');
   const pub = opts.signerKey.type === 'public' ? opts.signerKey : createPublicKey(opts.signerKey);
@@ -118,14 +141,13 @@ export function buildTrustList(opts: BuildOptions): Buffer {
   const modulusIndex = [64, 128, 256, 512].indexOf(modulusBytes);
   if (modulusIndex < 0) throw new Error(`the signer key is ${modulusBytes * 8} bits; the format allows 512, 1024, 2048 or 4096`);
   const layout = opts.layout ?? CUCM_LAYOUT;
-  const records = Buffer.concat(opts.records.map((r) => encodeRecord(r, layout)));
   const timestamp = Math.floor((opts.timestamp ?? new Date()).getTime() / 1000);
 
   const before = (headerLength: number) =>
     Buffer.concat([
-      element(HeaderTag.VERSION, version(opts.formatVersion ?? '1.2')),
+      element(HeaderTag.VERSION, version(opts.formatVersion)),
       element(HeaderTag.HEADER_LENGTH, u16(headerLength)),
-      element(HeaderTag.SIGNER_VERSION, version(opts.signerVersion ?? '1.0')),
+      ...(opts.signerVersion ? [element(HeaderTag.SIGNER_VERSION, version(opts.signerVersion))] : []),
       container(HeaderTag.SIGNER_INFO, [
         element(HeaderTag.SIGNER_NAME, cstring(formatDn(signer.subject, layout.names))),
         element(HeaderTag.ISSUER_NAME, cstring(formatDn(signer.issuer, layout.names))),
@@ -136,12 +158,29 @@ export function buildTrustList(opts: BuildOptions): Buffer {
         container(HeaderTag.SIGNATURE_ALGORITHM_INFO, [element(HeaderTag.SIGNATURE_ALGORITHM, u8(0)), element(HeaderTag.SIGNATURE_MODULUS, u8(modulusIndex))]),
       ]),
     ]);
-  const after = Buffer.concat([element(HeaderTag.FILENAME, cstring(opts.filename ?? 'ITLFile.tlv')), element(HeaderTag.TIMESTAMP, u32(timestamp))]);
+  const after = Buffer.concat([element(HeaderTag.FILENAME, cstring(opts.filename)), element(HeaderTag.TIMESTAMP, u32(timestamp)), opts.trailer ?? Buffer.alloc(0)]);
   const unpadded = before(0).length + 3 + modulusBytes + after.length;
   const padding = (4 - (unpadded % 4)) % 4;
   const headerLength = unpadded + padding;
+  if (headerLength > 0xffff) throw new RangeError(`the header would be ${headerLength} bytes; HEADERLENGTH allows 65535`);
   const pre = before(headerLength);
   const post = Buffer.concat([after, Buffer.alloc(padding, HeaderTag.PADDING)]);
-  const signature = cryptoSign(digest, Buffer.concat([pre, post, records]), opts.signerKey);
-  return Buffer.concat([pre, element(HeaderTag.SIGNATURE, signature), post, records]);
+  const signature = cryptoSign(digest, Buffer.concat([pre, post, body]), opts.signerKey);
+  return Buffer.concat([pre, element(HeaderTag.SIGNATURE, signature), post, body]);
+}
+
+export function buildTrustList(opts: BuildOptions): Buffer {
+  return buildSignedFile(
+    {
+      signerCertificate: opts.signerCertificate,
+      signerKey: opts.signerKey,
+      digest: opts.digest,
+      formatVersion: opts.formatVersion ?? '1.2',
+      signerVersion: opts.signerVersion ?? '1.0',
+      filename: opts.filename ?? 'ITLFile.tlv',
+      timestamp: opts.timestamp,
+      layout: opts.layout,
+    },
+    Buffer.concat(opts.records.map((r) => encodeRecord(r, opts.layout))),
+  );
 }

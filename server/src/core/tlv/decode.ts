@@ -15,11 +15,30 @@ import {
 import { ByteRange, ElementValue, TlvElement, TlvProblem, TlvProblemCode, TrustList, TrustListHeader, TrustRecord, Severity } from './model';
 
 const MAX_PROBLEMS = 200;
-const HEADER_CONTAINERS = new Set<number>([HeaderTag.SIGNER_INFO, HeaderTag.SIGNATURE_INFO, HeaderTag.SIGNATURE_ALGORITHM_INFO]);
-const HEADER_FIXED_LENGTHS: Record<number, number> = { 1: 2, 2: 2, 8: 1, 10: 1, 11: 1, 15: 4, 28: 2 };
 const RECORD_FIXED_LENGTHS: Record<number, number> = { 1: 2, 4: 2, 12: 1 };
 
-class Problems {
+/**
+ * What a header may hold: the .tlv trust list's tags, or those of a signed file (.sgn, whose `.enc.sgn` form adds
+ * the encryption tags 16–27). One header decoder serves both (reference part E: the same header TLVs).
+ */
+export interface HeaderDialect {
+  containers: ReadonlySet<number>;
+  /** tags the dialect knows; others are reported as tlv-unknown-tag and skipped */
+  known: (tag: number) => boolean;
+  fixedLengths: Readonly<Record<number, number>>;
+  names: Readonly<Record<number, string>>;
+  /** decoded values of tags beyond the common ones */
+  extraValue?: (tag: number, raw: Buffer) => ElementValue | undefined;
+}
+
+export const TRUST_LIST_HEADER: HeaderDialect = {
+  containers: new Set<number>([HeaderTag.SIGNER_INFO, HeaderTag.SIGNATURE_INFO, HeaderTag.SIGNATURE_ALGORITHM_INFO]),
+  known: (tag) => HEADER_TAG_NAMES[tag] !== undefined && (tag <= 15 || tag === 28),
+  fixedLengths: { 1: 2, 2: 2, 8: 1, 10: 1, 11: 1, 15: 4, 28: 2 },
+  names: HEADER_TAG_NAMES,
+};
+
+export class Problems {
   readonly list: TlvProblem[] = [];
   private dropped = 0;
   constructor(private readonly size: number) {}
@@ -53,16 +72,16 @@ function cString(raw: Buffer): string {
 
 type Context = 'header' | 'record';
 
-function tagName(ctx: Context, tag: number): string {
-  return (ctx === 'header' ? HEADER_TAG_NAMES[tag] : RECORD_TAG_NAMES[tag]) ?? `UNKNOWN(${tag})`;
+function tagName(ctx: Context, tag: number, dialect: HeaderDialect): string {
+  return (ctx === 'header' ? dialect.names[tag] : RECORD_TAG_NAMES[tag]) ?? `UNKNOWN(${tag})`;
 }
 
-function isKnown(ctx: Context, tag: number): boolean {
-  return ctx === 'header' ? HEADER_TAG_NAMES[tag] !== undefined && (tag <= 15 || tag === 28) : RECORD_TAG_NAMES[tag] !== undefined;
+function isKnown(ctx: Context, tag: number, dialect: HeaderDialect = TRUST_LIST_HEADER): boolean {
+  return ctx === 'header' ? dialect.known(tag) : RECORD_TAG_NAMES[tag] !== undefined;
 }
 
 /** Reads one element at `pos`; reports truncation at end of file. Returns undefined only when pos >= size. */
-function readElement(buf: Buffer, pos: number, ctx: Context, problems: Problems): TlvElement | undefined {
+function readElement(buf: Buffer, pos: number, ctx: Context, problems: Problems, dialect: HeaderDialect = TRUST_LIST_HEADER): TlvElement | undefined {
   if (pos >= buf.length) return undefined;
   const tag = buf[pos];
   if (ctx === 'header' && tag === HeaderTag.PADDING) {
@@ -78,7 +97,7 @@ function readElement(buf: Buffer, pos: number, ctx: Context, problems: Problems)
       truncated: false,
     };
   }
-  const name = tagName(ctx, tag);
+  const name = tagName(ctx, tag, dialect);
   if (pos + 3 > buf.length) {
     problems.add('tlv-truncated', 'error', `The file ends inside the ${name} element at byte ${pos} ${hex(pos)}: its 2-byte length is cut off.`, {
       start: pos,
@@ -100,7 +119,8 @@ function readElement(buf: Buffer, pos: number, ctx: Context, problems: Problems)
   const valueOffset = pos + 3;
   const valueEnd = valueOffset + length;
   const truncated = valueEnd > buf.length;
-  if (truncated && !HEADER_CONTAINERS.has(tag)) {
+  // (Record tags 3, 7 and 9 share the header containers' numbers: their truncation is reported by the record.)
+  if (truncated && !dialect.containers.has(tag)) {
     problems.add(
       'tlv-truncated',
       'error',
@@ -108,7 +128,7 @@ function readElement(buf: Buffer, pos: number, ctx: Context, problems: Problems)
       { start: pos, end: buf.length },
     );
   }
-  const isContainer = ctx === 'header' && HEADER_CONTAINERS.has(tag);
+  const isContainer = ctx === 'header' && dialect.containers.has(tag);
   const raw = isContainer ? Buffer.alloc(0) : buf.subarray(valueOffset, Math.min(valueEnd, buf.length));
   return {
     offset: pos,
@@ -123,15 +143,15 @@ function readElement(buf: Buffer, pos: number, ctx: Context, problems: Problems)
   };
 }
 
-function decodeHeaderValue(e: TlvElement, problems: Problems): void {
-  const fixed = HEADER_FIXED_LENGTHS[e.tag];
+function decodeHeaderValue(e: TlvElement, problems: Problems, dialect: HeaderDialect): void {
+  const fixed = dialect.fixedLengths[e.tag];
   if (fixed !== undefined && e.length !== fixed) {
     problems.add('tlv-bad-length', 'error', `${e.name} at byte ${e.offset} must be ${fixed} byte(s) long but its length field says ${e.length}.`, e.range);
     return;
   }
   if (e.truncated) return;
   const r = e.raw;
-  e.value = headerValue(e.tag, r) ?? e.value;
+  e.value = headerValue(e.tag, r) ?? dialect.extraValue?.(e.tag, r) ?? e.value;
   if (e.tag === HeaderTag.HASH_ALGORITHM && !HASH_ALGORITHMS[r[0]]) {
     problems.add('tlv-bad-value', 'error', `DIGESTALGORITHM ${r[0]} is not a known hash code (1 = SHA-1, 2 = SHA-256, 3 = SHA-512): phones cannot check this signature.`, e.range);
   }
@@ -194,12 +214,12 @@ function recordValue(e: TlvElement, problems: Problems): void {
 }
 
 /** Parses the children of a header container in [start, end). */
-function readContainerChildren(buf: Buffer, container: TlvElement, problems: Problems, depth: number): TlvElement[] {
+function readContainerChildren(buf: Buffer, container: TlvElement, problems: Problems, depth: number, dialect: HeaderDialect): TlvElement[] {
   const children: TlvElement[] = [];
   const end = Math.min(container.valueOffset + container.length, buf.length);
   let pos = container.valueOffset;
   while (pos < end) {
-    const child = readElement(buf, pos, 'header', problems);
+    const child = readElement(buf, pos, 'header', problems, dialect);
     if (!child) break;
     if (child.range.end < child.valueOffset + child.length && !child.truncated) break;
     if (child.valueOffset + (child.tag === HeaderTag.PADDING ? 0 : child.length) > end && !child.truncated) {
@@ -210,20 +230,20 @@ function readContainerChildren(buf: Buffer, container: TlvElement, problems: Pro
         child.range,
       );
     }
-    finishHeaderElement(buf, child, problems, depth + 1);
+    finishHeaderElement(buf, child, problems, depth + 1, dialect);
     children.push(child);
     pos = Math.max(child.range.end, pos + 1);
   }
   return children;
 }
 
-function finishHeaderElement(buf: Buffer, e: TlvElement, problems: Problems, depth: number): void {
-  if (!isKnown('header', e.tag)) {
+function finishHeaderElement(buf: Buffer, e: TlvElement, problems: Problems, depth: number, dialect: HeaderDialect): void {
+  if (!isKnown('header', e.tag, dialect)) {
     problems.add('tlv-unknown-tag', 'warning', `Unknown header tag ${e.tag} at byte ${e.offset} (${e.length} bytes): skipped.`, e.range);
     return;
   }
-  if (HEADER_CONTAINERS.has(e.tag)) {
-    if (depth < 4) e.children = readContainerChildren(buf, e, problems, depth);
+  if (dialect.containers.has(e.tag)) {
+    if (depth < 4) e.children = readContainerChildren(buf, e, problems, depth, dialect);
     const end = Math.min(e.valueOffset + e.length, buf.length);
     e.range = { start: e.offset, end };
     if (e.valueOffset + e.length > buf.length) {
@@ -231,10 +251,14 @@ function finishHeaderElement(buf: Buffer, e: TlvElement, problems: Problems, dep
     }
     return;
   }
-  decodeHeaderValue(e, problems);
+  decodeHeaderValue(e, problems, dialect);
 }
 
-function decodeHeader(buf: Buffer, problems: Problems): TrustListHeader {
+/**
+ * Decodes the header of a .tlv trust list or of a signed file: every element with its byte range, the named
+ * fields, and the faults found (into `problems`). `header.range.end` is where the records or the payload start.
+ */
+export function decodeHeader(buf: Buffer, problems: Problems, dialect: HeaderDialect = TRUST_LIST_HEADER): TrustListHeader {
   const header: TrustListHeader = { range: { start: 0, end: 0 }, elements: [] };
   let limit = buf.length;
   let declared: number | undefined;
@@ -243,10 +267,10 @@ function decodeHeader(buf: Buffer, problems: Problems): TrustListHeader {
   while (pos < limit) {
     // Without a usable HEADER_LENGTH, a second VERSION-like tag 1 (length 2) marks the first record.
     if (declared === undefined && seen.has(HeaderTag.VERSION) && buf[pos] === 1 && pos + 3 <= buf.length && buf.readUInt16BE(pos + 1) === 2) break;
-    const e = readElement(buf, pos, 'header', problems);
+    const e = readElement(buf, pos, 'header', problems, dialect);
     if (!e) break;
-    finishHeaderElement(buf, e, problems, 0);
-    if (seen.has(e.tag) && e.tag !== HeaderTag.PADDING && isKnown('header', e.tag)) {
+    finishHeaderElement(buf, e, problems, 0, dialect);
+    if (seen.has(e.tag) && e.tag !== HeaderTag.PADDING && isKnown('header', e.tag, dialect)) {
       problems.add('tlv-duplicate-tag', 'warning', `${e.name} appears twice in the header (again at byte ${e.offset}).`, e.range);
     }
     seen.add(e.tag);

@@ -1,6 +1,6 @@
 /** File-signature check of a decoded trust list: finds the signing SAST record and verifies RSA PKCS#1 v1.5. */
 import { createHash, createPublicKey, KeyObject, verify as cryptoVerify, X509Certificate } from 'node:crypto';
-import { TrustList, TrustRecord } from './model';
+import { TrustList, TrustListHeader, TrustRecord } from './model';
 import { HASH_ALGORITHMS } from './tags';
 import { dnKeyOfText } from '../cert/distinguishedName';
 
@@ -68,10 +68,26 @@ export function recordPublicKey(record: TrustRecord): KeyObject | undefined {
 }
 
 /** The bytes the signature covers: the whole file with the SIGNATURE element (tag, length, value) cut out. */
-export function signedBytes(bytes: Buffer, list: TrustList): Buffer | undefined {
+export function signedBytes(bytes: Buffer, list: Pick<TrustList, 'header'>): Buffer | undefined {
   const sig = list.header.signature;
   if (!sig || sig.truncated) return undefined;
   return Buffer.concat([bytes.subarray(0, sig.offset), bytes.subarray(sig.valueOffset + sig.length)]);
+}
+
+/**
+ * Whether the header's signature verifies with `key` (RSA PKCS#1 v1.5, the header's digest). undefined when it
+ * cannot be checked at all: no complete SIGNATURE, a digest other than SHA-1/SHA-256/SHA-512, or a key that is not RSA.
+ */
+export function signatureVerifiesWith(bytes: Buffer, header: TrustListHeader, key: KeyObject | undefined): boolean | undefined {
+  const hash = header.hashAlgorithm !== undefined ? HASH_ALGORITHMS[header.hashAlgorithm] : undefined;
+  const sig = header.signature;
+  const data = signedBytes(bytes, { header });
+  if (!hash || !sig || !data || sig.raw.length === 0 || !key || key.asymmetricKeyType !== 'rsa') return undefined;
+  try {
+    return cryptoVerify(hash.node, data, key, sig.raw);
+  } catch {
+    return false;
+  }
 }
 
 export function verifyTrustList(bytes: Uint8Array, list: TrustList): SignatureCheck {
@@ -102,13 +118,7 @@ export function verifyTrustList(bytes: Uint8Array, list: TrustList): SignatureCh
   if (!key || key.asymmetricKeyType !== 'rsa') {
     return { status: 'unsupported-algorithm', signer, hashName: hash.name, message: `The signing record #${signer.index} does not hold an RSA key.` };
   }
-  const data = signedBytes(buf, list);
-  let ok = false;
-  try {
-    ok = !!data && cryptoVerify(hash.node, data, key, sig.raw);
-  } catch {
-    ok = false;
-  }
+  const ok = signatureVerifiesWith(buf, list.header, key) === true;
   return ok
     ? { status: 'valid', signer, hashName: hash.name, message: `The ${list.kind === 'TLV' ? 'trust list' : `${list.kind} file`} was verified successfully.` }
     : {
