@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import { DEVICE_NAME_PATTERN } from './deviceTable';
 import { DeviceState, MAX_REGISTERED_LSCS, RegisteredLsc } from './deviceState';
+import { STATUS_NONE } from './operationStatus';
 import { LabPaths } from './labLayout';
 
 export type StateRecord = { lsc: RegisteredLsc & { device: string } } | { state: Omit<DeviceState, 'lscs'> };
@@ -22,7 +23,8 @@ export function foldStateLog(text: string): Map<string, DeviceState> {
   const out = new Map<string, DeviceState>();
   const entry = (device: string) => {
     let s = out.get(device);
-    if (!s) out.set(device, (s = { device, certificateOperationStatus: 'None', lscs: [], updatedAt: '' }));
+    // LSCs before the device's first state record (updatedAt '' until then: compactStateLog writes no state for it)
+    if (!s) out.set(device, (s = { device, certificateOperationStatus: STATUS_NONE, lscs: [], updatedAt: '' }));
     return s;
   };
   for (const line of text.split('\n')) {

@@ -72,8 +72,3 @@ export function safeDevice(device: string): string {
   if (problem) throw new UnsafeDeviceNameError(problem);
   return device;
 }
-
-/** The lab folder a device table belongs to (the folder it is in). */
-export function labDirOfTable(tableFile: string): string {
-  return path.dirname(path.resolve(tableFile));
-}

@@ -4,7 +4,6 @@
  * a broken file is reported, never rewritten. People's tools (the CLI, the editor, the lab's scheduling)
  * change it with `updateDeviceTable`: read, change, atomic write.
  */
-import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import { writeFileAtomicAsync } from '../../core/fs/atomicWriteAsync';
 import { DeviceEntry, DeviceTable, TableParse, formatProblems, newDeviceEntry, parseDeviceTable, serializeDeviceTable } from '../model/deviceTable';
@@ -76,8 +75,4 @@ export async function updateDeviceEntry(file: string, name: string, edit: (entry
 /** Writes a whole table (new lab folders, tests, the benchmark). */
 export function writeDeviceTable(file: string, table: DeviceTable): Promise<void> {
   return writeFileAtomicAsync(file, serializeDeviceTable(table));
-}
-
-export function deviceTableExists(file: string): boolean {
-  return fs.existsSync(file);
 }

@@ -45,16 +45,12 @@ export class StateLog {
     }
     const states = foldStateLog(text);
     const compact = compactStateLog(states);
-    if (compact.length < text.length / 2 || !text.endsWith('\n')) await writeFileAtomicAsync(file, compact);
+    if (text && (compact.length < text.length / 2 || !text.endsWith('\n'))) await writeFileAtomicAsync(file, compact);
     return new StateLog(file, states, clock);
   }
 
   get(device: string): DeviceState | undefined {
     return this.states.get(device);
-  }
-
-  all(): Map<string, DeviceState> {
-    return this.states;
   }
 
   /** Applies `change` to a copy of the device's state; resolves once the change is on disk. Changes to one device apply in turn. */

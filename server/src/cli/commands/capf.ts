@@ -1,6 +1,6 @@
 /** `itl-lens capf device …` schedules a certificate operation in a lab folder's device table; `capf status` shows what the server did. */
 import * as path from 'node:path';
-import { DeviceState, operationKey, statusFor } from '../../capf/model/deviceState';
+import { DeviceState, operationDue, statusFor } from '../../capf/model/deviceState';
 import { loadDeviceStatesSync } from '../../capf/model/deviceStateFiles';
 import { labPaths } from '../../capf/model/labLayout';
 import { operationKindOf } from '../../capf/model/operationStatus';
@@ -55,7 +55,7 @@ export function statusRows(devices: DeviceEntry[], states: Map<string, DeviceSta
       device,
       status: statusFor(entry, s),
       operation: applies,
-      completed: !!s?.completedKey && (!scheduled || s.completedKey === operationKey(entry)),
+      completed: scheduled ? !operationDue(entry, s) : !!s?.completedKey,
       operationCompletesBy: entry?.operationCompletesBy,
       lscSerialNumber: s?.lsc?.serialNumber,
       lscNotAfter: s?.lsc?.notAfter,
