@@ -16,7 +16,8 @@ describe('capf: 200 concurrent phones', function () {
   it(`installs ${PHONES} LSCs at once (pre-generated keys), every write serialized and whole`, async () => {
     const lab = await LabEnvironment.open({ stateDir: tempDir(), keySource: testKeySource() });
     try {
-      const server = await lab.startServer();
+      // every emulated phone connects from 127.0.0.1: one address, so its share must hold them all
+      const server = await lab.startServer({ perAddressLimit: PHONES });
       await lab.state.devices.update((t) => {
         for (let i = 0; i < PHONES; i++) t.devices.push(newDeviceEntry(name(i), { certificateOperation: 'Install/Upgrade', certificateOperationStatus: 'Operation Pending' }));
       });

@@ -5,12 +5,15 @@ import { CapfServer } from '../../capf/server/capfServer';
 import { LabState } from '../../capf/server/labState';
 import { OperationLogEntry } from '../../capf/server/operationLog';
 import { CAPF_PORT } from '../../capf/protocol/constants';
+import { DEFAULT_PER_ADDRESS_LIMIT } from '../../core/net/perAddressLimit';
 import { CliCommand, CliIo, EXIT_OK, ParsedArgs, UsageError, parseArgs, single } from '../io';
 
 const USAGE = `Usage: itl-lens capf-server --state DIR [--host H] [--port N] [--idle-timeout SECONDS] [--lsc-days N]
-                            [--capf-cert FILE --capf-key FILE]
+                            [--per-address-limit N] [--capf-cert FILE --capf-key FILE]
   Serves the CAPF protocol over TLS from the lab folder DIR (created on first use: CAPF certificate,
   lab manufacturing CA, capf-devices.json). Default address 127.0.0.1:${CAPF_PORT}; --port 0 picks a free port.
+  --per-address-limit N   connections one address may hold at once, handshakes included (default
+                          ${DEFAULT_PER_ADDRESS_LIMIT}); raise it when many phones reach the lab through one NAT address
   --capf-cert/--capf-key  use your own CAPF certificate and key (PEM) instead of the generated one
   Stops cleanly on Ctrl+C (SIGINT) or SIGTERM.`;
 
@@ -27,6 +30,9 @@ function formatLog(e: OperationLogEntry): string {
   return `${e.time}  ${e.event.padEnd(18)} ${session}${device}${e.message}${e.status ? ` [${e.status}]` : ''}\n`;
 }
 
+/** The options `capf-server` takes. */
+export const CAPF_SERVER_ARGS = { values: ['--state', '--host', '--port', '--idle-timeout', '--lsc-days', '--per-address-limit', '--capf-cert', '--capf-key'] };
+
 /** Runs the server until `stop` aborts. Exported so that tests need no process signals. */
 export async function serveCapf(p: ParsedArgs, io: CliIo, stop: AbortSignal): Promise<number> {
   const stateArg = single(p, '--state');
@@ -37,6 +43,8 @@ export async function serveCapf(p: ParsedArgs, io: CliIo, stop: AbortSignal): Pr
   const days = single(p, '--lsc-days');
   if (idle !== undefined && !(Number(idle) > 0)) throw new UsageError(`--idle-timeout: '${idle}' is not a positive number of seconds`);
   if (days !== undefined && !/^\d+$/.test(days)) throw new UsageError(`--lsc-days: '${days}' is not a whole number of days (1-3560)`);
+  const perAddress = single(p, '--per-address-limit');
+  if (perAddress !== undefined && !(/^\d+$/.test(perAddress) && Number(perAddress) >= 1)) throw new UsageError(`--per-address-limit: '${perAddress}' is not a whole number of connections (1 or more)`);
   const certFile = single(p, '--capf-cert');
   const keyFile = single(p, '--capf-key');
   if (!!certFile !== !!keyFile) throw new UsageError('--capf-cert and --capf-key go together');
@@ -46,7 +54,14 @@ export async function serveCapf(p: ParsedArgs, io: CliIo, stop: AbortSignal): Pr
     const { warnings } = await state.importCapf(fs.readFileSync(path.resolve(io.cwd, certFile)), fs.readFileSync(path.resolve(io.cwd, keyFile)));
     for (const w of warnings) io.err(`warning: ${w}\n`);
   }
-  const server = await CapfServer.start({ state, host, port, idleTimeoutMs: idle ? Number(idle) * 1000 : undefined, lscValidityDays: days ? Number(days) : undefined });
+  const server = await CapfServer.start({
+    state,
+    host,
+    port,
+    idleTimeoutMs: idle ? Number(idle) * 1000 : undefined,
+    lscValidityDays: days ? Number(days) : undefined,
+    perAddressLimit: perAddress ? Number(perAddress) : undefined,
+  });
   const unsubscribe = server.onLog((e) => io.out(formatLog(e)));
   const a = server.address;
   io.out(
@@ -73,7 +88,7 @@ export const capfServerCommand: CliCommand = {
   summary: 'run the lab CAPF server (TLS, default 127.0.0.1:3804) from a lab folder',
   usage: USAGE,
   async run(args, io) {
-    const p = parseArgs(args, { values: ['--state', '--host', '--port', '--idle-timeout', '--lsc-days', '--capf-cert', '--capf-key'] });
+    const p = parseArgs(args, CAPF_SERVER_ARGS);
     const controller = new AbortController();
     const onSignal = () => controller.abort();
     process.once('SIGINT', onSignal);
