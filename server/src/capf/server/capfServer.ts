@@ -15,6 +15,7 @@ import { MessageFramer } from '../protocol/framer';
 import { AuthLockout } from './authLockout';
 import { LabState } from './labState';
 import { LSC_VALIDITY_DAYS, checkValidityDays } from './lscProfile';
+import { isLegacyTls, tlsVersionOptions } from './tlsMin';
 import { OperationLogEntry } from './operationLog';
 import { CapfSession, SessionContext, SessionSummary } from './session';
 
@@ -54,7 +55,7 @@ export interface CapfServerOptions {
   maxMessageSize?: number;
   /** 1–3560, default 365 */
   lscValidityDays?: number;
-  /** default TLSv1.2; real 7900-series phones only speak TLS 1.0, which OpenSSL 3 refuses at its default level */
+  /** default TLSv1.2; real 7900-series phones only speak TLS 1.0: below 1.2 the security level is lowered (tlsMin.ts) */
   minTlsVersion?: tls.SecureVersion;
   /** session ids count up from here (capfd starts at 1) */
   firstSessionId?: number;
@@ -116,8 +117,7 @@ export class CapfServer {
     const port = o.port ?? CAPF_PORT;
     const server = net.createServer();
     const tlsServer = tls.createServer({
-      ...secureOptions(o.state),
-      minVersion: o.minTlsVersion ?? 'TLSv1.2',
+      ...secureOptions(o.state, o.minTlsVersion),
       requestCert: false,
       handshakeTimeout: o.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
     });
@@ -142,7 +142,8 @@ export class CapfServer {
     const a = server.address() as net.AddressInfo;
     const capf = new CapfServer(server, tlsServer, perAddress, o.state, { host: a.address, port: a.port }, o);
     capf.wire();
-    capf.ctx.log({ event: 'server-start', message: `CAPF server listening on ${a.address}:${a.port} with ${o.state.capf.cert.subject.rfc4514}` });
+    const legacy = o.minTlsVersion && isLegacyTls(o.minTlsVersion) ? `; accepts ${o.minTlsVersion} and up at OpenSSL security level 0` : '';
+    capf.ctx.log({ event: 'server-start', message: `CAPF server listening on ${a.address}:${a.port} with ${o.state.capf.cert.subject.rfc4514}${legacy}` });
     return capf;
   }
 
@@ -162,7 +163,7 @@ export class CapfServer {
 
   /** Serves the lab's current CAPF certificate to new connections (after regenerateCapf/importCapf). */
   reloadCapfCertificate(): void {
-    this.tlsServer.setSecureContext(secureOptions(this.state));
+    this.tlsServer.setSecureContext(secureOptions(this.state, this.o.minTlsVersion));
   }
 
   /** Stops listening, ends open sessions, waits for the state to reach the disk. Safe to call twice. */
@@ -179,6 +180,11 @@ export class CapfServer {
       await this.state.devices.stopJournal();
     })();
     return this.stopping;
+  }
+
+  /** How many connections one address may hold at once. */
+  get perAddressLimit(): number {
+    return this.perAddress.max;
   }
 
   /** Connections `address` holds now (handshakes included). */
@@ -328,8 +334,9 @@ export class CapfServer {
   }
 }
 
-function secureOptions(state: LabState): tls.SecureContextOptions {
-  return { cert: state.capf.pem, key: state.capf.key.export({ format: 'pem', type: 'pkcs8' }) as string };
+/** The certificate and the TLS versions (setSecureContext replaces them all: a reload must repeat the versions). */
+function secureOptions(state: LabState, minTlsVersion: tls.SecureVersion | undefined): tls.SecureContextOptions {
+  return { cert: state.capf.pem, key: state.capf.key.export({ format: 'pem', type: 'pkcs8' }) as string, ...tlsVersionOptions(minTlsVersion) };
 }
 
 function peerOf(socket: net.Socket): string {

@@ -6,14 +6,18 @@ import { LabState } from '../../capf/server/labState';
 import { OperationLogEntry } from '../../capf/server/operationLog';
 import { CAPF_PORT } from '../../capf/protocol/constants';
 import { DEFAULT_PER_ADDRESS_LIMIT } from '../../core/net/perAddressLimit';
+import { isLegacyTls, parseTlsMin, tlsMinProblem } from '../../capf/server/tlsMin';
 import { CliCommand, CliIo, EXIT_OK, ParsedArgs, UsageError, parseArgs, single } from '../io';
 
 const USAGE = `Usage: itl-lens capf-server --state DIR [--host H] [--port N] [--idle-timeout SECONDS] [--lsc-days N]
-                            [--per-address-limit N] [--capf-cert FILE --capf-key FILE]
+                            [--per-address-limit N] [--tls-min 1.0|1.1|1.2] [--capf-cert FILE --capf-key FILE]
   Serves the CAPF protocol over TLS from the lab folder DIR (created on first use: CAPF certificate,
   lab manufacturing CA, capf-devices.json). Default address 127.0.0.1:${CAPF_PORT}; --port 0 picks a free port.
   --per-address-limit N   connections one address may hold at once, handshakes included (default
                           ${DEFAULT_PER_ADDRESS_LIMIT}); raise it when many phones reach the lab through one NAT address
+  --tls-min 1.0|1.1|1.2   the lowest TLS version accepted (default 1.2). 7900-series phones need 1.0; below
+                          1.2 OpenSSL's security level is lowered to 0 for every connection (weak
+                          ciphers and keys allowed): only in an isolated lab
   --capf-cert/--capf-key  use your own CAPF certificate and key (PEM) instead of the generated one
   Stops cleanly on Ctrl+C (SIGINT) or SIGTERM.`;
 
@@ -31,7 +35,7 @@ function formatLog(e: OperationLogEntry): string {
 }
 
 /** The options `capf-server` takes. */
-export const CAPF_SERVER_ARGS = { values: ['--state', '--host', '--port', '--idle-timeout', '--lsc-days', '--per-address-limit', '--capf-cert', '--capf-key'] };
+export const CAPF_SERVER_ARGS = { values: ['--state', '--host', '--port', '--idle-timeout', '--lsc-days', '--per-address-limit', '--tls-min', '--capf-cert', '--capf-key'] };
 
 /** Runs the server until `stop` aborts. Exported so that tests need no process signals. */
 export async function serveCapf(p: ParsedArgs, io: CliIo, stop: AbortSignal): Promise<number> {
@@ -45,6 +49,9 @@ export async function serveCapf(p: ParsedArgs, io: CliIo, stop: AbortSignal): Pr
   if (days !== undefined && !/^\d+$/.test(days)) throw new UsageError(`--lsc-days: '${days}' is not a whole number of days (1-3560)`);
   const perAddress = single(p, '--per-address-limit');
   if (perAddress !== undefined && !(/^\d+$/.test(perAddress) && Number(perAddress) >= 1)) throw new UsageError(`--per-address-limit: '${perAddress}' is not a whole number of connections (1 or more)`);
+  const tlsMinArg = single(p, '--tls-min');
+  const minTlsVersion = parseTlsMin(tlsMinArg);
+  if (tlsMinArg !== undefined && !minTlsVersion) throw new UsageError(`--tls-min: ${tlsMinProblem(tlsMinArg)}`);
   const certFile = single(p, '--capf-cert');
   const keyFile = single(p, '--capf-key');
   if (!!certFile !== !!keyFile) throw new UsageError('--capf-cert and --capf-key go together');
@@ -61,6 +68,7 @@ export async function serveCapf(p: ParsedArgs, io: CliIo, stop: AbortSignal): Pr
     idleTimeoutMs: idle ? Number(idle) * 1000 : undefined,
     lscValidityDays: days ? Number(days) : undefined,
     perAddressLimit: perAddress ? Number(perAddress) : undefined,
+    minTlsVersion,
   });
   const unsubscribe = server.onLog((e) => io.out(formatLog(e)));
   const a = server.address;
@@ -70,11 +78,15 @@ export async function serveCapf(p: ParsedArgs, io: CliIo, stop: AbortSignal): Pr
       `  lab folder:       ${state.dir}`,
       `  CAPF certificate: ${state.capf.cert.subject.rfc4514} (SHA-1 ${state.capf.cert.sha1.toString('hex').toUpperCase()})`,
       `  device table:     ${state.paths.devices}`,
+      `  TLS:              ${tlsMinArg ?? '1.2'} and up${minTlsVersion && isLegacyTls(minTlsVersion) ? ', at OpenSSL security level 0' : ''}; at most ${server.perAddressLimit} connections from one address`,
       `  phones must trust this certificate through their ITL (the lab's own ITL: \`itl-lens lab\`)`,
       'Press Ctrl+C to stop.',
       '',
     ].join('\n'),
   );
+  if (minTlsVersion && isLegacyTls(minTlsVersion)) {
+    io.err(`warning: --tls-min ${tlsMinArg}: TLS ${tlsMinArg} is deprecated (RFC 8996) and OpenSSL's security level is 0 for every connection to this server (weak ciphers and keys allowed); use it only in an isolated lab, for phones that speak nothing newer\n`);
+  }
   if (!['127.0.0.1', '::1', 'localhost'].includes(host)) io.err(`warning: listening on ${host}, not loopback: other machines can reach this lab CAPF\n`);
   await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
   await server.stop();
