@@ -6,6 +6,7 @@
  * write and close per batch, as appendFile does, tripled the system calls of a busy server's logging.
  */
 import { promises as fsp } from 'node:fs';
+import { escapeControls, hasControls } from '../../core/text/controlChars';
 import { GroupCommitAppender } from './groupCommitAppender';
 
 /** Under load, log writes start at most this often. */
@@ -63,7 +64,8 @@ export class OperationLog {
     };
   }
 
-  append(entry: OperationLogEntry): void {
+  append(raw: OperationLogEntry): void {
+    const entry = printableEntry(raw);
     this.out.push(Buffer.from(`${JSON.stringify(entry)}\n`)); // a failed write is counted in `failures`
     for (const l of this.listeners) {
       try {
@@ -104,4 +106,15 @@ export class OperationLog {
     }
     return out;
   }
+}
+
+/**
+ * The entry with the control characters of its text escaped (core/text/controlChars.ts): device names,
+ * peers and messages carry what phones sent, and the log is read in terminals (and printed by capf-server).
+ */
+function printableEntry(e: OperationLogEntry): OperationLogEntry {
+  if (!Object.values(e).some((v) => typeof v === 'string' && hasControls(v))) return e; // the usual case: no copy
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e)) out[k] = typeof v === 'string' ? escapeControls(v) : v;
+  return out as unknown as OperationLogEntry;
 }
