@@ -10,6 +10,7 @@
  * operation was under way) a Certificate Operation Status. Messages are handled one at a time, in order.
  */
 import { decodeCertificate } from '../../core/cert/decodeCertificate';
+import { equalSecrets } from '../../core/crypto/equalSecrets';
 import { Clock } from '../clock';
 import { describeSpec, keySpecOf } from '../keys';
 import { checkSpki, specMatches } from './spki';
@@ -250,7 +251,7 @@ export class CapfSession {
       case 'By Authentication String': {
         const until = lockout.lockedUntil(entry.name);
         if (until) return { cause: 'Invalid Authentication String', message: `locked after repeated wrong authentication strings until ${until.toISOString()}` };
-        if (auth.password !== undefined && auth.password === entry.authenticationString) {
+        if (auth.password !== undefined && entry.authenticationString !== undefined && equalSecrets(auth.password, entry.authenticationString)) {
           lockout.recordSuccess(entry.name);
           return undefined;
         }
