@@ -17,7 +17,7 @@ import { authResponse } from '../../../server/src/capf/protocol/messages';
 import { FramedMessage, MessageFramer } from '../../../server/src/capf/protocol/framer';
 import { CAPF_SERVER_ARGS, serveCapf } from '../../../server/src/cli/commands/capfServer';
 import { parseArgs, UsageError } from '../../../server/src/cli/io';
-import { phoneKeys, removeTempDirs, tempDir, testKeySource, T0, within } from './helpers';
+import { phoneKeys, listeningPort, removeTempDirs, tempDir, testKeySource, T0, within } from './helpers';
 
 const DEVICE = 'SEP00AABBCCDDEE';
 const FLOODER = '127.0.0.2';
@@ -233,20 +233,7 @@ describe('capf: server limits against hostile clients', function () {
     const serving = serveCapf(parseArgs(['--state', 'lab', '--port', '0', '--per-address-limit', '3'], CAPF_SERVER_ARGS), io, stop.signal);
     const flood: net.Socket[] = [];
     try {
-      const port = Number(
-        await within(
-          new Promise<string>((resolve) => {
-            const check = () => {
-              const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
-              if (m) resolve(m[1]);
-              else setTimeout(check, 20);
-            };
-            check();
-          }),
-          20_000,
-          'the server to listen',
-        ),
-      );
+      const port = await listeningPort(() => out);
       flood.push(...(await openIdle(port, 5, FLOODER)));
       await untilOpenAtMost(flood, 3, 10_000);
       await within(

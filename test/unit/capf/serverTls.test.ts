@@ -10,7 +10,7 @@ import { OperationLogEntry } from '../../../server/src/capf/server/operationLog'
 import { CAPF_SERVER_ARGS, serveCapf } from '../../../server/src/cli/commands/capfServer';
 import { parseArgs, UsageError } from '../../../server/src/cli/io';
 import { requireOpenssl, sClient, TLS1_ONLY_CLIENT } from '../../helpers/openssl';
-import { removeTempDirs, tempDir, testKeySource, within } from './helpers';
+import { listeningPort, removeTempDirs, tempDir, testKeySource, within } from './helpers';
 
 describe('capf: TLS versions the server accepts', function () {
   this.timeout(60_000);
@@ -71,20 +71,7 @@ describe('capf: TLS versions the server accepts', function () {
     const stop = new AbortController();
     const serving = serveCapf(parseArgs(['--state', 'lab', '--port', '0', '--tls-min', '1.0'], CAPF_SERVER_ARGS), io, stop.signal);
     try {
-      const port = Number(
-        await within(
-          new Promise<string>((resolve) => {
-            const check = () => {
-              const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
-              if (m) resolve(m[1]);
-              else setTimeout(check, 20);
-            };
-            check();
-          }),
-          20_000,
-          'the server to listen',
-        ),
-      );
+      const port = await listeningPort(() => out);
       assert.equal((await sClient(port, TLS1_ONLY_CLIENT)).protocol, 'TLSv1.0');
       assert.match(err, /warning: --tls-min 1\.0: TLS 1\.0 is deprecated \(RFC 8996\) and OpenSSL's security level is 0 for every connection/);
       assert.match(out, /\n  TLS: +1\.0 and up, at OpenSSL security level 0; at most 16 connections from one address\n/);
