@@ -189,7 +189,8 @@ export async function runCapfBench(): Promise<BenchResult[]> {
   const protocolServer = await startProtocolFloorServer(lab.state.capf.pem, lab.state.capf.key);
   let clients: ClientProcess | undefined;
   try {
-    const server = await lab.startServer({ maxConnections: 1000 });
+    // the emulated phones all connect from 127.0.0.1: one address, so its share is the whole budget
+    const server = await lab.startServer({ maxConnections: 1000, perAddressLimit: 1000 });
     const itlBytes = await lab.itl();
     const labAddress: ServerAddress = server.address;
     const floorAddress: ServerAddress = { host: '127.0.0.1', port: (floorServer.address() as { port: number }).port };

@@ -32,6 +32,10 @@ export class ItlLensServer {
     // No `synchronize` options: the server registers its own file watchers (trust lists, certificate files, CAPF
     // device tables, deletions) and its didChangeConfiguration interest dynamically; static ones would double
     // every event.
+    // No errorHandler: vscode-languageclient 11's default one restarts a server that exits or crashes, up to 4
+    // times (connectionOptions.maxRestartCount) and not a 5th time within 3 minutes. The server relies on it:
+    // over stdio it exits with an error when its input breaks the framing (server/src/lsp/stdioFraming.ts);
+    // over IPC, as here, messages arrive whole and that cannot happen.
     const clientOptions: LanguageClientOptions = { documentSelector: DOCUMENT_SELECTOR, outputChannel: log };
     // The id 'itlLens' makes the client read its trace level from the setting itlLens.trace.server.
     this.client = new LanguageClient('itlLens', 'ITL Lens', serverOptions, clientOptions);

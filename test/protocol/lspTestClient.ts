@@ -181,6 +181,27 @@ export class LspTestClient {
     return this.connection.sendNotification(method, params);
   }
 
+  /** Resolves with the exit code once the server has exited; rejects after `timeoutMs`. */
+  waitForExit(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<number | null> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!this.exited) return;
+        done();
+        resolve(this.exited.code);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`the server did not exit within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
   get alive(): boolean {
     return !this.exited;
   }

@@ -88,4 +88,50 @@ describe('protocol: robustness', function () {
       assert.equal(await client.stop(), 0);
     }
   });
+
+  describe('bytes that break the stdio framing', () => {
+    const valid = (o: unknown) => {
+      const body = Buffer.from(JSON.stringify(o));
+      return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]);
+    };
+    const hover = { jsonrpc: '2.0', id: 9001, method: 'textDocument/hover', params: { textDocument: { uri: 'file:///x' }, position: { line: 0, character: 0 } } };
+    // each of these left vscode-jsonrpc's reader unable to find the next message: the server never answered again
+    const cases: Array<[string, Buffer, RegExp]> = [
+      ['a Content-Length that is not a number', Buffer.from('Content-Length: abc\r\n\r\n'), /Content-Length "abc" is not a number of bytes/],
+      ['a header without Content-Length', Buffer.from('Content-Type: application/json\r\n\r\n{}'), /a message header without Content-Length/],
+      ['text with no header end, then a good message', Buffer.concat([Buffer.from('hello there '), valid(hover)]), /a message header line without "Name: value": "hello there Content-Length|a message header without Content-Length/],
+    ];
+    for (const [name, garbage, expected] of cases) {
+      it(`${name}: the server logs it and exits with an error, and a new server serves`, async () => {
+        const client = await LspTestClient.start({ folders: [ws.root], initializationOptions: { now: TEST_NOW.toISOString() } });
+        await client.indexed();
+        client.child.stdin!.write(garbage);
+        client.child.stdin!.write(valid(hover));
+        assert.equal(await client.waitForExit(10_000), 1, client.stderr);
+        assert.match(client.stderr, /ITL Lens: the language server's input is not Language Server Protocol messages \(/);
+        assert.match(client.stderr, expected);
+        assert.match(client.stderr, /exiting so that the client starts the server again/);
+        // what the editor's client does next: start it again
+        const again = await LspTestClient.start({ folders: [ws.root], initializationOptions: { now: TEST_NOW.toISOString() } });
+        try {
+          assert.equal((await again.indexed()).trustLists, 2);
+        } finally {
+          assert.equal(await again.stop(), 0);
+        }
+      });
+    }
+
+    it('a body that is not JSON (the framing intact) is reported and the server keeps serving', async () => {
+      const client = await LspTestClient.start({ folders: [ws.root], initializationOptions: { now: TEST_NOW.toISOString() } });
+      try {
+        await client.indexed();
+        client.child.stdin!.write(Buffer.from('Content-Length: 5\r\n\r\n{bad}'));
+        const ok = await client.request<DecodedViewResult>('itlLens/decodedView', { sourceUri: fileUri(ws.path('cluster/ITLFile.tlv')) });
+        assert.match(ok.text, /verified successfully/);
+        assert.ok(client.alive);
+      } finally {
+        assert.equal(await client.stop(), 0);
+      }
+    });
+  });
 });

@@ -13,6 +13,7 @@ import {
   LabStartServerRequest,
   LabStopServerRequest,
 } from '../../../server/src/protocol/customMessages';
+import { isLegacyTls, parseTlsMin } from '../../../server/src/capf/server/tlsMin';
 import { registerCommand, requireTrust } from '../commands';
 import { ItlLensServer } from '../languageClient';
 import { showDecodedView } from '../views/openDecodedView';
@@ -28,6 +29,7 @@ function currentLabParams(): LabStartParams {
       host: config.get<string>('host', '127.0.0.1'),
       port: config.get<number>('port', 3804),
       stateDirectory: config.get<string>('stateDirectory', ''),
+      tlsMin: config.get<string>('tlsMin', '1.2'),
     },
     folder,
   );
@@ -71,8 +73,10 @@ export function registerLabCommands(server: ItlLensServer, log: vscode.LogOutput
       requireTrust('Starting the local CAPF server');
       const info = await runWithProgress(server, log, 'Starting the local CAPF server', LabStartServerRequest, currentLabParams());
       log.info(`CAPF lab server: ${JSON.stringify(info)}`);
+      const min = parseTlsMin(info.tlsMin);
+      const legacy = min && isLegacyTls(min) ? ` It accepts TLS ${info.tlsMin} at OpenSSL security level 0: keep it in an isolated lab.` : '';
       const choice = await vscode.window.showInformationMessage(
-        `ITL Lens: local CAPF server listening on ${info.host ?? '?'}:${info.port ?? '?'}.`,
+        `ITL Lens: local CAPF server listening on ${info.host ?? '?'}:${info.port ?? '?'}.${legacy}`,
         'Edit Device Table',
       );
       if (choice) await vscode.commands.executeCommand(Commands.editCapfDeviceTable);

@@ -6,6 +6,8 @@ export interface LabSettings {
   host: string;
   port: number;
   stateDirectory: string;
+  /** itlLens.lab.tlsMin: '1.0' | '1.1' | '1.2' (the server checks it) */
+  tlsMin: string;
 }
 
 /**
@@ -26,5 +28,6 @@ export function labStartParams(settings: LabSettings, workspaceFolder: string | 
     host: settings.host.trim() || undefined,
     port: settings.port,
     stateDir: resolveStateDirectory(settings.stateDirectory, workspaceFolder),
+    tlsMin: settings.tlsMin.trim() || undefined,
   };
 }

@@ -1,8 +1,19 @@
+import { escapeControlsInText } from '../core/text/controlChars';
+
 /** What a CLI command gets: its arguments and where to write. Commands return their exit code. */
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   cwd: string;
+}
+
+/**
+ * The io every command writes through: control characters escaped (tabs and line feeds kept), so that what
+ * a trust list, a certificate or a phone holds cannot drive the terminal. JSON output keeps its meaning: C0
+ * is already escaped in its strings, and a C1 character becomes the JSON escape of itself.
+ */
+export function printableIo(io: CliIo): CliIo {
+  return { cwd: io.cwd, out: (t) => io.out(escapeControlsInText(t)), err: (t) => io.err(escapeControlsInText(t)) };
 }
 
 /** Exit codes: 0 all well, 1 problems found / operation failed, 2 usage error or unreadable input. */

@@ -1,6 +1,6 @@
 /** `itl-lens`: the same engine as the editor, for terminals and CI. */
 import { COMMANDS } from './commands';
-import { CliIo, EXIT_USAGE, UsageError } from './io';
+import { CliIo, EXIT_USAGE, UsageError, printableIo } from './io';
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -16,7 +16,8 @@ function help(): string {
   ].join('\n');
 }
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo): Promise<number> {
+  const io = printableIo(rawIo);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(help() + '\n');

@@ -16,6 +16,7 @@ import { writeDeviceTable } from '../capf/server/deviceTableFile';
 import { DEFAULT_LAB_DIR, labPaths } from '../capf/model/labLayout';
 import { newDeviceEntry } from '../capf/model/deviceTable';
 import { renderScenarioReportMarkdown, runScenarios, ScenarioProgress } from '../capf/scenarios';
+import { parseTlsMin, tlsMinProblem } from '../capf/server/tlsMin';
 
 export interface LabProgress {
   report(message: string, percentage?: number): void;
@@ -33,6 +34,8 @@ export interface InstallTestRequestOptions {
 export class LabController {
   private env: LabEnvironment | undefined;
   private starting: Promise<LabServerInfo> | undefined;
+  /** the lowest TLS version the running server accepts, as the user named it */
+  private tlsMin = '1.2';
 
   constructor(private readonly defaultStateDir: () => string) {}
 
@@ -44,21 +47,24 @@ export class LabController {
   info(): LabServerInfo {
     const s = this.env?.server;
     if (!this.env || !s) return { running: false };
-    return { running: true, host: s.address.host, port: s.address.port, stateDir: this.env.state.dir, capfCertificatePath: labPaths(this.env.state.dir).capfCert };
+    return { running: true, host: s.address.host, port: s.address.port, tlsMin: this.tlsMin, stateDir: this.env.state.dir, capfCertificatePath: labPaths(this.env.state.dir).capfCert };
   }
 
   async start(p: LabStartParams = {}): Promise<LabServerInfo> {
     if (this.env?.server) return this.info();
+    const minTlsVersion = parseTlsMin(p.tlsMin ?? '1.2');
+    if (!minTlsVersion) throw new Error(`itlLens.lab.tlsMin: ${tlsMinProblem(String(p.tlsMin))}`);
     this.starting ??= (async () => {
       const env = await LabEnvironment.open({ stateDir: p.stateDir || this.defaultStateDir() });
       try {
         await env.rebuildItl();
-        await env.startServer({ host: p.host || '127.0.0.1', port: p.port ?? CAPF_PORT });
+        await env.startServer({ host: p.host || '127.0.0.1', port: p.port ?? CAPF_PORT, minTlsVersion });
       } catch (e) {
         await env.close().catch(() => undefined);
         throw e;
       }
       this.env = env;
+      this.tlsMin = p.tlsMin ?? '1.2';
       return this.info();
     })().finally(() => (this.starting = undefined));
     return this.starting;

@@ -35,6 +35,7 @@ import { guarded, GuardContext, quietly } from './guard';
 import { FileChangeKind, Session } from './session';
 import { parseSettings } from './settings';
 import { parseStartupOptions } from './startupOptions';
+import { escapeControlsInText } from '../core/text/controlChars';
 
 const CONFIGURATION_SECTION = 'itlLens';
 const CLOCK_REFRESH_MS = 60 * 60 * 1000;
@@ -61,7 +62,9 @@ export function startLanguageServer(connection: Connection): void {
   let canWatchFiles = false;
   let canRegisterConfiguration = false;
   let hasFolderEvents = false;
-  const g: GuardContext = { initialized: () => session !== undefined, log: (m) => connection.console.error(m) };
+  // the log shows names from files and phones: their control characters are escaped (core/text/controlChars.ts)
+  const logError = (m: string) => connection.console.error(escapeControlsInText(m));
+  const g: GuardContext = { initialized: () => session !== undefined, log: logError };
   const documents = new TextDocuments(TextDocument);
 
   const pullSettings = async () => {
@@ -219,7 +222,7 @@ export function startLanguageServer(connection: Connection): void {
   );
 
   const lab = new LabController(() => LabController.defaultStateDirFor(folders));
-  registerLabHandlers(connection, lab, (m) => connection.console.error(m));
+  registerLabHandlers(connection, lab, logError);
   connection.onShutdown(() => lab.dispose());
 
   documents.listen(connection);

@@ -105,11 +105,15 @@ export interface LabStartParams {
   stateDir?: string;
   host?: string;
   port?: number;
+  /** the lowest TLS version the server accepts: '1.0' | '1.1' | '1.2' (default; itlLens.lab.tlsMin) */
+  tlsMin?: string;
 }
 export interface LabServerInfo {
   running: boolean;
   host?: string;
   port?: number;
+  /** the lowest TLS version the running server accepts ('1.0', '1.1', '1.2') */
+  tlsMin?: string;
   stateDir?: string;
   capfCertificatePath?: string;
 }

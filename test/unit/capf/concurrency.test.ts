@@ -18,7 +18,8 @@ describe('capf: 200 concurrent phones', function () {
   it(`installs ${PHONES} LSCs at once (pre-generated keys), each result in its device's state, the table untouched`, async () => {
     const lab = await LabEnvironment.open({ stateDir: tempDir(), keySource: testKeySource() });
     try {
-      const server = await lab.startServer();
+      // every emulated phone connects from 127.0.0.1: one address, so its share must hold them all
+      const server = await lab.startServer({ perAddressLimit: PHONES });
       await writeDeviceTable(lab.state.paths.devices, { devices: Array.from({ length: PHONES }, (_, i) => newDeviceEntry(name(i), { certificateOperation: 'Install/Upgrade' })) });
       const tableBefore = fs.readFileSync(lab.state.paths.devices);
       const itl = await lab.itl();

@@ -69,6 +69,22 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 export const T0 = new Date('2030-03-01T09:00:00Z');
 
+/** The port a CLI capf-server reports in its output ("listening on 127.0.0.1:PORT"), once it does. */
+export function listeningPort(output: () => string): Promise<number> {
+  return within(
+    new Promise<number>((resolve) => {
+      const check = () => {
+        const m = /listening on 127\.0\.0\.1:(\d+)/.exec(output());
+        if (m) resolve(Number(m[1]));
+        else setTimeout(check, 20);
+      };
+      check();
+    }),
+    20_000,
+    'the server to listen',
+  );
+}
+
 import * as tls from 'node:tls';
 import { MessageFramer, FramedMessage } from '../../../server/src/capf/protocol/framer';
 

@@ -22,15 +22,18 @@ describe('client: lab settings', () => {
   });
 
   it('maps host, port and state directory to LabStartParams', () => {
-    assert.deepEqual(labStartParams({ host: ' 127.0.0.1 ', port: 3804, stateDirectory: '' }, folder), {
+    assert.deepEqual(labStartParams({ host: ' 127.0.0.1 ', port: 3804, stateDirectory: '', tlsMin: '1.2' }, folder), {
       host: '127.0.0.1',
       port: 3804,
       stateDir: undefined,
+      tlsMin: '1.2',
     });
-    assert.deepEqual(labStartParams({ host: '', port: 0, stateDirectory: '.lab' }, folder), {
+    assert.deepEqual(labStartParams({ host: '', port: 0, stateDirectory: '.lab', tlsMin: ' 1.0 ' }, folder), {
       host: undefined,
       port: 0,
       stateDir: path.join(folder, '.lab'),
+      tlsMin: '1.0',
     });
+    assert.equal(labStartParams({ host: '', port: 0, stateDirectory: '', tlsMin: '' }, folder).tlsMin, undefined, 'empty: the server default');
   });
 });

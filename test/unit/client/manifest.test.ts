@@ -62,6 +62,7 @@ describe('client: extension manifest', () => {
     assert.equal(untrustedWorkspaces.supported, 'limited');
     assert.ok(untrustedWorkspaces.description);
     for (const key of untrustedWorkspaces.restrictedConfigurations) assert.ok(properties[key], key);
+    for (const key of Object.keys(properties).filter((k) => k.startsWith('itlLens.lab.'))) assert.ok(untrustedWorkspaces.restrictedConfigurations.includes(key), `${key} is restricted`);
     assert.ok(['limited', true].includes(virtualWorkspaces.supported));
   });
 
@@ -76,6 +77,7 @@ describe('client: extension manifest', () => {
     assert.equal(properties['itlLens.trace.server'].default, 'off');
     assert.ok(properties['itlLens.diagnostics.severity']);
     assert.ok(properties['itlLens.lab.stateDirectory']);
+    assert.equal(properties['itlLens.lab.tlsMin'].default, '1.2');
   });
 
   it('gives the view languages the contract\'s file extensions, with grammars', () => {

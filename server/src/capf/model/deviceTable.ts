@@ -4,6 +4,7 @@
  * total: a hand-edited file with mistakes gives a list of problems with a JSON path each, never an
  * exception. `deviceTable.schema.json` describes the same shape for editors.
  */
+import { escapeControls } from '../../core/text/controlChars';
 
 export const CERTIFICATE_OPERATIONS = ['Install/Upgrade', 'Delete', 'Troubleshoot', 'No Pending Operation'] as const;
 export const AUTHENTICATION_MODES = [
@@ -112,8 +113,7 @@ export function deadlineTime(v: unknown): number | undefined {
 }
 
 function printable(s: string): string {
-  const short = s.length > 40 ? `${s.slice(0, 40)}…` : s;
-  return short.replace(/[\x00-\x1f\x7f]/g, '?');
+  return escapeControls(s.length > 40 ? `${s.slice(0, 40)}…` : s);
 }
 
 function oneOf<T>(values: readonly T[], v: unknown): v is T {

@@ -1,11 +1,14 @@
 /**
  * The lab CAPF server: TLS on 127.0.0.1:3804 by default (port 0 = any free port), presenting the lab's CAPF
  * certificate and asking for no client certificate, as CUCM does. Each connection is one CapfSession. The
- * listener caps connections, times out idle or stuck sessions, and survives any input: faults end that
- * session only, with a log line.
+ * listener caps connections, in all and per client address (counted at TCP accept, before the TLS handshake,
+ * so handshakes count), times out idle or stuck sessions, and survives any input: faults end that session
+ * only, with a log line (refusals and failed handshakes rate-limited, so a flood does not flood the log).
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { LogThrottle, heldNote } from '../../core/net/logThrottle';
+import { PerAddressLimit } from '../../core/net/perAddressLimit';
 import { Clock } from '../clock';
 import { CAPF_PORT, DEFAULT_MAX_MESSAGE_SIZE, commandName } from '../protocol/constants';
 import { MessageFramer } from '../protocol/framer';
@@ -13,6 +16,7 @@ import { LabState } from './labState';
 import { lockLab, writeServerInfo } from './labLock';
 import { StateLog } from './stateLog';
 import { LSC_VALIDITY_DAYS, checkValidityDays } from './lscProfile';
+import { isLegacyTls, tlsVersionOptions } from './tlsMin';
 import { OperationLogEntry } from './operationLog';
 import { CapfSession, SessionContext, SessionSummary } from './session';
 
@@ -45,11 +49,14 @@ export interface CapfServerOptions {
   closeGraceMs?: number;
   /** a TLS handshake not finished within this ends; default 10 s */
   handshakeTimeoutMs?: number;
+  /** connections at once in all; default 1000 */
   maxConnections?: number;
+  /** connections at once from one remote address (handshakes included); default 16 */
+  perAddressLimit?: number;
   maxMessageSize?: number;
   /** 1–3560, default 365 */
   lscValidityDays?: number;
-  /** default TLSv1.2; real 7900-series phones only speak TLS 1.0, which OpenSSL 3 refuses at its default level */
+  /** default TLSv1.2; real 7900-series phones only speak TLS 1.0: below 1.2 the security level is lowered (tlsMin.ts) */
   minTlsVersion?: tls.SecureVersion;
   /** session ids count up from here (capfd starts at 1) */
   firstSessionId?: number;
@@ -64,6 +71,8 @@ export interface ServerAddress {
 
 export class CapfServer {
   private readonly sessions = new Set<CapfSession>();
+  private readonly refusalLog = new LogThrottle();
+  private readonly tlsErrorLog = new LogThrottle();
   private readonly sockets = new Set<net.Socket>();
   private readonly endListeners = new Set<(s: SessionSummary) => void>();
   private nextSession: number;
@@ -76,7 +85,10 @@ export class CapfServer {
   sessionCount = 0;
 
   private constructor(
-    private readonly server: tls.Server,
+    /** accepts TCP connections, applies the limits, and hands each admitted socket to `tlsServer` */
+    private readonly server: net.Server,
+    private readonly tlsServer: tls.Server,
+    private readonly perAddress: PerAddressLimit,
     readonly state: LabState,
     readonly address: ServerAddress,
     private readonly o: CapfServerOptions,
@@ -102,11 +114,12 @@ export class CapfServer {
   /** Starts listening; rejects with a readable message when the address is taken or not local. */
   static async start(o: CapfServerOptions): Promise<CapfServer> {
     if (o.lscValidityDays !== undefined) checkValidityDays(o.lscValidityDays);
+    const perAddress = new PerAddressLimit(o.perAddressLimit); // (a bad limit is refused before anything starts)
     const host = o.host ?? DEFAULT_HOST;
     const port = o.port ?? CAPF_PORT;
-    const server = tls.createServer({
-      ...secureOptions(o.state),
-      minVersion: o.minTlsVersion ?? 'TLSv1.2',
+    const server = net.createServer();
+    const tlsServer = tls.createServer({
+      ...secureOptions(o.state, o.minTlsVersion),
       requestCert: false,
       handshakeTimeout: o.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
     });
@@ -133,10 +146,11 @@ export class CapfServer {
       });
     });
     const a = server.address() as net.AddressInfo;
-    const capf = new CapfServer(server, o.state, { host: a.address, port: a.port }, o, unlock, states);
+    const capf = new CapfServer(server, tlsServer, perAddress, o.state, { host: a.address, port: a.port }, o, unlock, states);
     await writeServerInfo(o.state.paths, { pid: process.pid, address: `${a.address}:${a.port}`, startedAt: new Date().toISOString() });
     capf.wire();
-    capf.ctx.log({ event: 'server-start', message: `CAPF server listening on ${a.address}:${a.port} with ${o.state.capf.cert.subject.rfc4514}` });
+    const legacy = o.minTlsVersion && isLegacyTls(o.minTlsVersion) ? `; accepts ${o.minTlsVersion} and up at OpenSSL security level 0` : '';
+    capf.ctx.log({ event: 'server-start', message: `CAPF server listening on ${a.address}:${a.port} with ${o.state.capf.cert.subject.rfc4514}${legacy}` });
     return capf;
   }
 
@@ -156,7 +170,7 @@ export class CapfServer {
 
   /** Serves the lab's current CAPF certificate to new connections (after regenerateCapf/importCapf). */
   reloadCapfCertificate(): void {
-    this.server.setSecureContext(secureOptions(this.state));
+    this.tlsServer.setSecureContext(secureOptions(this.state, this.o.minTlsVersion));
   }
 
   /** Stops listening, ends open sessions, waits for the state to reach the disk. Safe to call twice. */
@@ -167,6 +181,7 @@ export class CapfServer {
       await Promise.all([...this.sessions].map((s) => s.done));
       for (const socket of this.sockets) socket.destroy();
       await closed;
+      this.logHeld();
       this.ctx.log({ event: 'server-stop', message: `CAPF server on ${this.address.host}:${this.address.port} stopped after ${this.sessionCount} session(s)` });
       await this.state.flush();
       await this.states.close();
@@ -175,24 +190,78 @@ export class CapfServer {
     return this.stopping;
   }
 
+  /** How many connections one address may hold at once. */
+  get perAddressLimit(): number {
+    return this.perAddress.max;
+  }
+
+  /** Connections `address` holds now (handshakes included). */
+  connectionsFrom(address: string): number {
+    return this.perAddress.count(address);
+  }
+
   private wire(): void {
     const s = this.server;
-    s.on('connection', (socket: net.Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-      socket.on('error', () => undefined); // handshake-stage errors are reported by tlsClientError
-    });
-    s.on('secureConnection', (socket: tls.TLSSocket) => this.guard(() => this.accept(socket)));
-    s.on('tlsClientError', (err: Error, socket: tls.TLSSocket) =>
+    const t = this.tlsServer;
+    s.on('connection', (socket: net.Socket) => this.guard(() => this.admit(socket)));
+    t.on('secureConnection', (socket: tls.TLSSocket) => this.guard(() => this.accept(socket)));
+    t.on('tlsClientError', (err: Error, socket: tls.TLSSocket) =>
       this.guard(() => {
-        this.ctx.log({ event: 'tls-error', message: `TLS handshake failed: ${err.message}`, peer: peerOf(socket) });
+        const peer = peerOf(socket); // (before destroy, which forgets the peer)
         socket.destroy();
+        const line = this.tlsErrorLog.admit();
+        if (line) this.ctx.log({ event: 'tls-error', message: `TLS handshake failed: ${err.message}${heldNote(line.held, 'failed handshakes')}`, peer });
       }),
     );
     s.on('drop', (data?: { remoteAddress?: string; remotePort?: number }) =>
-      this.guard(() => this.ctx.log({ event: 'connection-refused', message: `connection limit (${s.maxConnections}) reached: connection refused`, peer: data ? `${data.remoteAddress}:${data.remotePort}` : undefined })),
+      this.guard(() => this.refused(data ? `${data.remoteAddress}:${data.remotePort}` : undefined, `connection limit (${s.maxConnections}) reached: connection refused`)),
     );
     s.on('error', (err: Error) => this.guard(() => this.ctx.log({ event: 'protocol-error', message: `listener error: ${err.message}` })));
+  }
+
+  /**
+   * A TCP connection, before any TLS: refused when its address already holds its share, otherwise counted
+   * until it closes and handed to the TLS server (so the handshake holds the slot too).
+   */
+  private admit(socket: net.Socket): void {
+    socket.on('error', () => undefined); // handshake-stage errors are reported by tlsClientError
+    const address = socket.remoteAddress;
+    const release = address === undefined ? undefined : this.perAddress.acquire(address);
+    if (!release) {
+      const peer = peerOf(socket);
+      socket.destroy();
+      if (address !== undefined) this.refused(peer, `${address} already holds ${this.perAddress.max} connections (the per-address limit): connection refused`);
+      return;
+    }
+    this.sockets.add(socket);
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      release();
+    });
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    try {
+      this.tlsServer.emit('connection', socket);
+    } catch (e) {
+      socket.destroy();
+      throw e;
+    }
+  }
+
+  /** One refused connection: a log line, unless too many have been written lately (they are counted). */
+  private refused(peer: string | undefined, message: string): void {
+    const line = this.refusalLog.admit();
+    if (line) this.ctx.log({ event: 'connection-refused', message: `${message}${heldNote(line.held, 'refusals')}`, peer });
+  }
+
+  /** Writes what the throttles still hold back, when the server stops. */
+  private logHeld(): void {
+    const refusals = this.refusalLog.takeHeld();
+    const handshakes = this.tlsErrorLog.takeHeld();
+    if (refusals) this.ctx.log({ event: 'connection-refused', message: `${refusals} more refused connection(s) were not logged` });
+    if (handshakes) this.ctx.log({ event: 'tls-error', message: `${handshakes} more failed TLS handshake(s) were not logged` });
   }
 
   private accept(socket: tls.TLSSocket): void {
@@ -273,8 +342,9 @@ export class CapfServer {
   }
 }
 
-function secureOptions(state: LabState): tls.SecureContextOptions {
-  return { cert: state.capf.pem, key: state.capf.key.export({ format: 'pem', type: 'pkcs8' }) as string };
+/** The certificate and the TLS versions (setSecureContext replaces them all: a reload must repeat the versions). */
+function secureOptions(state: LabState, minTlsVersion: tls.SecureVersion | undefined): tls.SecureContextOptions {
+  return { cert: state.capf.pem, key: state.capf.key.export({ format: 'pem', type: 'pkcs8' }) as string, ...tlsVersionOptions(minTlsVersion) };
 }
 
 function peerOf(socket: net.Socket): string {

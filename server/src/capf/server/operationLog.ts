@@ -6,6 +6,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { escapeControls, hasControls } from '../../core/text/controlChars';
 
 export type LogEvent =
   | 'server-start'
@@ -56,7 +57,8 @@ export class OperationLog {
     };
   }
 
-  append(entry: OperationLogEntry): void {
+  append(raw: OperationLogEntry): void {
+    const entry = printableEntry(raw);
     this.pending.push(`${JSON.stringify(entry)}\n`);
     this.writing ??= this.drain();
     for (const l of this.listeners) {
@@ -116,4 +118,15 @@ export class OperationLog {
     }
     return out;
   }
+}
+
+/**
+ * The entry with the control characters of its text escaped (core/text/controlChars.ts): device names,
+ * peers and messages carry what phones sent, and the log is read in terminals (and printed by capf-server).
+ */
+function printableEntry(e: OperationLogEntry): OperationLogEntry {
+  if (!Object.values(e).some((v) => typeof v === 'string' && hasControls(v))) return e; // the usual case: no copy
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e)) out[k] = typeof v === 'string' ? escapeControls(v) : v;
+  return out as unknown as OperationLogEntry;
 }

@@ -10,6 +10,7 @@
  * operation was under way) a Certificate Operation Status. Messages are handled one at a time, in order.
  */
 import { decodeCertificate } from '../../core/cert/decodeCertificate';
+import { equalSecrets } from '../../core/crypto/equalSecrets';
 import { Clock } from '../clock';
 import { describeSpec, keySpecOf } from '../keys';
 import { checkSpki, specMatches } from './spki';
@@ -260,7 +261,7 @@ export class CapfSession {
         const now = this.ctx.clock();
         const until = lockedUntil(this.known, now);
         if (until) return { cause: 'Invalid Authentication String', message: `locked after repeated wrong authentication strings until ${until.toISOString()}` };
-        if (auth.password !== undefined && auth.password === entry.authenticationString) {
+        if (auth.password !== undefined && entry.authenticationString !== undefined && equalSecrets(auth.password, entry.authenticationString)) {
           if (this.known?.authFailures) this.stateChanges.push((s) => delete s.authFailures);
           return undefined;
         }

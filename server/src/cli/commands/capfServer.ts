@@ -6,13 +6,20 @@ import { LabState } from '../../capf/server/labState';
 import { OperationLogEntry } from '../../capf/server/operationLog';
 import { CAPF_PORT } from '../../capf/protocol/constants';
 import { LabBusyError } from '../../capf/server/labLock';
+import { DEFAULT_PER_ADDRESS_LIMIT } from '../../core/net/perAddressLimit';
+import { isLegacyTls, parseTlsMin, tlsMinProblem } from '../../capf/server/tlsMin';
 import { CliCommand, CliIo, EXIT_PROBLEMS, ParsedArgs, UsageError, parseArgs, single } from '../io';
 import { serveUntilStopped, untilSignal } from '../serverLifetime';
 
 const USAGE = `Usage: itl-lens capf-server --state DIR [--host H] [--port N] [--idle-timeout SECONDS] [--lsc-days N]
-                            [--capf-cert FILE --capf-key FILE]
+                            [--per-address-limit N] [--tls-min 1.0|1.1|1.2] [--capf-cert FILE --capf-key FILE]
   Serves the CAPF protocol over TLS from the lab folder DIR (created on first use: CAPF certificate,
   lab manufacturing CA, capf-devices.json). Default address 127.0.0.1:${CAPF_PORT}; --port 0 picks a free port.
+  --per-address-limit N   connections one address may hold at once, handshakes included (default
+                          ${DEFAULT_PER_ADDRESS_LIMIT}); raise it when many phones reach the lab through one NAT address
+  --tls-min 1.0|1.1|1.2   the lowest TLS version accepted (default 1.2). 7900-series phones need 1.0; below
+                          1.2 OpenSSL's security level is lowered to 0 for every connection (weak
+                          ciphers and keys allowed): only in an isolated lab
   --capf-cert/--capf-key  use your own CAPF certificate and key (PEM) instead of the generated one
   Stops cleanly on Ctrl+C (SIGINT) or SIGTERM.`;
 
@@ -29,6 +36,9 @@ function formatLog(e: OperationLogEntry): string {
   return `${e.time}  ${e.event.padEnd(18)} ${session}${device}${e.message}${e.status ? ` [${e.status}]` : ''}\n`;
 }
 
+/** The options `capf-server` takes. */
+export const CAPF_SERVER_ARGS = { values: ['--state', '--host', '--port', '--idle-timeout', '--lsc-days', '--per-address-limit', '--tls-min', '--capf-cert', '--capf-key'] };
+
 /** Runs the server until `stop` aborts. Exported so that tests need no process signals. */
 export async function serveCapf(p: ParsedArgs, io: CliIo, stop: AbortSignal): Promise<number> {
   const stateArg = single(p, '--state');
@@ -39,6 +49,11 @@ export async function serveCapf(p: ParsedArgs, io: CliIo, stop: AbortSignal): Pr
   const days = single(p, '--lsc-days');
   if (idle !== undefined && !(Number(idle) > 0)) throw new UsageError(`--idle-timeout: '${idle}' is not a positive number of seconds`);
   if (days !== undefined && !/^\d+$/.test(days)) throw new UsageError(`--lsc-days: '${days}' is not a whole number of days (1-3560)`);
+  const perAddress = single(p, '--per-address-limit');
+  if (perAddress !== undefined && !(/^\d+$/.test(perAddress) && Number(perAddress) >= 1)) throw new UsageError(`--per-address-limit: '${perAddress}' is not a whole number of connections (1 or more)`);
+  const tlsMinArg = single(p, '--tls-min');
+  const minTlsVersion = parseTlsMin(tlsMinArg);
+  if (tlsMinArg !== undefined && !minTlsVersion) throw new UsageError(`--tls-min: ${tlsMinProblem(tlsMinArg)}`);
   const certFile = single(p, '--capf-cert');
   const keyFile = single(p, '--capf-key');
   if (!!certFile !== !!keyFile) throw new UsageError('--capf-cert and --capf-key go together');
@@ -50,11 +65,22 @@ export async function serveCapf(p: ParsedArgs, io: CliIo, stop: AbortSignal): Pr
   }
   let server: CapfServer;
   try {
-    server = await CapfServer.start({ state, host, port, idleTimeoutMs: idle ? Number(idle) * 1000 : undefined, lscValidityDays: days ? Number(days) : undefined });
+    server = await CapfServer.start({
+      state,
+      host,
+      port,
+      idleTimeoutMs: idle ? Number(idle) * 1000 : undefined,
+      lscValidityDays: days ? Number(days) : undefined,
+      perAddressLimit: perAddress ? Number(perAddress) : undefined,
+      minTlsVersion,
+    });
   } catch (e) {
     if (!(e instanceof LabBusyError)) throw e;
     io.err(`itl-lens capf-server: ${e.message}\n`);
     return EXIT_PROBLEMS;
+  }
+  if (minTlsVersion && isLegacyTls(minTlsVersion)) {
+    io.err(`warning: --tls-min ${tlsMinArg}: TLS ${tlsMinArg} is deprecated (RFC 8996) and OpenSSL's security level is 0 for every connection to this server (weak ciphers and keys allowed); use it only in an isolated lab, for phones that speak nothing newer\n`);
   }
   const unsubscribe = server.onLog((e) => io.out(formatLog(e)));
   const a = server.address;
@@ -66,6 +92,7 @@ export async function serveCapf(p: ParsedArgs, io: CliIo, stop: AbortSignal): Pr
       `  lab folder:       ${state.dir}`,
       `  CAPF certificate: ${state.capf.cert.subject.rfc4514} (SHA-1 ${state.capf.cert.sha1.toString('hex').toUpperCase()})`,
       `  device table:     ${state.paths.devices}`,
+      `  TLS:              ${tlsMinArg ?? '1.2'} and up${minTlsVersion && isLegacyTls(minTlsVersion) ? ', at OpenSSL security level 0' : ''}; at most ${server.perAddressLimit} connections from one address`,
       `  phones must trust this certificate through their ITL (the lab's own ITL: \`itl-lens lab\`)`,
     ],
     exposes: 'other machines can reach this lab CAPF',
@@ -79,7 +106,7 @@ export const capfServerCommand: CliCommand = {
   summary: 'run the lab CAPF server (TLS, default 127.0.0.1:3804) from a lab folder',
   usage: USAGE,
   async run(args, io) {
-    const p = parseArgs(args, { values: ['--state', '--host', '--port', '--idle-timeout', '--lsc-days', '--capf-cert', '--capf-key'] });
+    const p = parseArgs(args, CAPF_SERVER_ARGS);
     return untilSignal((stop) => serveCapf(p, io, stop));
   },
 };
