@@ -26,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const decorations = new ErrorDecorations(workspaceStatus.event);
   context.subscriptions.push(
     log,
+    s.watchWorkspaceTrust(),
     workspaceStatus,
     s.onNotification(WorkspaceStatusNotification, (status) => workspaceStatus.fire(status)),
     views,

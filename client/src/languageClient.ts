@@ -14,7 +14,7 @@ import {
   ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { VIEW_SCHEME } from '../../server/src/protocol/customMessages';
+import { VIEW_SCHEME, WorkspaceTrustNotification } from '../../server/src/protocol/customMessages';
 
 /** What the server handles: the decoded views and PEM text files. */
 export const DOCUMENT_SELECTOR = [{ scheme: VIEW_SCHEME }, { language: 'pem' }];
@@ -36,9 +36,20 @@ export class ItlLensServer {
     // times (connectionOptions.maxRestartCount) and not a 5th time within 3 minutes. The server relies on it:
     // over stdio it exits with an error when its input breaks the framing (server/src/lsp/stdioFraming.ts);
     // over IPC, as here, messages arrive whole and that cannot happen.
-    const clientOptions: LanguageClientOptions = { documentSelector: DOCUMENT_SELECTOR, outputChannel: log };
+    // The server serves lab requests only when told the workspace is trusted (a second check behind the
+    // commands' own); trust granted later is sent with WorkspaceTrustNotification.
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: DOCUMENT_SELECTOR,
+      outputChannel: log,
+      initializationOptions: () => ({ workspaceTrusted: vscode.workspace.isTrusted }),
+    };
     // The id 'itlLens' makes the client read its trace level from the setting itlLens.trace.server.
     this.client = new LanguageClient('itlLens', 'ITL Lens', serverOptions, clientOptions);
+  }
+
+  /** Tells the server when the user trusts the workspace after it started. */
+  watchWorkspaceTrust(): vscode.Disposable {
+    return vscode.workspace.onDidGrantWorkspaceTrust(() => void this.notify(WorkspaceTrustNotification, { trusted: true }));
   }
 
   /** Starts the server once; later calls return the same promise. */

@@ -21,7 +21,7 @@ describe('protocol: the CAPF lab in the server process', function () {
 
   before(async () => {
     ws = new TestWorkspace(['cluster/ITLFile.tlv', 'no-capf/ITLFile.tlv']);
-    client = await LspTestClient.start({ folders: [ws.root], initializationOptions: { now: TEST_NOW.toISOString() } });
+    client = await LspTestClient.start({ folders: [ws.root], initializationOptions: { now: TEST_NOW.toISOString(), workspaceTrusted: true } });
     await client.indexed();
   });
   after(async () => {

@@ -16,7 +16,7 @@ import {
   WatchKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ByteOffsetRequest, DecodedViewRequest, DeviceTableClosedNotification, DeviceTableTextNotification, ViewChangedNotification, WorkspaceStatusNotification } from '../protocol/customMessages';
+import { ByteOffsetRequest, DecodedViewRequest, DeviceTableClosedNotification, DeviceTableTextNotification, ViewChangedNotification, WorkspaceStatusNotification, WorkspaceTrustNotification } from '../protocol/customMessages';
 import { INDEXED_GLOB } from '../workspace/scanFolders';
 import { DEFAULT_LAB_DIR, DEVICE_TABLE_FILE } from '../capf/model/labLayout';
 import { fileUri, uriToPath } from '../workspace/uris';
@@ -62,6 +62,8 @@ export function startLanguageServer(connection: Connection): void {
   let canWatchFiles = false;
   let canRegisterConfiguration = false;
   let hasFolderEvents = false;
+  /** the client's word that the workspace is trusted (startupOptions.ts, WorkspaceTrustNotification) */
+  let workspaceTrusted = false;
   // the log shows names from files and phones: their control characters are escaped (core/text/controlChars.ts)
   const logError = (m: string) => connection.console.error(escapeControlsInText(m));
   const g: GuardContext = { initialized: () => session !== undefined, log: logError };
@@ -77,6 +79,7 @@ export function startLanguageServer(connection: Connection): void {
   connection.onInitialize((params): InitializeResult => {
     const options = parseStartupOptions(params.initializationOptions);
     const fixed = options.fixedNow;
+    workspaceTrusted = options.workspaceTrusted;
     session = new Session(
       {
         publishDiagnostics: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
@@ -165,6 +168,7 @@ export function startLanguageServer(connection: Connection): void {
   documents.onDidChangeContent(quietly(g, 'didChange', (e) => session?.textChanged(e.document.uri, e.document.getText())));
   documents.onDidClose(quietly(g, 'didClose', (e) => session?.textClosed(e.document.uri)));
   connection.onNotification(DeviceTableTextNotification, quietly(g, 'deviceTable/text', (p) => session?.deviceTableText(p?.uri, p?.text)));
+  connection.onNotification(WorkspaceTrustNotification, quietly(g, 'workspaceTrust', (p) => void (workspaceTrusted = p?.trusted === true)));
   connection.onNotification(DeviceTableClosedNotification, quietly(g, 'deviceTable/closed', (p) => session?.deviceTableClosed(p?.uri)));
 
   const ctx = (): FeatureContext => ({ index: session!.index, views: session!.views, now: session!.now() });
@@ -222,7 +226,7 @@ export function startLanguageServer(connection: Connection): void {
   );
 
   const lab = new LabController(() => LabController.defaultStateDirFor(folders));
-  registerLabHandlers(connection, lab, logError);
+  registerLabHandlers(connection, lab, logError, () => workspaceTrusted);
   connection.onShutdown(() => lab.dispose());
 
   documents.listen(connection);

@@ -1,6 +1,6 @@
 /**
  * What the client passes when it starts the server: `initializationOptions` `{ now?: ISO-8601, settings?: itlLens
- * section }`. The clock can also be fixed with the environment variable ITL_LENS_NOW (tests, screenshots).
+ * section, workspaceTrusted?: boolean }`. The clock can also be fixed with the environment variable ITL_LENS_NOW (tests, screenshots).
  */
 import { parseSettings, ServerSettings } from './settings';
 
@@ -9,6 +9,8 @@ export interface StartupOptions {
   fixedNow?: Date;
   /** settings to use until (or instead of) workspace/configuration */
   settings?: ServerSettings;
+  /** the client says the workspace is trusted (only `true` counts): lab requests are served only then */
+  workspaceTrusted: boolean;
 }
 
 function parseDate(v: unknown): Date | undefined {
@@ -22,5 +24,6 @@ export function parseStartupOptions(initializationOptions: unknown, env: NodeJS.
   return {
     fixedNow: parseDate(o.now) ?? parseDate(env.ITL_LENS_NOW),
     settings: o.settings !== undefined ? parseSettings(o.settings) : undefined,
+    workspaceTrusted: o.workspaceTrusted === true,
   };
 }

@@ -160,6 +160,17 @@ export interface LabDeviceTableResult {
 /** Ensures the lab state exists and returns the device table's path (for "Edit CAPF Device Table"). */
 export const LabDeviceTableRequest = new RequestType<LabStartParams, LabDeviceTableResult, void>('itlLens/lab/deviceTable');
 
+/**
+ * Workspace trust, as the client knows it. The lab requests above start servers, write keys and run
+ * phones from the workspace's settings, so the server serves them only in a trusted workspace: the client
+ * says so in `initializationOptions.workspaceTrusted` (absent = not trusted) and with this notification
+ * when the user grants trust later. The client checks too; this is the second check.
+ */
+export interface WorkspaceTrustParams {
+  trusted: boolean;
+}
+export const WorkspaceTrustNotification = new NotificationType<WorkspaceTrustParams>('itlLens/workspaceTrust');
+
 // ---- the CAPF device table open in the editor ----
 
 /**
