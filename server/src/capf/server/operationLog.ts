@@ -2,7 +2,7 @@
  * The server's operation log (operations.log, one JSON object per line), for people and reports: lines are
  * appended in order, those queued during a write going out together in the next; listeners hear each
  * entry at once. It is a record, not the state: a
- * crash may lose its last lines, never a result (results are in capf-state/, deviceStateStore.ts).
+ * crash may lose its last lines, never a result (results are in capf-state.jsonl, stateLog.ts).
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';

@@ -24,7 +24,7 @@ const USAGE = `Usage: itl-lens capf device --state DIR --device SEP<12 hex digit
   --now       the time the deadline warning is judged at (default: now)
   A running capf-server picks the change up at the phone's next session.
   status: each device's Certificate Operation Status, the operation it applies to and its LSC's serial,
-  from the table and the server's state (DIR/capf-state/). --json: an array of objects.`;
+  from the table and the server's state (DIR/capf-state.jsonl). --json: an array of objects.`;
 
 function need<T>(r: Parsed<T>, option: string): T {
   if (!r.ok) throw new UsageError(`${option}: ${r.message}`);
