@@ -4,7 +4,6 @@
  */
 import * as vscode from 'vscode';
 import { VIEW_SCHEME, WorkspaceStatus, WorkspaceStatusNotification } from '../../server/src/protocol/customMessages';
-import { syncDeviceTables } from './lab/deviceTableSync';
 import { registerLabCommands } from './lab/labCommands';
 import { DOCUMENT_SELECTOR, ItlLensServer } from './languageClient';
 import { ErrorDecorations } from './status/errorDecorations';
@@ -35,7 +34,6 @@ export function activate(context: vscode.ExtensionContext): void {
     registerOpenDecodedView(s, log),
     registerRevealInHexEditor(s, log),
     registerLabCommands(s, log),
-    syncDeviceTables(s, log),
     createWorkspaceStatusItem(DOCUMENT_SELECTOR, workspaceStatus.event),
     decorations,
     vscode.window.registerFileDecorationProvider(decorations),

@@ -16,8 +16,12 @@ import {
 } from 'vscode-languageclient/node';
 import { VIEW_SCHEME, WorkspaceTrustNotification } from '../../server/src/protocol/customMessages';
 
-/** What the server handles: the decoded views and PEM text files. */
-export const DOCUMENT_SELECTOR = [{ scheme: VIEW_SCHEME }, { language: 'pem' }];
+/**
+ * What the server handles: the decoded views, PEM text files, and CAPF device tables on disk (checked against
+ * the clock as they are edited, with each entry's status on hover; the server gives them no outline or
+ * folding, so the JSON language keeps its own).
+ */
+export const DOCUMENT_SELECTOR = [{ scheme: VIEW_SCHEME }, { language: 'pem' }, { scheme: 'file', pattern: '**/capf-devices.json' }];
 
 export class ItlLensServer {
   readonly client: LanguageClient;

@@ -36,6 +36,16 @@ describe('Problems', () => {
         vscode.languages.getDiagnostics(editor.document.uri).find((d) => codeOf(d) === 'operation-deadline-passed'),
       );
       assert.equal(editor.document.getText(found.range), '"2000-01-01T00:00:00Z"');
+      // the entry's status on hover (no lab server has seen it), and the JSON language keeps the outline
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, found.range.start);
+      const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      assert.match(hoverText, /SEP001122334455.*Certificate Operation Status.*Operation Pending/s);
+      // (the JSON language server starts on its own time: wait for its answer)
+      const symbols = await waitFor("the JSON language's outline of the table", async () => {
+        const r = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', editor.document.uri);
+        return r?.length ? r : undefined;
+      });
+      assert.deepEqual(symbols.map((x) => x.name), ['devices'], "the JSON language's outline, alone");
       // the user moves the deadline far ahead (unsaved): the finding goes
       await editor.edit((e) => e.replace(found.range, '"2999-01-01T00:00:00Z"'));
       await waitFor('the diagnostic to clear after the edit', () => vscode.languages.getDiagnostics(editor.document.uri).every((d) => codeOf(d) !== 'operation-deadline-passed') || undefined);

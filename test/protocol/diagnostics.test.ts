@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { Diagnostic, DiagnosticSeverity, FileChangeType } from 'vscode-languageserver-protocol';
-import { DecodedViewResult, DeviceTableClosedNotification, DeviceTableTextNotification, ViewChangedNotification, ViewChangedParams, viewUriForSource } from '../../server/src/protocol/customMessages';
+import { DecodedViewResult, ViewChangedNotification, ViewChangedParams, viewUriForSource } from '../../server/src/protocol/customMessages';
 import { TEST_NOW } from '../helpers/fixtures';
 import { fileUri, LspTestClient } from './lspTestClient';
 import { TestWorkspace } from './testWorkspace';
@@ -151,13 +151,14 @@ describe('protocol: diagnostics over the whole workspace', function () {
     assert.deepEqual(codes(await client.diagnostics(uri('certs/expired.pem'), (x) => x.length > 0, later)), ['cert-expired']);
   });
 
-  it('checks an open CAPF device table against the clock (itlLens/deviceTable/text), on the deadline value', async () => {
+  it('checks an open CAPF device table against the clock (standard document sync), on the deadline value', async () => {
     const tableUri = uri('.itl-lens-lab/capf-devices.json'); // not on disk: only its open text counts
+    const editor = jsonEditor(client);
     const entry = (deadline: string) => ({ name: 'SEP001122334455', certificateOperation: 'Install/Upgrade', authenticationMode: 'By Null String', operationCompletesBy: deadline });
     const text = (deadline: string) => `${JSON.stringify({ devices: [entry(deadline)] }, null, 2)}\n`;
     const passed = new Date(TEST_NOW.getTime() - 60_000).toISOString();
     let since = client.notifications.length;
-    await client.notify(DeviceTableTextNotification.method, { uri: tableUri, text: text(passed) });
+    await editor.open(tableUri, text(passed));
     const [d, ...more] = await client.diagnostics(tableUri, (x) => x.length > 0, since);
     assert.equal(more.length, 0);
     assert.equal(d.code, 'operation-deadline-passed');
@@ -168,17 +169,17 @@ describe('protocol: diagnostics over the whole workspace', function () {
     assert.match(String(d.message), /User Initiated Request Late\/Timedout/);
     // a deadline moved two hours ahead clears it; closing the editor clears whatever is left
     since = client.notifications.length;
-    await client.notify(DeviceTableTextNotification.method, { uri: tableUri, text: text(new Date(TEST_NOW.getTime() + 7_200_000).toISOString()) });
+    await editor.change(tableUri, text(new Date(TEST_NOW.getTime() + 7_200_000).toISOString()));
     assert.deepEqual(await client.diagnostics(tableUri, (x) => x.length === 0, since), []);
     since = client.notifications.length;
-    await client.notify(DeviceTableTextNotification.method, { uri: tableUri, text: text(new Date(TEST_NOW.getTime() + 600_000).toISOString()) });
+    await editor.change(tableUri, text(new Date(TEST_NOW.getTime() + 600_000).toISOString()));
     assert.deepEqual(codes(await client.diagnostics(tableUri, (x) => x.length > 0, since)), ['operation-deadline-soon']);
     since = client.notifications.length;
-    await client.notify(DeviceTableClosedNotification.method, { uri: tableUri });
+    await editor.close(tableUri);
     assert.deepEqual(await client.diagnostics(tableUri, (x) => x.length === 0, since), []);
-    // anything else sent as a device table is ignored, and the server keeps serving
-    await client.notify(DeviceTableTextNotification.method, { uri: uri('cluster/notes.json'), text: text(passed) });
-    await client.notify(DeviceTableTextNotification.method, { uri: 42, text: null });
+    // another JSON file with the same content is not a device table, and the server keeps serving
+    await editor.open(uri('cluster/notes.json'), text(passed));
+    assert.equal(await client.request('textDocument/hover', { textDocument: { uri: uri('cluster/notes.json') }, position: { line: 2, character: 8 } }), null);
     assert.ok(client.alive);
     assert.deepEqual(client.publishedDiagnostics(uri('cluster/notes.json')), []);
   });
@@ -238,11 +239,11 @@ describe('protocol: CAPF device tables on disk, open or not', function () {
     assert.deepEqual(await client.diagnostics(uri(rel), (x) => x.length === 0, since), []);
     // open: its text is checked (the schema does the structure), not the file
     since = client.notifications.length;
-    await client.notify(DeviceTableTextNotification.method, { uri: uri(rel), text: table(entry('SEP001122334455', passed)) });
+    await jsonEditor(client).open(uri(rel), table(entry('SEP001122334455', passed)));
     assert.deepEqual(codes(await client.diagnostics(uri(rel), (x) => x.length > 0, since)), ['operation-deadline-passed']);
     // closed without saving: the file on disk, whose deadline is ahead, counts again
     since = client.notifications.length;
-    await client.notify(DeviceTableClosedNotification.method, { uri: uri(rel) });
+    await jsonEditor(client).close(uri(rel));
     assert.deepEqual(await client.diagnostics(uri(rel), (x) => x.length === 0, since), []);
     // a table written from outside (the CLI) while nobody has it open
     since = client.notifications.length;
@@ -326,3 +327,20 @@ describe('protocol: settings', function () {
     assert.equal(tampered[0].code, 'signature-invalid');
   });
 });
+
+/** A JSON document in the editor, sent with the standard document sync as VS Code sends a capf-devices.json. */
+function jsonEditor(client: LspTestClient) {
+  const versions = new Map<string, number>();
+  return {
+    open: (uri: string, text: string) => {
+      versions.set(uri, 1);
+      return client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'json', version: 1, text } });
+    },
+    change: (uri: string, text: string) => {
+      const version = (versions.get(uri) ?? 1) + 1;
+      versions.set(uri, version);
+      return client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    },
+    close: (uri: string) => client.notify('textDocument/didClose', { textDocument: { uri } }),
+  };
+}

@@ -1,5 +1,6 @@
 /** The CAPF lab through the language server: start/stop, the install test, the code lens, the device table. */
 import * as assert from 'node:assert/strict';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CodeLens } from 'vscode-languageserver-protocol';
@@ -39,6 +40,27 @@ describe('protocol: the CAPF lab in the server process', function () {
     assert.ok(r.lscPath && fs.existsSync(r.lscPath), 'the LSC is written where the client can open it');
     assert.match(fs.readFileSync(r.lscPath!, 'utf8'), /BEGIN CERTIFICATE/);
     assert.equal((await client.request<LabServerInfo>('itlLens/lab/serverInfo', undefined)).running, false, 'the one-shot lab leaves nothing running');
+  });
+
+  it("shows each table entry's Certificate Operation Status from the server's state on hover", async () => {
+    // after the install above: the table the lab wrote, opened in the editor as VS Code sends it
+    const tablePath = path.join(stateDir(), 'capf-devices.json');
+    const text = fs.readFileSync(tablePath, 'utf8');
+    const tableUri = fileUri(tablePath);
+    await client.notify('textDocument/didOpen', { textDocument: { uri: tableUri, languageId: 'json', version: 1, text } });
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => l.includes('"SEP001122334455"'));
+    const hover = await client.request<{ contents: { value: string }; range: { start: { line: number } } } | null>('textDocument/hover', { textDocument: { uri: tableUri }, position: { line, character: lines[line].indexOf('SEP') } });
+    assert.ok(hover, 'a hover on the entry');
+    assert.match(hover.contents.value, /SEP001122334455.*Certificate Operation Status \*\*Upgrade Success\*\*/);
+    const lscSerial = new crypto.X509Certificate(fs.readFileSync(path.join(stateDir(), 'phones', 'SEP001122334455', 'lsc.pem'))).serialNumber;
+    const shownSerial = /LSC: serial ([0-9A-Fa-f:]+)/.exec(hover.contents.value)?.[1]?.replace(/:/g, '');
+    assert.equal(shownSerial?.replace(/^0+/, '').toUpperCase(), lscSerial.replace(/^0+/, '').toUpperCase(), 'the serial of the LSC the phone holds');
+    assert.ok(hover.range.start.line < line, 'the range is the whole entry');
+    // off the entries: no hover; the table is the editor's, never rewritten
+    assert.equal(await client.request('textDocument/hover', { textDocument: { uri: tableUri }, position: { line: 0, character: 0 } }), null);
+    await client.notify('textDocument/didClose', { textDocument: { uri: tableUri } });
+    assert.equal(fs.readFileSync(tablePath, 'utf8'), text);
   });
 
   it('starts a lab server on loopback, installs against it, and stops it', async () => {

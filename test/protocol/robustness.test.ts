@@ -55,8 +55,9 @@ describe('protocol: robustness', function () {
       for (const uri of ['file:///no/such/file.pem', 'itl-lens-view:/x.itlview', 'itl-lens-view:/x.itlview?%E0%A4%A', 'untitled:x', 'not a uri at all', viewUriForSource('file:///no/such.tlv', 'trust-list')]) {
         assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position: pos }), null, uri);
         assert.deepEqual(await client.request('textDocument/definition', { textDocument: { uri }, position: pos }), [], uri);
-        assert.deepEqual(await client.request('textDocument/documentSymbol', { textDocument: { uri } }), [], uri);
-        assert.deepEqual(await client.request('textDocument/foldingRange', { textDocument: { uri } }), [], uri);
+        // no answer (null): not ours to outline or fold
+        assert.equal(await client.request('textDocument/documentSymbol', { textDocument: { uri } }), null, uri);
+        assert.equal(await client.request('textDocument/foldingRange', { textDocument: { uri } }), null, uri);
         assert.equal(await client.request('itlLens/byteOffset', { viewUri: uri, line: 3 }), null, uri);
       }
       assert.equal(await client.request('textDocument/hover', {}), null);

@@ -16,7 +16,7 @@ import {
   WatchKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ByteOffsetRequest, DecodedViewRequest, DeviceTableClosedNotification, DeviceTableTextNotification, ViewChangedNotification, WorkspaceStatusNotification, WorkspaceTrustNotification } from '../protocol/customMessages';
+import { ByteOffsetRequest, DecodedViewRequest, ViewChangedNotification, WorkspaceStatusNotification, WorkspaceTrustNotification } from '../protocol/customMessages';
 import { INDEXED_GLOB } from '../workspace/scanFolders';
 import { DEFAULT_LAB_DIR, DEVICE_TABLE_FILE } from '../capf/model/labLayout';
 import { fileUri, uriToPath } from '../workspace/uris';
@@ -25,6 +25,7 @@ import { definition } from './features/definition';
 import { FeatureContext } from './features/featureContext';
 import { foldingRanges } from './features/folding';
 import { hover } from './features/hover';
+import { deviceTableLspHover } from './features/deviceTableHover';
 import { documentLinks } from './features/links';
 import { references } from './features/references';
 import { documentSymbols } from './features/symbols';
@@ -167,9 +168,7 @@ export function startLanguageServer(connection: Connection): void {
 
   documents.onDidChangeContent(quietly(g, 'didChange', (e) => session?.textChanged(e.document.uri, e.document.getText())));
   documents.onDidClose(quietly(g, 'didClose', (e) => session?.textClosed(e.document.uri)));
-  connection.onNotification(DeviceTableTextNotification, quietly(g, 'deviceTable/text', (p) => session?.deviceTableText(p?.uri, p?.text)));
   connection.onNotification(WorkspaceTrustNotification, quietly(g, 'workspaceTrust', (p) => void (workspaceTrusted = p?.trusted === true)));
-  connection.onNotification(DeviceTableClosedNotification, quietly(g, 'deviceTable/closed', (p) => session?.deviceTableClosed(p?.uri)));
 
   const ctx = (): FeatureContext => ({ index: session!.index, views: session!.views, now: session!.now() });
 
@@ -183,20 +182,24 @@ export function startLanguageServer(connection: Connection): void {
   );
   connection.onHover(
     guarded(g, 'hover', null, async (p) => {
+      const table = session!.openDeviceTable(p?.textDocument?.uri);
+      if (table) return deviceTableLspHover(table, p.position, session!.now());
       const doc = await session!.resolve(p?.textDocument?.uri);
       return doc ? hover(doc, p.position, ctx()) : null;
     }),
   );
   connection.onDocumentSymbol(
-    guarded(g, 'documentSymbol', [], async (p) => {
+    // null (no answer) for documents that are not ours to outline, such as a capf-devices.json: its JSON
+    // language keeps the outline and folding
+    guarded(g, 'documentSymbol', null, async (p) => {
       const doc = await session!.resolve(p?.textDocument?.uri);
-      return doc ? documentSymbols(doc) : [];
+      return doc ? documentSymbols(doc) : null;
     }),
   );
   connection.onFoldingRanges(
-    guarded(g, 'foldingRange', [], async (p) => {
+    guarded(g, 'foldingRange', null, async (p) => {
       const doc = await session!.resolve(p?.textDocument?.uri);
-      return doc ? foldingRanges(doc) : [];
+      return doc ? foldingRanges(doc) : null;
     }),
   );
   connection.onDefinition(

@@ -229,6 +229,10 @@ export class Session {
     }
     const canonical = canonicalUri(uri);
     const p = uriToPath(canonical);
+    if (isDeviceTablePath(p ?? uri)) {
+      this.deviceTableText(uri, text);
+      return;
+    }
     const file = decodeWorkspaceFile({ uri: canonical, path: p, name: p ?? uri, bytes: Buffer.from(text, 'utf8') });
     if (file?.kind !== 'certificate' || file.file.format !== 'pem') return; // binary files are read from disk
     this.views.remember(canonical, { sourceUri: uri });
@@ -244,6 +248,10 @@ export class Session {
       return Promise.resolve();
     }
     const canonical = canonicalUri(uri);
+    if (this.deviceTables.has(canonical)) {
+      this.deviceTableClosed(uri);
+      return Promise.resolve();
+    }
     if (!this.textBacked.delete(canonical)) return Promise.resolve();
     return this.enqueue(async () => {
       const p = uriToPath(canonical);
@@ -252,7 +260,16 @@ export class Session {
     });
   }
 
-  /** itlLens/deviceTable/text: a capf-devices.json open in the editor, checked on its text (not on disk). */
+  /** A capf-devices.json open in the editor: its text and its path, for the status hover. */
+  openDeviceTable(uri: string): { text: string; path: string } | undefined {
+    if (typeof uri !== 'string') return undefined;
+    const canonical = canonicalUri(uri);
+    const t = this.deviceTables.get(canonical);
+    const p = uriToPath(canonical);
+    return t && p ? { text: t.text, path: p } : undefined;
+  }
+
+  /** A capf-devices.json open in the editor (textChanged), checked on its text (not on disk). */
   deviceTableText(uri: string, text: string): void {
     if (typeof uri !== 'string' || typeof text !== 'string') return;
     const canonical = canonicalUri(uri);
@@ -261,7 +278,7 @@ export class Session {
     this.publishDeviceTables();
   }
 
-  /** itlLens/deviceTable/closed */
+  /** The editor closed a device table (textClosed). */
   deviceTableClosed(uri: string): void {
     if (typeof uri !== 'string') return;
     const canonical = canonicalUri(uri);

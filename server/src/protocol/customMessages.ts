@@ -171,26 +171,6 @@ export interface WorkspaceTrustParams {
 }
 export const WorkspaceTrustNotification = new NotificationType<WorkspaceTrustParams>('itlLens/workspaceTrust');
 
-// ---- the CAPF device table open in the editor ----
-
-/**
- * The text of a capf-devices.json open in the editor, sent by the client on open and on every change (the
- * document is JSON, so it is not in the language client's document selector, which would put ITL Lens's
- * outline and folding beside the JSON language's). The server checks it against the clock and publishes
- * diagnostics for `uri` (deviceTableRules.ts).
- */
-export interface DeviceTableTextParams {
-  uri: string;
-  text: string;
-}
-export const DeviceTableTextNotification = new NotificationType<DeviceTableTextParams>('itlLens/deviceTable/text');
-
-/** The device table's editor closed: its diagnostics are cleared. */
-export interface DeviceTableClosedParams {
-  uri: string;
-}
-export const DeviceTableClosedNotification = new NotificationType<DeviceTableClosedParams>('itlLens/deviceTable/closed');
-
 /** Client commands the server's code lenses and links invoke. */
 export const Commands = {
   openDecodedView: 'itlLens.openDecodedView',

@@ -43,19 +43,22 @@ export function newDeviceState(device: string, now: Date): DeviceState {
  * scheduled (`operationScheduledAt`, which `capf device` and the editor set). Saving the same operation
  * again with a new deadline or schedule time is a new operation; undefined for "No Pending Operation".
  */
-export function operationKey(entry: Pick<DeviceEntry, 'certificateOperation' | 'operationCompletesBy' | 'operationScheduledAt'>): string | undefined {
+/** The fields of a table entry that say which operation is scheduled. */
+export type ScheduledOperation = Pick<DeviceEntry, 'certificateOperation' | 'operationCompletesBy' | 'operationScheduledAt'>;
+
+export function operationKey(entry: ScheduledOperation): string | undefined {
   if (!operationKindOf(entry.certificateOperation)) return undefined;
   return [entry.certificateOperation, entry.operationCompletesBy ?? '', entry.operationScheduledAt ?? ''].join('|');
 }
 
 /** Whether the server still has to run the entry's operation (scheduled and not completed). */
-export function operationDue(entry: DeviceEntry, state: DeviceState | undefined): boolean {
+export function operationDue(entry: ScheduledOperation, state: DeviceState | undefined): boolean {
   const key = operationKey(entry);
   return key !== undefined && state?.completedKey !== key;
 }
 
 /** The Certificate Operation Status CUCM would show for the entry, given the server's state. */
-export function statusFor(entry: DeviceEntry | undefined, state: DeviceState | undefined): string {
+export function statusFor(entry: ScheduledOperation | undefined, state: DeviceState | undefined): string {
   const key = entry ? operationKey(entry) : undefined;
   if (key === undefined || state?.completedKey === key) return state?.certificateOperationStatus ?? STATUS_NONE;
   return state?.operationKey === key ? state.certificateOperationStatus : STATUS_PENDING;

@@ -1,9 +1,8 @@
 /** `itl-lens capf device …` schedules a certificate operation in a lab folder's device table; `capf status` shows what the server did. */
 import * as path from 'node:path';
-import { DeviceState, operationDue, statusFor } from '../../capf/model/deviceState';
+import { statusRows } from '../../capf/model/deviceStatusRows';
 import { loadDeviceStatesSync } from '../../capf/model/deviceStateFiles';
 import { labPaths } from '../../capf/model/labLayout';
-import { operationKindOf } from '../../capf/model/operationStatus';
 import { scheduleOperation, normalizeDeviceName, parseAuth, parseDeadline, parseKey, parseOperation, Parsed } from '../../capf/server/deviceSchedule';
 import { readDeviceTable } from '../../capf/server/deviceTableFile';
 import { DeviceEntry, formatProblems } from '../../capf/model/deviceTable';
@@ -29,42 +28,6 @@ const USAGE = `Usage: itl-lens capf device --state DIR --device SEP<12 hex digit
 function need<T>(r: Parsed<T>, option: string): T {
   if (!r.ok) throw new UsageError(`${option}: ${r.message}`);
   return r.value;
-}
-
-export interface DeviceStatusRow {
-  device: string;
-  /** Certificate Operation Status, in CUCM's words */
-  status: string;
-  /** the Certificate Operation the status applies to */
-  operation: string;
-  /** the scheduled operation is done (the server will not run it again until it is scheduled anew) */
-  completed: boolean;
-  operationCompletesBy?: string;
-  lscSerialNumber?: string;
-  lscNotAfter?: string;
-  inTable: boolean;
-}
-
-/** One row per device of the table, then any device the server knows that the table no longer lists. */
-export function statusRows(devices: DeviceEntry[], states: Map<string, DeviceState>): DeviceStatusRow[] {
-  const rows: DeviceStatusRow[] = [];
-  const row = (device: string, s: DeviceState | undefined, entry?: DeviceEntry): DeviceStatusRow => {
-    const scheduled = entry && operationKindOf(entry.certificateOperation);
-    const applies = scheduled ? entry.certificateOperation : (s?.operationKey?.split('|')[0] ?? 'No Pending Operation');
-    return {
-      device,
-      status: statusFor(entry, s),
-      operation: applies,
-      completed: scheduled ? !operationDue(entry, s) : !!s?.completedKey,
-      operationCompletesBy: entry?.operationCompletesBy,
-      lscSerialNumber: s?.lsc?.serialNumber,
-      lscNotAfter: s?.lsc?.notAfter,
-      inTable: !!entry,
-    };
-  };
-  for (const d of devices) rows.push(row(d.name, states.get(d.name), d));
-  for (const [name, s] of states) if (!devices.some((d) => d.name === name)) rows.push(row(name, s));
-  return rows;
 }
 
 async function status(args: string[], io: Parameters<CliCommand['run']>[1]): Promise<number> {
