@@ -2,7 +2,7 @@
  * CAPF lab throughput: LSC installs per second with 50 concurrent phones (pre-generated keys, pre-loaded ITL,
  * no phone-side files), as a ratio to the floor measured in the same run: a bare Node TLS server presenting
  * the same CAPF certificate that makes one RSA-2048 signature per connection and sends it back, driven by the
- * same 50 concurrent clients. Goal: ratio >= 0.7. Rounds alternate floor and lab so both see the same noise.
+ * same 50 concurrent clients. Goal: ratio >= 0.5 (issue 17 withdrew the earlier 0.7). Rounds alternate floor and lab so both see the same noise.
  *
  * Two arrangements of the clients, the servers always staying in this process, unchanged:
  *   - separate process (the reported ratio): the clients (floor: plain TLS clients; lab: the real phone
@@ -240,7 +240,7 @@ export async function runCapfBench(): Promise<BenchResult[]> {
     }
     await lab.state.flush();
     return [
-      { name: `LSC installs/s, ${CONCURRENCY} concurrent phones (RSA 2048, pre-generated keys)`, value: median(sep.labs), unit: 'inst/s', ratio: median(sep.ratios), goal: `ratio >= 0.7 (floor: TLS handshake + 1 RSA-2048 signature per install; clients in a separate process). The ratio is the median of ${ROUNDS} rounds' lab / floor measured around it (rounds ${Math.min(...sep.ratios).toFixed(2)}-${Math.max(...sep.ratios).toFixed(2)}), not the quotient of the two medians shown` },
+      { name: `LSC installs/s, ${CONCURRENCY} concurrent phones (RSA 2048, pre-generated keys)`, value: median(sep.labs), unit: 'inst/s', ratio: median(sep.ratios), goal: `ratio >= 0.5 (floor: TLS handshake + 1 RSA-2048 signature per install; clients in a separate process). The ratio is the median of ${ROUNDS} rounds' lab / floor measured around it (rounds ${Math.min(...sep.ratios).toFixed(2)}-${Math.max(...sep.ratios).toFixed(2)}), not the quotient of the two medians shown` },
       { name: '  floor: bare TLS server, 1 RSA-2048 signature per connection', value: median(sep.floors), unit: 'conn/s' },
       { name: '  informative, protocol floor: the install\'s messages, no CAPF logic', value: median(sep.protocolRatios), unit: 'x floor' },
       { name: "  informative, phones in the server's process (old arrangement)", value: median(inp.labs), unit: 'inst/s', ratio: median(inp.ratios) },
