@@ -21,7 +21,8 @@ import { CAPF_EXTENSIONS, makeCluster, selfSigned } from '../server/src/fixtures
 import { referenceItlOptions, referenceRecords } from '../server/src/fixtures/generateFixtures';
 import { diagnoseFile } from '../server/src/rules/runRules';
 import { renderFileView } from '../server/src/views/renderFile';
-import { clearTrustListCache, decodeWorkspaceFile } from '../server/src/workspace/decodeFile';
+import { decodeWorkspaceFile } from '../server/src/workspace/decodeFile';
+import { clearTrustListCache, summarize } from '../server/src/workspace/fileSummary';
 import { fileUri } from '../server/src/workspace/uris';
 import { loadPaths } from '../server/src/workspace/loadPaths';
 import { clearCertificateCache } from '../server/src/workspace/certificateCache';
@@ -60,11 +61,12 @@ function openPipeline(index: WorkspaceIndex, views: ViewStore, uri: string, file
       clearCertificateCache();
       clearPublicKeyCache();
     }
-    const indexed = decodeWorkspaceFile({ uri, path: file, name: file, bytes })!;
+    const decoded = decodeWorkspaceFile({ uri, path: file, name: file, bytes })!;
+    const indexed = summarize(decoded);
     index.set(indexed);
     views.forget(uri);
     const found = diagnoseFile(indexed, { now, nearExpiryDays: 30, index });
-    const view = found.length ? renderFileView(indexed, { fileName: 'ITLFile.tlv', now }) : undefined;
+    const view = found.length ? renderFileView(decoded, { fileName: 'ITLFile.tlv', now }) : undefined;
     const lsp = toLspDiagnostics(indexed, view, found, mapping);
     return lsp.source.length + lsp.view.length;
   };
@@ -176,7 +178,7 @@ export async function runServerBench(): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
   try {
     const { index } = await loadPaths([corpus.root]);
-    const views = new ViewStore(() => now, () => [corpus.root]);
+    const views = new ViewStore(() => now, () => [corpus.root], (f) => decodeWorkspaceFile({ uri: f.uri, path: f.path, name: f.path!, bytes: fs.readFileSync(f.path!) }));
     for (const [name, file, coldCache] of [
       ['reference ITL, CAPF.pem beside it, no diagnostic', corpus.itl, false],
       ['same, CAPF expired (view rendered, 2 diagnostics)', corpus.expiredItl, false],

@@ -2,13 +2,19 @@
  * Sends publishDiagnostics only when a file's diagnostics changed, clears them under an old URI spelling when
  * the client starts using another, and keeps the counts the workspace status reports.
  */
+import { createHash } from 'node:crypto';
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-protocol';
 
 export type PublishSlot = 'source' | 'view';
 
 interface Published {
   uri: string;
+  /** what was sent, as a digest of its JSON ('[]' for nothing): a workspace holds tens of thousands of files */
   json: string;
+}
+
+function digest(diagnostics: Diagnostic[]): string {
+  return diagnostics.length ? createHash('sha256').update(JSON.stringify(diagnostics)).digest('base64') : '[]';
 }
 
 export class DiagnosticPublisher {
@@ -20,7 +26,7 @@ export class DiagnosticPublisher {
   publish(key: string, slot: PublishSlot, uri: string, diagnostics: Diagnostic[]): void {
     const id = `${slot}\u0000${key}`;
     const prev = this.last.get(id);
-    const json = JSON.stringify(diagnostics);
+    const json = digest(diagnostics);
     if (prev && prev.uri !== uri && prev.json !== '[]') this.send(prev.uri, []);
     if (!prev && diagnostics.length === 0) {
       this.last.set(id, { uri, json });

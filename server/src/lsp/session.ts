@@ -14,8 +14,9 @@ import { applySeverityOverrides } from '../rules/severity';
 import { dependentsOf } from '../rules/dependencies';
 import { RuleContext } from '../rules/ruleContext';
 import { RenderedView } from '../views/viewModel';
-import { decodeWorkspaceFile } from '../workspace/decodeFile';
-import { IndexedCertificateFile, IndexedFile } from '../workspace/indexedFile';
+import { decodeIndexedFile, decodeWorkspaceFile } from '../workspace/decodeFile';
+import { contentKeyOf, summarize, summarizeSource } from '../workspace/fileSummary';
+import { DecodedCertificateFile, DecodedFile, IndexedFile } from '../workspace/indexedFile';
 import { findFiles, isInSkippedFolder, isIndexedPath, isSameOrUnder, readIndexedFileSync } from '../workspace/scanFolders';
 import { canonicalUri, fileUri, uriToPath } from '../workspace/uris';
 import { WorkspaceIndex } from '../workspace/workspaceIndex';
@@ -47,13 +48,16 @@ interface DeviceTableText {
 
 /** A document the navigation features can work on. */
 export type ResolvedDocument =
-  | { kind: 'view'; uri: string; file: IndexedFile; view: RenderedView }
-  | { kind: 'pem'; uri: string; file: IndexedCertificateFile };
+  | { kind: 'view'; uri: string; file: DecodedFile; view: RenderedView }
+  | { kind: 'pem'; uri: string; file: DecodedCertificateFile };
 
 /** A request the session cannot serve, with a message for the user. */
 export class SessionError extends Error {}
 
 const FLUSH_SLICE = 200;
+
+/** Whole decoded models kept for the files the editor is looking at (hovers, links, views' diagnostics). */
+const MAX_DECODED = 64;
 
 /** A later deadline check is re-armed from a 10-minute timer: timers stand still while the machine sleeps. */
 const MAX_RECHECK_DELAY_MS = 600_000;
@@ -65,7 +69,10 @@ export class Session {
   readonly views: ViewStore;
   private folders: string[] = [];
   private settings: ServerSettings = DEFAULT_SETTINGS;
-  private readonly textBacked = new Set<string>();
+  /** PEM documents open in the editor, by canonical URI: their text is the source of truth (whole model) */
+  private readonly textBacked = new Map<string, DecodedCertificateFile>();
+  /** recently decoded whole models of indexed files, by canonical URI (most recent last) */
+  private readonly decoded = new Map<string, DecodedFile>();
   /** sources whose decoded view is open in the editor: only those get view-URI diagnostics (else Problems lists each twice) */
   private readonly openViews = new Set<string>();
   private readonly publisher: DiagnosticPublisher;
@@ -88,7 +95,7 @@ export class Session {
     private readonly sink: SessionSink,
     private readonly options: SessionOptions,
   ) {
-    this.views = new ViewStore(options.now, () => this.folders);
+    this.views = new ViewStore(options.now, () => this.folders, (f) => this.decode(f));
     this.publisher = new DiagnosticPublisher((uri, d) => sink.publishDiagnostics(uri, d));
   }
 
@@ -234,11 +241,12 @@ export class Session {
       return;
     }
     const file = decodeWorkspaceFile({ uri: canonical, path: p, name: p ?? uri, bytes: Buffer.from(text, 'utf8') });
-    if (file?.kind !== 'certificate' || file.file.format !== 'pem') return; // binary files are read from disk
+    if (file?.kind !== 'certificate' || file.format !== 'pem') return; // binary files are read from disk
     this.views.remember(canonical, { sourceUri: uri });
-    this.textBacked.add(canonical);
-    this.store(file);
-    this.notifyViewChanged(file);
+    this.textBacked.set(canonical, file);
+    const summary = summarize(file);
+    this.store(summary);
+    this.notifyViewChanged(summary);
   }
 
   textClosed(uri: string): Promise<void> {
@@ -351,10 +359,34 @@ export class Session {
       const source = sourceUriForView(uri);
       if (!source) return undefined;
       const file = await this.load(canonicalUri(source)).catch(() => undefined);
-      return file && { kind: 'view', uri, file, view: this.views.viewOf(file) };
+      const decoded = file && this.decode(file);
+      return decoded && { kind: 'view', uri, file: decoded, view: this.views.viewOf(file) };
     }
     const file = this.index.get(canonicalUri(uri));
-    return file?.kind === 'certificate' && file.text !== undefined ? { kind: 'pem', uri, file } : undefined;
+    const decoded = file?.kind === 'certificate' && file.format === 'pem' ? this.decode(file) : undefined;
+    return decoded?.kind === 'certificate' && decoded.text !== undefined ? { kind: 'pem', uri, file: decoded } : undefined;
+  }
+
+  /**
+   * The whole decoded model of an indexed file: an open document's, a recent one, else decoded again from the
+   * file on disk (undefined when it can no longer be read or decoded).
+   */
+  decode(file: IndexedFile): DecodedFile | undefined {
+    const open = this.textBacked.get(file.uri);
+    if (open) return open;
+    const recent = this.decoded.get(file.uri);
+    if (recent && recent.contentKey === file.contentKey) {
+      this.decoded.delete(file.uri);
+      this.decoded.set(file.uri, recent);
+      return recent;
+    }
+    const bytes = file.path !== undefined ? readIndexedFileSync(file.path) : undefined;
+    const decoded = bytes && decodeIndexedFile(file, bytes);
+    if (!decoded) return undefined;
+    this.decoded.delete(file.uri);
+    this.decoded.set(file.uri, decoded);
+    if (this.decoded.size > MAX_DECODED) this.decoded.delete(this.decoded.keys().next().value!);
+    return decoded;
   }
 
   mapping(): DiagnosticMapping {
@@ -389,9 +421,11 @@ export class Session {
     if (this.textBacked.has(uri)) return this.index.get(uri);
     const bytes = readIndexedFileSync(p);
     if (!bytes) return undefined;
+    const src = { uri, path: p, name: p, bytes };
+    const contentKey = contentKeyOf(src);
     const known = this.index.get(uri);
-    if (known && known.bytes.equals(bytes)) return known;
-    const file = decodeWorkspaceFile({ uri, path: p, name: p, bytes });
+    if (known && known.contentKey === contentKey) return known;
+    const file = contentKey !== undefined ? summarizeSource(src, contentKey) : undefined;
     if (!file) return undefined;
     this.store(file);
     return file;
@@ -406,6 +440,7 @@ export class Session {
     this.index.set(file);
     if (!this.indexing) for (const u of dependentsOf(file, this.index)) affected.add(u);
     this.views.forget(file.uri);
+    this.decoded.delete(file.uri);
     this.schedule(affected);
   }
 
@@ -414,6 +449,7 @@ export class Session {
     const affected = old ? dependentsOf(old, this.index) : new Set<string>();
     this.index.delete(uri);
     this.views.forget(uri);
+    this.decoded.delete(uri);
     this.publisher.clear(uri);
     this.schedule(affected);
   }
@@ -454,9 +490,7 @@ export class Session {
   }
 
   private async flush(): Promise<void> {
-    const uris = this.pendingAll ? [...new Set([...this.index.all().map((f) => f.uri), ...this.pending])] : [...this.pending];
-    // Trust lists first: the views they render stay cached for the certificate diagnostics that point into them.
-    uris.sort((a, b) => kindRank(this.index.get(a)) - kindRank(this.index.get(b)));
+    const uris = this.publishOrder(this.pendingAll ? [...new Set([...this.index.all().map((f) => f.uri), ...this.pending])] : [...this.pending]);
     this.pending.clear();
     if (this.pendingAll) this.checkDeviceTables(); // settings or the clock changed (the status goes out below)
     this.pendingAll = false;
@@ -471,11 +505,31 @@ export class Session {
     this.sendStatus();
   }
 
+  /**
+   * Each trust list, then the certificate files whose diagnostics point into its view (its dependents), then
+   * the other files: the trust list's view, drawn for its own diagnostics, is still in the view cache for them.
+   */
+  private publishOrder(uris: string[]): string[] {
+    const waiting = new Set(uris);
+    const order: string[] = [];
+    const take = (u: string) => {
+      if (waiting.delete(u)) order.push(u);
+    };
+    for (const u of uris) {
+      const file = this.index.get(u);
+      if (file?.kind !== 'trust-list' || !waiting.has(u)) continue;
+      take(u);
+      for (const d of dependentsOf(file, this.index)) take(d);
+    }
+    for (const u of waiting) order.push(u);
+    return order;
+  }
+
   private publishFile(file: IndexedFile, ctx: RuleContext, m: DiagnosticMapping): void {
     const found = diagnoseFile(file, ctx, this.settings.severity);
     // The view is used for a binary file's source diagnostics (byte range and view line in `data`) and for the
     // view-URI diagnostics, which only an open view gets; a PEM file's source diagnostics never need it.
-    const needsView = file.kind === 'trust-list' || file.text === undefined || this.openViews.has(file.uri);
+    const needsView = file.kind === 'trust-list' || file.format !== 'pem' || this.openViews.has(file.uri);
     const view = found.length && needsView ? this.views.viewOf(file) : undefined;
     const lsp = toLspDiagnostics(file, view, found, m);
     this.publisher.publish(file.uri, 'source', this.views.sourceUriOf(file), lsp.source);
@@ -523,10 +577,6 @@ export class Session {
       indexing: this.indexing,
     });
   }
-}
-
-function kindRank(file: IndexedFile | undefined): number {
-  return file?.kind === 'trust-list' ? 0 : 1;
 }
 
 function yieldToEventLoop(): Promise<void> {

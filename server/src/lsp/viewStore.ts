@@ -6,13 +6,20 @@ import * as path from 'node:path';
 import { viewUriForSource, ViewKind } from '../protocol/customMessages';
 import { renderFileView } from '../views/renderFile';
 import { RenderedView } from '../views/viewModel';
-import { IndexedFile } from '../workspace/indexedFile';
+import { DecodedFile, IndexedFile } from '../workspace/indexedFile';
 
-const MAX_CACHED_VIEWS = 256;
+/** Views of a few files (open ones, and those a batch of diagnostics points into; see Session.publishOrder). */
+const MAX_CACHED_VIEWS = 64;
 
 export function viewKindOf(file: IndexedFile): ViewKind {
   return file.kind === 'trust-list' ? 'trust-list' : 'certificate';
 }
+
+/** The whole decoded model of an indexed file (undefined when it can no longer be read). */
+export type FileDecoder = (file: IndexedFile) => DecodedFile | undefined;
+
+/** A view with no lines, for a file that vanished before its view was drawn. */
+const EMPTY_VIEW: RenderedView = { text: '', lines: [], sections: [] };
 
 export class ViewStore {
   private readonly cache = new Map<string, RenderedView>();
@@ -22,6 +29,8 @@ export class ViewStore {
   constructor(
     private readonly now: () => Date,
     private readonly folders: () => readonly string[],
+    /** views are drawn from the whole model, decoded again from the file (the index keeps a summary) */
+    private readonly decode: FileDecoder,
   ) {}
 
   /** The view of a file, from the cache when it is there (line layout does not depend on the clock). */
@@ -37,7 +46,9 @@ export class ViewStore {
 
   /** A freshly rendered view (relative times are those of now), which replaces the cached one. */
   render(file: IndexedFile): RenderedView {
-    const view = renderFileView(file, { fileName: this.displayName(file), now: this.now() });
+    const decoded = this.decode(file);
+    if (!decoded) return EMPTY_VIEW;
+    const view = renderFileView(decoded, { fileName: this.displayName(file), now: this.now() });
     this.cache.delete(file.uri);
     this.cache.set(file.uri, view);
     if (this.cache.size > MAX_CACHED_VIEWS) this.cache.delete(this.cache.keys().next().value!);

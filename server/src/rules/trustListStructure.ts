@@ -3,7 +3,7 @@
  * cheap checks of reference part D — at most 2 SAST records, signer version 1.1 with EC certificates,
  * at most 39 records and 64 KB.
  */
-import { HeaderTag, isUncompressedEcPoint, RecordTag } from '../core/tlv/tags';
+import { HeaderTag, RecordTag } from '../core/tlv/tags';
 import { IndexedRecord, IndexedTrustList } from '../workspace/indexedFile';
 import { RULE_CODES } from './codes';
 import { RuleDiagnostic } from './ruleDiagnostic';
@@ -35,9 +35,7 @@ export function tooManySast(file: IndexedTrustList): RuleDiagnostic[] {
 }
 
 function isEcRecord(r: IndexedRecord): boolean {
-  if (r.certificate) return r.certificate.publicKey.type === 'EC';
-  const k = r.record.publicKey;
-  return !!k && isUncompressedEcPoint(k);
+  return r.ecKey;
 }
 
 export function ecNeedsSignerVersion11(file: IndexedTrustList): RuleDiagnostic[] {

@@ -4,6 +4,7 @@
  * in already decoded; no I/O here. Trust lists and certificate files are filed under their identity keys
  * (SHA-1, issuer + serial, subject) in two maps, so that a lookup of one kind never walks the other.
  */
+import { identitiesOf } from './fileSummary';
 import { CertificateIdentity, identityKeys, sameCertificate } from './identity';
 import { CertificateRef, IndexedCertificateFile, IndexedFile, IndexedTrustList, RecordRef } from './indexedFile';
 import { isSameOrUnder } from './scanFolders';
@@ -12,7 +13,6 @@ type KeyMap = Map<string, Set<string>>;
 
 export class WorkspaceIndex {
   private readonly files = new Map<string, IndexedFile>();
-  private readonly keysOfFile = new Map<string, string[]>();
   private readonly trustListsByKey: KeyMap = new Map();
   private readonly certificateFilesByKey: KeyMap = new Map();
 
@@ -44,11 +44,8 @@ export class WorkspaceIndex {
   set(file: IndexedFile): void {
     this.unfile(file.uri);
     this.files.set(file.uri, file);
-    const identities = file.kind === 'trust-list' ? file.records.map((r) => r.identity) : file.certificates.map((c) => c.identity);
-    const keys = [...new Set(identities.flatMap(identityKeys))];
-    this.keysOfFile.set(file.uri, keys);
     const map = this.mapFor(file);
-    for (const k of keys) {
+    for (const k of keysOf(file)) {
       let set = map.get(k);
       if (!set) map.set(k, (set = new Set()));
       set.add(file.uri);
@@ -126,11 +123,17 @@ export class WorkspaceIndex {
     const old = this.files.get(uri);
     if (!old) return;
     const map = this.mapFor(old);
-    for (const k of this.keysOfFile.get(uri) ?? []) {
+    for (const k of keysOf(old)) {
       const set = map.get(k);
       set?.delete(uri);
       if (set && set.size === 0) map.delete(k);
     }
-    this.keysOfFile.delete(uri);
   }
+}
+
+/** The keys a file is filed under (from its identities, which never change: summaries are not modified). */
+function keysOf(file: IndexedFile): Set<string> {
+  const keys = new Set<string>();
+  for (const id of identitiesOf(file)) for (const k of identityKeys(id)) keys.add(k);
+  return keys;
 }
