@@ -56,6 +56,9 @@ export class SessionError extends Error {}
 
 const FLUSH_SLICE = 200;
 
+/** Progress of a long index goes to the status item this often (one message, not one per file). */
+const PROGRESS_EVERY_MS = 250;
+
 /** Whole decoded models kept for the files the editor is looking at (hovers, links, views' diagnostics). */
 const MAX_DECODED = 64;
 
@@ -90,6 +93,9 @@ export class Session {
    */
   private readonly diskTables = new Map<string, DeviceTableText & { problems: DeviceTableDiagnostic[] }>();
   private deadlineTimer: NodeJS.Timeout | undefined;
+  /** the publisher's errorFilesVersion last sent (filesWithErrors goes out only when it moved) */
+  private sentErrorFiles = -1;
+  private lastStatusAt = 0;
 
   constructor(
     private readonly sink: SessionSink,
@@ -214,7 +220,10 @@ export class Session {
         this.loadDeviceTable(files[i]);
         tables = true;
       } else this.loadPath(files[i]);
-      if (i % 50 === 49) await yieldToEventLoop();
+      if (i % 50 === 49) {
+        if (this.indexing) this.sendProgress(i + 1, files.length);
+        await yieldToEventLoop();
+      }
     }
     return tables;
   }
@@ -566,16 +575,22 @@ export class Session {
     }
   }
 
-  private sendStatus(): void {
+  private sendStatus(progress?: WorkspaceStatus['progress']): void {
     const totals = this.publisher.totals();
-    this.sink.status({
-      trustLists: this.index.trustLists().length,
-      certificates: this.index.certificateFiles().filter((f) => f.certificates.length > 0).length,
-      errors: totals.errors,
-      warnings: totals.warnings,
-      filesWithErrors: totals.filesWithErrors,
-      indexing: this.indexing,
-    });
+    const counts = this.index.counts();
+    const status: WorkspaceStatus = { trustLists: counts.trustLists, certificates: counts.certificateFiles, errors: totals.errors, warnings: totals.warnings, indexing: this.indexing };
+    if (progress) status.progress = progress;
+    if (totals.errorFilesVersion !== this.sentErrorFiles) {
+      status.filesWithErrors = this.publisher.filesWithErrors();
+      this.sentErrorFiles = totals.errorFilesVersion;
+    }
+    this.lastStatusAt = Date.now();
+    this.sink.status(status);
+  }
+
+  /** While indexing: a status with the count of files read, at most every PROGRESS_EVERY_MS. */
+  private sendProgress(done: number, total: number): void {
+    if (Date.now() - this.lastStatusAt >= PROGRESS_EVERY_MS) this.sendStatus({ done, total });
   }
 }
 

@@ -16,8 +16,16 @@ export class WorkspaceIndex {
   private readonly trustListsByKey: KeyMap = new Map();
   private readonly certificateFilesByKey: KeyMap = new Map();
 
+  private trustListCount = 0;
+  private certificateFileCount = 0;
+
   get size(): number {
     return this.files.size;
+  }
+
+  /** How many trust lists, and certificate files holding at least one certificate block, the index holds. */
+  counts(): { trustLists: number; certificateFiles: number } {
+    return { trustLists: this.trustListCount, certificateFiles: this.certificateFileCount };
   }
 
   get(uri: string): IndexedFile | undefined {
@@ -44,6 +52,7 @@ export class WorkspaceIndex {
   set(file: IndexedFile): void {
     this.unfile(file.uri);
     this.files.set(file.uri, file);
+    this.tally(file, 1);
     const map = this.mapFor(file);
     for (const k of keysOf(file)) {
       let set = map.get(k);
@@ -55,6 +64,11 @@ export class WorkspaceIndex {
   delete(uri: string): void {
     this.unfile(uri);
     this.files.delete(uri);
+  }
+
+  private tally(file: IndexedFile, by: 1 | -1): void {
+    if (file.kind === 'trust-list') this.trustListCount += by;
+    else if (file.certificates.length > 0) this.certificateFileCount += by;
   }
 
   /** URIs of files whose path lies under `dir` (for a deleted folder or a removed workspace folder). */
@@ -122,6 +136,7 @@ export class WorkspaceIndex {
   private unfile(uri: string): void {
     const old = this.files.get(uri);
     if (!old) return;
+    this.tally(old, -1);
     const map = this.mapFor(old);
     for (const k of keysOf(old)) {
       const set = map.get(k);
