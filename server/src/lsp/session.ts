@@ -101,7 +101,7 @@ export class Session {
     private readonly sink: SessionSink,
     private readonly options: SessionOptions,
   ) {
-    this.views = new ViewStore(options.now, () => this.folders, (f) => this.decode(f));
+    this.views = new ViewStore(options.now, () => this.folders, (f, keep) => this.decode(f, keep));
     this.publisher = new DiagnosticPublisher((uri, d) => sink.publishDiagnostics(uri, d));
   }
 
@@ -380,7 +380,7 @@ export class Session {
    * The whole decoded model of an indexed file: an open document's, a recent one, else decoded again from the
    * file on disk (undefined when it can no longer be read or decoded).
    */
-  decode(file: IndexedFile): DecodedFile | undefined {
+  decode(file: IndexedFile, keep = true): DecodedFile | undefined {
     const open = this.textBacked.get(file.uri);
     if (open) return open;
     const recent = this.decoded.get(file.uri);
@@ -391,7 +391,7 @@ export class Session {
     }
     const bytes = file.path !== undefined ? readIndexedFileSync(file.path) : undefined;
     const decoded = bytes && decodeIndexedFile(file, bytes);
-    if (!decoded) return undefined;
+    if (!decoded || !keep) return decoded;
     this.decoded.delete(file.uri);
     this.decoded.set(file.uri, decoded);
     if (this.decoded.size > MAX_DECODED) this.decoded.delete(this.decoded.keys().next().value!);
@@ -504,13 +504,14 @@ export class Session {
     if (this.pendingAll) this.checkDeviceTables(); // settings or the clock changed (the status goes out below)
     this.pendingAll = false;
     const ctx: RuleContext = { now: this.now(), nearExpiryDays: this.settings.nearExpiryDays, index: this.index };
-    const m = this.mapping();
+    const m: DiagnosticMapping = { ...this.mapping(), viewOf: (f) => this.views.batchViewOf(f) };
     for (let i = 0; i < uris.length; i++) {
       const file = this.index.get(uris[i]);
       if (file) this.publishFile(file, ctx, m);
       else this.publisher.clear(uris[i]);
       if (i % FLUSH_SLICE === FLUSH_SLICE - 1) await yieldToEventLoop();
     }
+    this.views.endBatch();
     this.sendStatus();
   }
 
@@ -539,7 +540,7 @@ export class Session {
     // The view is used for a binary file's source diagnostics (byte range and view line in `data`) and for the
     // view-URI diagnostics, which only an open view gets; a PEM file's source diagnostics never need it.
     const needsView = file.kind === 'trust-list' || file.format !== 'pem' || this.openViews.has(file.uri);
-    const view = found.length && needsView ? this.views.viewOf(file) : undefined;
+    const view = found.length && needsView ? m.viewOf(file) : undefined;
     const lsp = toLspDiagnostics(file, view, found, m);
     this.publisher.publish(file.uri, 'source', this.views.sourceUriOf(file), lsp.source);
     this.publisher.publish(file.uri, 'view', this.views.viewUriOf(file), this.openViews.has(file.uri) ? lsp.view : []);
