@@ -4,7 +4,7 @@
  * at most 39 records and 64 KB.
  */
 import { HeaderTag, RecordTag } from '../core/tlv/tags';
-import { IndexedRecord, IndexedTrustList } from '../workspace/indexedFile';
+import { IndexedTrustList } from '../workspace/indexedFile';
 import { RULE_CODES } from './codes';
 import { RuleDiagnostic } from './ruleDiagnostic';
 import { capitalise, headerTarget, listWord, recordLabel, recordTarget, summaryTarget } from './targets';
@@ -34,12 +34,8 @@ export function tooManySast(file: IndexedTrustList): RuleDiagnostic[] {
   }));
 }
 
-function isEcRecord(r: IndexedRecord): boolean {
-  return r.ecKey;
-}
-
 export function ecNeedsSignerVersion11(file: IndexedTrustList): RuleDiagnostic[] {
-  const ec = file.records.filter(isEcRecord);
+  const ec = file.records.filter((r) => r.ecKey);
   const version = file.list.header.signerVersion;
   if (!ec.length || version === '1.1') return [];
   const first = ec[0].record;

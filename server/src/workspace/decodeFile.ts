@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { decodeCertificateFile } from '../core/cert/certificateFile';
 import { decodeTrustList, trustListKindFromName } from '../core/tlv/decode';
+import { TrustRecord } from '../core/tlv/model';
 import { isUncompressedEcPoint } from '../core/tlv/tags';
 import { SignatureCheck, verifyTrustList } from '../core/tlv/verify';
 import { classifyFile } from '../engine/fileKinds';
@@ -49,14 +50,17 @@ export function decodeTrustListFile(src: FileSource, contentKey = trustListConte
   const signature: SignatureCheck = known
     ? { status: known.status, hashName: known.hashName, message: known.message, signer: known.signer && list.records[known.signer.index - 1] }
     : verifyTrustList(src.bytes, list);
-  const records: DecodedRecord[] = list.records.map((record) => {
-    const cert = record.certificate ? decodeCertificateCached(record.certificate) : undefined;
-    const certificate = cert?.result.ok ? cert.result.certificate : undefined;
-    const ecKey = certificate ? certificate.publicKey.type === 'EC' : !!record.publicKey && isUncompressedEcPoint(record.publicKey);
-    return { record, certificate, embedsCertificate: !!record.certificate, ecKey, identity: recordIdentity(record, cert?.sha1) };
-  });
-  return { kind: 'trust-list', uri: src.uri, path: src.path, contentKey, bytes: src.bytes, list, signature, records };
+  return { kind: 'trust-list', uri: src.uri, path: src.path, contentKey, bytes: src.bytes, list, signature, records: list.records.map(decodeRecord) };
 }
+
+/** A record with its embedded certificate decoded and its identity. */
+export function decodeRecord(record: TrustRecord): DecodedRecord {
+  const cert = record.certificate ? decodeCertificateCached(record.certificate) : undefined;
+  const certificate = cert?.result.ok ? cert.result.certificate : undefined;
+  const ecKey = certificate ? certificate.publicKey.type === 'EC' : !!record.publicKey && isUncompressedEcPoint(record.publicKey);
+  return { record, certificate, embedsCertificate: !!record.certificate, ecKey, identity: recordIdentity(record, cert?.sha1) };
+}
+
 
 export function decodeCertificateSource(src: FileSource, contentKey = contentHash(src.bytes)): DecodedCertificateFile {
   const file = decodeCertificateFile(src.bytes);

@@ -7,11 +7,12 @@
  * copies of ITLFile.tlv, and are then decoded and verified once.
  */
 import { CertificateField, DecodedCertificate } from '../core/cert/model';
-import { TlvElement, TrustList } from '../core/tlv/model';
-import { SignatureCheck } from '../core/tlv/verify';
+import { decodeTrustList } from '../core/tlv/decode';
+import { TlvElement, TrustList, TrustRecord } from '../core/tlv/model';
+import { SignatureCheck, verifyTrustList } from '../core/tlv/verify';
 import { classifyFile } from '../engine/fileKinds';
 import { CertificateIdentity } from './identity';
-import { contentHash, decodeCertificateSource, decodeTrustListFile, FileSource, trustListContentKey } from './decodeFile';
+import { contentHash, decodeCertificateSource, decodeRecord, FileSource, trustListContentKey } from './decodeFile';
 import {
   CertificateSummary,
   DecodedCertificateFile,
@@ -68,7 +69,10 @@ const trustListCache = new Map<string, Pick<IndexedTrustList, 'list' | 'signatur
 function summarizeTrustListSource(src: FileSource, contentKey: string): IndexedTrustList {
   const cached = trustListCache.get(contentKey);
   if (cached) return { kind: 'trust-list', uri: src.uri, path: src.path, contentKey, ...cached };
-  return summarizeTrustList(decodeTrustListFile(src, contentKey));
+  // Decoded here rather than by decodeTrustListFile: a record already summarised is not decoded further
+  // (its certificate, its identity), and the whole model is never built.
+  const list = decodeTrustList(src.bytes, src.name);
+  return summarizeDecoded(src, contentKey, list, verifyTrustList(src.bytes, list), decodeRecord);
 }
 
 /** Empties the trust-list cache (benchmarks measure decoding content the server has not seen). */
@@ -103,8 +107,26 @@ function copy(b: Buffer | undefined): Buffer | undefined {
 const MAX_SHARED_RECORDS = 20_000;
 const sharedRecords = new Map<string, IndexedRecord>();
 
-/** The same for header layouts (element tags and offsets), which per-device files share too. */
+/**
+ * The same for element layouts (tags and offsets) of headers and records: per-device files share them, and so
+ * do records of the same shape (a cluster's CAPF record in every phone's file, whatever its certificate).
+ */
 const MAX_SHARED_LAYOUTS = 2_000;
+
+/** Signers' serial numbers: a cluster's files are signed by one or two. */
+const sharedSerials = new Map<string, Buffer>();
+
+function sharedSerial(serial: Buffer | undefined): Buffer | undefined {
+  if (!serial) return undefined;
+  const hex = serial.toString('hex');
+  let shared = sharedSerials.get(hex);
+  if (!shared) {
+    shared = copy(serial)!;
+    if (sharedSerials.size >= MAX_SHARED_LAYOUTS) sharedSerials.clear();
+    sharedSerials.set(hex, shared);
+  }
+  return shared;
+}
 const sharedLayouts = new Map<string, ElementOutline[]>();
 
 function layoutKey(elements: TlvElement[]): string {
@@ -124,12 +146,12 @@ function sharedLayout(elements: TlvElement[]): ElementOutline[] {
   return layout;
 }
 
-function summarizeRecord(bytes: Buffer, r: DecodedRecord): IndexedRecord {
-  const rec = r.record;
+function summarizeRecord(bytes: Buffer, rec: TrustRecord, decode: (rec: TrustRecord) => DecodedRecord): IndexedRecord {
   const key = `${rec.index}@${rec.range.start}-${rec.range.end}:${contentHash(bytes.subarray(rec.range.start, rec.range.end))}`;
   let shared = sharedRecords.get(key);
   if (!shared) {
-    const record: RecordOutline = { index: rec.index, range: { start: rec.range.start, end: rec.range.end }, elements: outlineElements(rec.elements), role: rec.role, roleName: rec.roleName, subject: rec.subject, issuer: rec.issuer, serial: copy(rec.serial) };
+    const r = decode(rec);
+    const record: RecordOutline = { index: rec.index, range: { start: rec.range.start, end: rec.range.end }, elements: sharedLayout(rec.elements), role: rec.role, roleName: rec.roleName, subject: rec.subject, issuer: rec.issuer, serial: copy(rec.serial) };
     shared = { record, certificate: r.certificate && summarizeCertificate(r.certificate), embedsCertificate: r.embedsCertificate, ecKey: r.ecKey, identity: r.identity };
     if (sharedRecords.size >= MAX_SHARED_RECORDS) sharedRecords.delete(sharedRecords.keys().next().value!);
     sharedRecords.set(key, shared);
@@ -146,7 +168,7 @@ function outlineList(list: TrustList, records: RecordOutline[]): TrustListOutlin
       range: { start: h.range.start, end: h.range.end },
       elements: sharedLayout(h.elements),
       signerName: h.signerName,
-      signerSerial: copy(h.signerSerial),
+      signerSerial: sharedSerial(h.signerSerial),
       signerVersion: h.signerVersion,
       signature: h.signature ? { range: h.signature.range } : undefined,
     },
@@ -162,15 +184,25 @@ function outlineSignature(s: SignatureCheck, records: RecordOutline[]): Signatur
 }
 
 function summarizeTrustList(file: DecodedTrustList): IndexedTrustList {
-  let content = trustListCache.get(file.contentKey);
-  if (!content) {
-    const records = file.records.map((r) => summarizeRecord(file.bytes, r));
-    const outlines = records.map((r) => r.record);
-    content = { list: outlineList(file.list, outlines), signature: outlineSignature(file.signature, outlines), records };
-    if (trustListCache.size >= MAX_CACHED_TRUST_LISTS) trustListCache.delete(trustListCache.keys().next().value!);
-    trustListCache.set(file.contentKey, content);
-  }
-  return { kind: 'trust-list', uri: file.uri, path: file.path, contentKey: file.contentKey, ...content };
+  const content = trustListCache.get(file.contentKey);
+  if (content) return { kind: 'trust-list', uri: file.uri, path: file.path, contentKey: file.contentKey, ...content };
+  return summarizeDecoded(file, file.contentKey, file.list, file.signature, (rec) => file.records[rec.index - 1]);
+}
+
+/** The summary of a decoded list; `decode` gives the decoded form of a record not summarised before. */
+function summarizeDecoded(
+  src: Pick<FileSource, 'uri' | 'path' | 'bytes'>,
+  contentKey: string,
+  list: TrustList,
+  signature: SignatureCheck,
+  decode: (rec: TrustRecord) => DecodedRecord,
+): IndexedTrustList {
+  const records = list.records.map((rec) => summarizeRecord(src.bytes, rec, decode));
+  const outlines = records.map((r) => r.record);
+  const content = { list: outlineList(list, outlines), signature: outlineSignature(signature, outlines), records };
+  if (trustListCache.size >= MAX_CACHED_TRUST_LISTS) trustListCache.delete(trustListCache.keys().next().value!);
+  trustListCache.set(contentKey, content);
+  return { kind: 'trust-list', uri: src.uri, path: src.path, contentKey, ...content };
 }
 
 // ---- certificates ----
@@ -203,12 +235,15 @@ const summaries = new WeakMap<DecodedCertificate, CertificateSummary>();
 export function summarizeCertificate(c: DecodedCertificate): CertificateSummary {
   let s = summaries.get(c);
   if (!s) {
+    const subject = { rfc4514: c.subject.rfc4514, cucm: c.subject.cucm, attributes: c.subject.attributes.map((a) => ({ name: a.name, value: a.value })) };
+    // A self-signed certificate's issuer is its subject: one copy of the names.
+    const issuer = c.issuer.cucm === subject.cucm && c.issuer.rfc4514 === subject.rfc4514 ? subject : { rfc4514: c.issuer.rfc4514, cucm: c.issuer.cucm };
     s = {
       der: { length: c.der.length },
       serialHex: c.serialHex,
       signatureAlgorithm: c.signatureAlgorithm,
-      subject: { rfc4514: c.subject.rfc4514, cucm: c.subject.cucm, attributes: c.subject.attributes.map((a) => ({ name: a.name, value: a.value })) },
-      issuer: { rfc4514: c.issuer.rfc4514, cucm: c.issuer.cucm },
+      subject,
+      issuer,
       notBefore: c.notBefore,
       notAfter: c.notAfter,
       publicKey: { type: c.publicKey.type, bits: c.publicKey.bits },

@@ -9,7 +9,31 @@ import { CertificateIdentity, identityKeys, sameCertificate } from './identity';
 import { CertificateRef, IndexedCertificateFile, IndexedFile, IndexedTrustList, RecordRef } from './indexedFile';
 import { isSameOrUnder } from './scanFolders';
 
-type KeyMap = Map<string, Set<string>>;
+/**
+ * URIs by key. Most keys belong to one file (a phone's own CAPF certificate and record): those hold the URI
+ * itself, and only a key shared by several files holds a Set (a Set per key costs more than the summary).
+ */
+type KeyMap = Map<string, string | Set<string>>;
+
+function addUri(map: KeyMap, key: string, uri: string): void {
+  const held = map.get(key);
+  if (held === undefined || held === uri) map.set(key, uri);
+  else if (typeof held === 'string') map.set(key, new Set([held, uri]));
+  else held.add(uri);
+}
+
+function removeUri(map: KeyMap, key: string, uri: string): void {
+  const held = map.get(key);
+  if (held === uri) map.delete(key);
+  else if (typeof held !== 'string' && held?.delete(uri)) {
+    if (held.size === 1) map.set(key, held.values().next().value!);
+  }
+}
+
+function urisOf(map: KeyMap, key: string): Iterable<string> {
+  const held = map.get(key);
+  return held === undefined ? [] : typeof held === 'string' ? [held] : held;
+}
 
 export class WorkspaceIndex {
   private readonly files = new Map<string, IndexedFile>();
@@ -55,9 +79,7 @@ export class WorkspaceIndex {
     this.tally(file, 1);
     const map = this.mapFor(file);
     for (const k of keysOf(file)) {
-      let set = map.get(k);
-      if (!set) map.set(k, (set = new Set()));
-      set.add(file.uri);
+      addUri(map, k, file.uri);
     }
   }
 
@@ -113,7 +135,7 @@ export class WorkspaceIndex {
 
   private recordsUnder(key: string): RecordRef[] {
     const out: RecordRef[] = [];
-    for (const uri of this.trustListsByKey.get(key) ?? []) {
+    for (const uri of urisOf(this.trustListsByKey, key)) {
       const f = this.files.get(uri) as IndexedTrustList;
       for (const record of f.records) out.push({ file: f, record });
     }
@@ -122,7 +144,7 @@ export class WorkspaceIndex {
 
   private certificatesUnder(key: string): CertificateRef[] {
     const out: CertificateRef[] = [];
-    for (const uri of this.certificateFilesByKey.get(key) ?? []) {
+    for (const uri of urisOf(this.certificateFilesByKey, key)) {
       const f = this.files.get(uri) as IndexedCertificateFile;
       for (const cert of f.certificates) if (cert.certificate) out.push({ file: f, cert: cert as CertificateRef['cert'] });
     }
@@ -138,11 +160,7 @@ export class WorkspaceIndex {
     if (!old) return;
     this.tally(old, -1);
     const map = this.mapFor(old);
-    for (const k of keysOf(old)) {
-      const set = map.get(k);
-      set?.delete(uri);
-      if (set && set.size === 0) map.delete(k);
-    }
+    for (const k of keysOf(old)) removeUri(map, k, uri);
   }
 }
 

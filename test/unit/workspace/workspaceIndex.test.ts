@@ -53,6 +53,20 @@ describe('workspace decoding', () => {
     assert.equal(tampered.signature.status, 'invalid');
   });
 
+  it('shares the summary of a record between trust lists that carry it at the same place', () => {
+    const sha1 = summary('cluster/ITLFile.tlv') as IndexedTrustList;
+    const sha512 = summary('sha512/ITLFile.tlv') as IndexedTrustList;
+    assert.notEqual(sha1.contentKey, sha512.contentKey);
+    assert.equal(sha512.records.length, sha1.records.length);
+    for (let i = 0; i < sha1.records.length; i++) assert.equal(sha512.records[i], sha1.records[i], `record #${i + 1}`);
+    const whole = decode('sha512/ITLFile.tlv') as DecodedTrustList;
+    assert.deepEqual(
+      sha512.records.map((r) => r.identity),
+      whole.records.map((r) => r.identity),
+    );
+    assert.equal(sha512.signature.signer, sha512.records[sha512.signature.signer!.index - 1].record);
+  });
+
   it('gives embedded certificates the SHA-1 a CERTHASH would carry', () => {
     const itl = decode('cluster/ITLFile.tlv') as DecodedTrustList;
     const pem = decode('cluster/ITLRecovery.pem') as DecodedCertificateFile;
