@@ -1,7 +1,8 @@
 /**
  * Decode + signature check + certificate parsing of a reference-shaped ITL and of a 39-record CTL, as a
- * ratio to the crypto floor measured in the same run: hash the file, one RSA verify, and Node's
- * X509Certificate over each of its certificates. Goal: at most 2x the floor.
+ * ratio to the floor measured in the same run: what any decoder must do — hash the file, one signature verify,
+ * hash each embedded certificate. Goal: at most 2x the floor. Node's X509Certificate over each certificate (the
+ * former floor, which costs more than the project's own DER reader) is reported as an informative line.
  */
 import { createHash, verify, X509Certificate } from 'node:crypto';
 import { buildTrustList, decodeTrustList, verifyTrustList, RecordSpec, signedBytes, recordPublicKey, findSigner, clearPublicKeyCache } from '../server/src/core/tlv';
@@ -23,7 +24,7 @@ function fullDecode(bytes: Buffer): number {
   return n;
 }
 
-function floorFor(bytes: Buffer) {
+function floorFor(bytes: Buffer, x509 = false) {
   const list = decodeTrustList(bytes);
   const signer = findSigner(list)!;
   const key = recordPublicKey(signer)!;
@@ -34,7 +35,8 @@ function floorFor(bytes: Buffer) {
   return () => {
     createHash(hashName).update(bytes).digest();
     verify(hashName, data, key, sig);
-    for (const c of certs) new X509Certificate(c);
+    for (const c of certs) createHash('sha1').update(c).digest();
+    if (x509) for (const c of certs) new X509Certificate(c);
   };
 }
 
@@ -57,8 +59,10 @@ export async function runTlvBench(): Promise<BenchResult[]> {
     ['CTL (39 records)', ctl, 40],
   ] as const) {
     const r = compareToFloor(floorFor(bytes), () => fullDecode(bytes), iterations);
-    out.push({ name: `decode+verify+certs: ${name}, ${bytes.length} bytes`, value: r.subjectMs, unit: 'ms', ratio: r.ratio, goal: 'ratio <= 2.0 (floor: hash + 1 RSA verify + X509Certificate per cert)' });
-    out.push({ name: `  crypto floor: ${name}`, value: r.floorMs, unit: 'ms' });
+    out.push({ name: `decode+verify+certs: ${name}, ${bytes.length} bytes`, value: r.subjectMs, unit: 'ms', ratio: r.ratio, goal: 'ratio <= 2.0 (floor: hash + 1 verify + hash per cert)' });
+    out.push({ name: `  floor: ${name}`, value: r.floorMs, unit: 'ms' });
+    const x = compareToFloor(floorFor(bytes, true), () => fullDecode(bytes), iterations);
+    out.push({ name: `  informative: ratio to floor + X509Certificate per cert`, value: x.floorMs, unit: 'ms', ratio: x.ratio });
   }
   return out;
 }

@@ -12,7 +12,8 @@ export class ErrorDecorations implements vscode.FileDecorationProvider, vscode.D
   private readonly subscription: vscode.Disposable;
 
   constructor(onStatus: vscode.Event<WorkspaceStatus>) {
-    this.subscription = onStatus((status) => this.update(status.filesWithErrors));
+    // The server sends the list only when it changed.
+    this.subscription = onStatus((status) => status.filesWithErrors && this.update(status.filesWithErrors));
   }
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {

@@ -19,7 +19,7 @@ export function summarizeStatus(status: WorkspaceStatus): StatusSummary {
   const problems =
     status.errors > 0 ? plural(status.errors, 'error') : status.warnings > 0 ? plural(status.warnings, 'warning') : 'no problems';
   const detail = [plural(status.certificates, 'certificate'), plural(status.errors, 'error'), plural(status.warnings, 'warning')];
-  if (status.indexing) detail.push('indexing…');
+  if (status.indexing) detail.push(status.progress ? `indexing: ${status.progress.done.toLocaleString('en-US')} of ${status.progress.total.toLocaleString('en-US')} files read…` : 'indexing…');
   return {
     text: `${plural(status.trustLists, 'trust list')}, ${problems}`,
     detail: detail.join(' · '),

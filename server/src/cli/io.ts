@@ -5,6 +5,8 @@ export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   cwd: string;
+  /** stderr is a terminal (progress lines are shown only there) */
+  errIsTerminal?: boolean;
 }
 
 /**

@@ -54,7 +54,7 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
 }
 
 if (require.main === module || process.env.ITL_LENS_CLI_MAIN === '1') {
-  const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() };
+  const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd(), errIsTerminal: process.stderr.isTTY === true };
   main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;

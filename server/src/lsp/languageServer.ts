@@ -170,7 +170,7 @@ export function startLanguageServer(connection: Connection): void {
   documents.onDidClose(quietly(g, 'didClose', (e) => session?.textClosed(e.document.uri)));
   connection.onNotification(WorkspaceTrustNotification, quietly(g, 'workspaceTrust', (p) => void (workspaceTrusted = p?.trusted === true)));
 
-  const ctx = (): FeatureContext => ({ index: session!.index, views: session!.views, now: session!.now() });
+  const ctx = (): FeatureContext => ({ index: session!.index, views: session!.views, now: session!.now(), decode: (f) => session!.decode(f) });
 
   connection.onRequest(DecodedViewRequest, guarded(g, 'decodedView', 'error', (p) => session!.decodedView(p?.sourceUri)));
   connection.onRequest(

@@ -14,8 +14,9 @@ import { applySeverityOverrides } from '../rules/severity';
 import { dependentsOf } from '../rules/dependencies';
 import { RuleContext } from '../rules/ruleContext';
 import { RenderedView } from '../views/viewModel';
-import { decodeWorkspaceFile } from '../workspace/decodeFile';
-import { IndexedCertificateFile, IndexedFile } from '../workspace/indexedFile';
+import { decodeIndexedFile, decodeWorkspaceFile } from '../workspace/decodeFile';
+import { contentKeyOf, summarize, summarizeSource } from '../workspace/fileSummary';
+import { DecodedCertificateFile, DecodedFile, IndexedFile } from '../workspace/indexedFile';
 import { findFiles, isInSkippedFolder, isIndexedPath, isSameOrUnder, readIndexedFileSync } from '../workspace/scanFolders';
 import { canonicalUri, fileUri, uriToPath } from '../workspace/uris';
 import { WorkspaceIndex } from '../workspace/workspaceIndex';
@@ -47,13 +48,19 @@ interface DeviceTableText {
 
 /** A document the navigation features can work on. */
 export type ResolvedDocument =
-  | { kind: 'view'; uri: string; file: IndexedFile; view: RenderedView }
-  | { kind: 'pem'; uri: string; file: IndexedCertificateFile };
+  | { kind: 'view'; uri: string; file: DecodedFile; view: RenderedView }
+  | { kind: 'pem'; uri: string; file: DecodedCertificateFile };
 
 /** A request the session cannot serve, with a message for the user. */
 export class SessionError extends Error {}
 
 const FLUSH_SLICE = 200;
+
+/** Progress of a long index goes to the status item this often (one message, not one per file). */
+const PROGRESS_EVERY_MS = 250;
+
+/** Whole decoded models kept for the files the editor is looking at (hovers, links, views' diagnostics). */
+const MAX_DECODED = 64;
 
 /** A later deadline check is re-armed from a 10-minute timer: timers stand still while the machine sleeps. */
 const MAX_RECHECK_DELAY_MS = 600_000;
@@ -65,7 +72,10 @@ export class Session {
   readonly views: ViewStore;
   private folders: string[] = [];
   private settings: ServerSettings = DEFAULT_SETTINGS;
-  private readonly textBacked = new Set<string>();
+  /** PEM documents open in the editor, by canonical URI: their text is the source of truth (whole model) */
+  private readonly textBacked = new Map<string, DecodedCertificateFile>();
+  /** recently decoded whole models of indexed files, by canonical URI (most recent last) */
+  private readonly decoded = new Map<string, DecodedFile>();
   /** sources whose decoded view is open in the editor: only those get view-URI diagnostics (else Problems lists each twice) */
   private readonly openViews = new Set<string>();
   private readonly publisher: DiagnosticPublisher;
@@ -83,12 +93,15 @@ export class Session {
    */
   private readonly diskTables = new Map<string, DeviceTableText & { problems: DeviceTableDiagnostic[] }>();
   private deadlineTimer: NodeJS.Timeout | undefined;
+  /** the publisher's errorFilesVersion last sent (filesWithErrors goes out only when it moved) */
+  private sentErrorFiles = -1;
+  private lastStatusAt = 0;
 
   constructor(
     private readonly sink: SessionSink,
     private readonly options: SessionOptions,
   ) {
-    this.views = new ViewStore(options.now, () => this.folders);
+    this.views = new ViewStore(options.now, () => this.folders, (f, keep) => this.decode(f, keep));
     this.publisher = new DiagnosticPublisher((uri, d) => sink.publishDiagnostics(uri, d));
   }
 
@@ -207,7 +220,10 @@ export class Session {
         this.loadDeviceTable(files[i]);
         tables = true;
       } else this.loadPath(files[i]);
-      if (i % 50 === 49) await yieldToEventLoop();
+      if (i % 50 === 49) {
+        if (this.indexing) this.sendProgress(i + 1, files.length);
+        await yieldToEventLoop();
+      }
     }
     return tables;
   }
@@ -234,11 +250,12 @@ export class Session {
       return;
     }
     const file = decodeWorkspaceFile({ uri: canonical, path: p, name: p ?? uri, bytes: Buffer.from(text, 'utf8') });
-    if (file?.kind !== 'certificate' || file.file.format !== 'pem') return; // binary files are read from disk
+    if (file?.kind !== 'certificate' || file.format !== 'pem') return; // binary files are read from disk
     this.views.remember(canonical, { sourceUri: uri });
-    this.textBacked.add(canonical);
-    this.store(file);
-    this.notifyViewChanged(file);
+    this.textBacked.set(canonical, file);
+    const summary = summarize(file);
+    this.store(summary);
+    this.notifyViewChanged(summary);
   }
 
   textClosed(uri: string): Promise<void> {
@@ -351,10 +368,34 @@ export class Session {
       const source = sourceUriForView(uri);
       if (!source) return undefined;
       const file = await this.load(canonicalUri(source)).catch(() => undefined);
-      return file && { kind: 'view', uri, file, view: this.views.viewOf(file) };
+      const decoded = file && this.decode(file);
+      return decoded && { kind: 'view', uri, file: decoded, view: this.views.viewOf(file) };
     }
     const file = this.index.get(canonicalUri(uri));
-    return file?.kind === 'certificate' && file.text !== undefined ? { kind: 'pem', uri, file } : undefined;
+    const decoded = file?.kind === 'certificate' && file.format === 'pem' ? this.decode(file) : undefined;
+    return decoded?.kind === 'certificate' && decoded.text !== undefined ? { kind: 'pem', uri, file: decoded } : undefined;
+  }
+
+  /**
+   * The whole decoded model of an indexed file: an open document's, a recent one, else decoded again from the
+   * file on disk (undefined when it can no longer be read or decoded).
+   */
+  decode(file: IndexedFile, keep = true): DecodedFile | undefined {
+    const open = this.textBacked.get(file.uri);
+    if (open) return open;
+    const recent = this.decoded.get(file.uri);
+    if (recent && recent.contentKey === file.contentKey) {
+      this.decoded.delete(file.uri);
+      this.decoded.set(file.uri, recent);
+      return recent;
+    }
+    const bytes = file.path !== undefined ? readIndexedFileSync(file.path) : undefined;
+    const decoded = bytes && decodeIndexedFile(file, bytes);
+    if (!decoded || !keep) return decoded;
+    this.decoded.delete(file.uri);
+    this.decoded.set(file.uri, decoded);
+    if (this.decoded.size > MAX_DECODED) this.decoded.delete(this.decoded.keys().next().value!);
+    return decoded;
   }
 
   mapping(): DiagnosticMapping {
@@ -389,9 +430,11 @@ export class Session {
     if (this.textBacked.has(uri)) return this.index.get(uri);
     const bytes = readIndexedFileSync(p);
     if (!bytes) return undefined;
+    const src = { uri, path: p, name: p, bytes };
+    const contentKey = contentKeyOf(src);
     const known = this.index.get(uri);
-    if (known && known.bytes.equals(bytes)) return known;
-    const file = decodeWorkspaceFile({ uri, path: p, name: p, bytes });
+    if (known && known.contentKey === contentKey) return known;
+    const file = contentKey !== undefined ? summarizeSource(src, contentKey) : undefined;
     if (!file) return undefined;
     this.store(file);
     return file;
@@ -406,6 +449,7 @@ export class Session {
     this.index.set(file);
     if (!this.indexing) for (const u of dependentsOf(file, this.index)) affected.add(u);
     this.views.forget(file.uri);
+    this.decoded.delete(file.uri);
     this.schedule(affected);
   }
 
@@ -414,6 +458,7 @@ export class Session {
     const affected = old ? dependentsOf(old, this.index) : new Set<string>();
     this.index.delete(uri);
     this.views.forget(uri);
+    this.decoded.delete(uri);
     this.publisher.clear(uri);
     this.schedule(affected);
   }
@@ -454,29 +499,48 @@ export class Session {
   }
 
   private async flush(): Promise<void> {
-    const uris = this.pendingAll ? [...new Set([...this.index.all().map((f) => f.uri), ...this.pending])] : [...this.pending];
-    // Trust lists first: the views they render stay cached for the certificate diagnostics that point into them.
-    uris.sort((a, b) => kindRank(this.index.get(a)) - kindRank(this.index.get(b)));
+    const uris = this.publishOrder(this.pendingAll ? [...new Set([...this.index.all().map((f) => f.uri), ...this.pending])] : [...this.pending]);
     this.pending.clear();
     if (this.pendingAll) this.checkDeviceTables(); // settings or the clock changed (the status goes out below)
     this.pendingAll = false;
     const ctx: RuleContext = { now: this.now(), nearExpiryDays: this.settings.nearExpiryDays, index: this.index };
-    const m = this.mapping();
+    const m: DiagnosticMapping = { ...this.mapping(), viewOf: (f) => this.views.batchViewOf(f) };
     for (let i = 0; i < uris.length; i++) {
       const file = this.index.get(uris[i]);
       if (file) this.publishFile(file, ctx, m);
       else this.publisher.clear(uris[i]);
       if (i % FLUSH_SLICE === FLUSH_SLICE - 1) await yieldToEventLoop();
     }
+    this.views.endBatch();
     this.sendStatus();
+  }
+
+  /**
+   * Each trust list, then the certificate files whose diagnostics point into its view (its dependents), then
+   * the other files: the trust list's view, drawn for its own diagnostics, is still in the view cache for them.
+   */
+  private publishOrder(uris: string[]): string[] {
+    const waiting = new Set(uris);
+    const order: string[] = [];
+    const take = (u: string) => {
+      if (waiting.delete(u)) order.push(u);
+    };
+    for (const u of uris) {
+      const file = this.index.get(u);
+      if (file?.kind !== 'trust-list' || !waiting.has(u)) continue;
+      take(u);
+      for (const d of dependentsOf(file, this.index)) take(d);
+    }
+    for (const u of waiting) order.push(u);
+    return order;
   }
 
   private publishFile(file: IndexedFile, ctx: RuleContext, m: DiagnosticMapping): void {
     const found = diagnoseFile(file, ctx, this.settings.severity);
     // The view is used for a binary file's source diagnostics (byte range and view line in `data`) and for the
     // view-URI diagnostics, which only an open view gets; a PEM file's source diagnostics never need it.
-    const needsView = file.kind === 'trust-list' || file.text === undefined || this.openViews.has(file.uri);
-    const view = found.length && needsView ? this.views.viewOf(file) : undefined;
+    const needsView = file.kind === 'trust-list' || file.format !== 'pem' || this.openViews.has(file.uri);
+    const view = found.length && needsView ? m.viewOf(file) : undefined;
     const lsp = toLspDiagnostics(file, view, found, m);
     this.publisher.publish(file.uri, 'source', this.views.sourceUriOf(file), lsp.source);
     this.publisher.publish(file.uri, 'view', this.views.viewUriOf(file), this.openViews.has(file.uri) ? lsp.view : []);
@@ -512,21 +576,23 @@ export class Session {
     }
   }
 
-  private sendStatus(): void {
+  private sendStatus(progress?: WorkspaceStatus['progress']): void {
     const totals = this.publisher.totals();
-    this.sink.status({
-      trustLists: this.index.trustLists().length,
-      certificates: this.index.certificateFiles().filter((f) => f.certificates.length > 0).length,
-      errors: totals.errors,
-      warnings: totals.warnings,
-      filesWithErrors: totals.filesWithErrors,
-      indexing: this.indexing,
-    });
+    const counts = this.index.counts();
+    const status: WorkspaceStatus = { trustLists: counts.trustLists, certificates: counts.certificateFiles, errors: totals.errors, warnings: totals.warnings, indexing: this.indexing };
+    if (progress) status.progress = progress;
+    if (totals.errorFilesVersion !== this.sentErrorFiles) {
+      status.filesWithErrors = this.publisher.filesWithErrors();
+      this.sentErrorFiles = totals.errorFilesVersion;
+    }
+    this.lastStatusAt = Date.now();
+    this.sink.status(status);
   }
-}
 
-function kindRank(file: IndexedFile | undefined): number {
-  return file?.kind === 'trust-list' ? 0 : 1;
+  /** While indexing: a status with the count of files read, at most every PROGRESS_EVERY_MS. */
+  private sendProgress(done: number, total: number): void {
+    if (Date.now() - this.lastStatusAt >= PROGRESS_EVERY_MS) this.sendStatus({ done, total });
+  }
 }
 
 function yieldToEventLoop(): Promise<void> {

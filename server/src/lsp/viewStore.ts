@@ -6,22 +6,38 @@ import * as path from 'node:path';
 import { viewUriForSource, ViewKind } from '../protocol/customMessages';
 import { renderFileView } from '../views/renderFile';
 import { RenderedView } from '../views/viewModel';
-import { IndexedFile } from '../workspace/indexedFile';
+import { DecodedFile, IndexedFile } from '../workspace/indexedFile';
 
-const MAX_CACHED_VIEWS = 256;
+/** Views of a few files (open ones, and those a batch of diagnostics points into; see Session.publishOrder). */
+const MAX_CACHED_VIEWS = 64;
 
 export function viewKindOf(file: IndexedFile): ViewKind {
   return file.kind === 'trust-list' ? 'trust-list' : 'certificate';
 }
 
+/**
+ * The whole decoded model of an indexed file (undefined when it can no longer be read). `keep: false`: the
+ * caller uses it once (a batch of diagnostics), so it is not kept among the recent models.
+ */
+export type FileDecoder = (file: IndexedFile, keep?: boolean) => DecodedFile | undefined;
+
+/** Views drawn for a batch of diagnostics are kept only while the batch is on that file and its dependents. */
+const MAX_BATCH_VIEWS = 4;
+
+/** A view with no lines, for a file that vanished before its view was drawn. */
+const EMPTY_VIEW: RenderedView = { text: '', lines: [], sections: [] };
+
 export class ViewStore {
   private readonly cache = new Map<string, RenderedView>();
+  private readonly batch = new Map<string, RenderedView>();
   private readonly clientViewUris = new Map<string, string>();
   private readonly clientSourceUris = new Map<string, string>();
 
   constructor(
     private readonly now: () => Date,
     private readonly folders: () => readonly string[],
+    /** views are drawn from the whole model, decoded again from the file (the index keeps a summary) */
+    private readonly decode: FileDecoder,
   ) {}
 
   /** The view of a file, from the cache when it is there (line layout does not depend on the clock). */
@@ -35,9 +51,32 @@ export class ViewStore {
     return this.render(file);
   }
 
+  /**
+   * The view of a file for a batch of diagnostics (their view lines, the related locations in other files'
+   * views): the cached one when there is one, else one drawn for the batch, which the view cache does not
+   * keep — a batch over a 20,000-file workspace would only churn it (and the memory it holds).
+   */
+  batchViewOf(file: IndexedFile): RenderedView {
+    const view = this.cache.get(file.uri) ?? this.batch.get(file.uri);
+    if (view) return view;
+    const decoded = this.decode(file, false);
+    if (!decoded) return EMPTY_VIEW;
+    const drawn = renderFileView(decoded, { fileName: this.displayName(file), now: this.now() });
+    this.batch.set(file.uri, drawn);
+    if (this.batch.size > MAX_BATCH_VIEWS) this.batch.delete(this.batch.keys().next().value!);
+    return drawn;
+  }
+
+  /** Ends a batch: its views are let go. */
+  endBatch(): void {
+    this.batch.clear();
+  }
+
   /** A freshly rendered view (relative times are those of now), which replaces the cached one. */
   render(file: IndexedFile): RenderedView {
-    const view = renderFileView(file, { fileName: this.displayName(file), now: this.now() });
+    const decoded = this.decode(file);
+    if (!decoded) return EMPTY_VIEW;
+    const view = renderFileView(decoded, { fileName: this.displayName(file), now: this.now() });
     this.cache.delete(file.uri);
     this.cache.set(file.uri, view);
     if (this.cache.size > MAX_CACHED_VIEWS) this.cache.delete(this.cache.keys().next().value!);
@@ -46,10 +85,12 @@ export class ViewStore {
 
   forget(uri: string): void {
     this.cache.delete(uri);
+    this.batch.delete(uri);
   }
 
   forgetAll(): void {
     this.cache.clear();
+    this.batch.clear();
   }
 
   /** Records the client's spelling of a file's URIs. */

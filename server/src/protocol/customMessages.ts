@@ -90,10 +90,15 @@ export interface WorkspaceStatus {
   certificates: number;
   errors: number;
   warnings: number;
-  /** source URIs that have at least one error (for Explorer decorations) */
-  filesWithErrors: string[];
+  /**
+   * source URIs that have at least one error (for Explorer decorations); sent when it changed since the last
+   * status, omitted otherwise (a cluster's export can have thousands)
+   */
+  filesWithErrors?: string[];
   /** true while the first index runs */
   indexing: boolean;
+  /** while indexing: files read so far and files found */
+  progress?: { done: number; total: number };
 }
 /** Server → client whenever the index or its diagnostics change. */
 export const WorkspaceStatusNotification = new NotificationType<WorkspaceStatus>('itlLens/workspaceStatus');

@@ -4,10 +4,9 @@
  */
 import * as path from 'node:path';
 import { hexColon } from '../core/cert/decodeCertificate';
-import { DecodedCertificate } from '../core/cert/model';
 import { CAPF_ROLE, RecordTag } from '../core/tlv/tags';
 import { sameCertificate } from '../workspace/identity';
-import { CertificateRef, IndexedRecord, IndexedTrustList } from '../workspace/indexedFile';
+import { CertificateRef, CertificateSummary, IndexedRecord, IndexedTrustList } from '../workspace/indexedFile';
 import { RULE_CODES } from './codes';
 import { inScopeOf, scopeFirst } from './nearestFiles';
 import { RuleContext } from './ruleContext';
@@ -44,10 +43,10 @@ function capfRecordRules(file: IndexedTrustList, r: IndexedRecord, ctx: RuleCont
   const out: RuleDiagnostic[] = [];
   const target = recordTarget(r.record, RecordTag.CERTIFICATE, RecordTag.CERT_HASH, RecordTag.SERIAL_NUMBER);
   const label = recordLabel(r.record);
-  const hashOnly = !r.record.certificate;
+  const hashOnly = !r.embedsCertificate;
   if (!hashOnly && !r.certificate) return out; // an unreadable embedded certificate: the view shows why
   const matches = hashOnly ? scopeFirst(file.path, ctx.index.certificatesMatching(r.identity), (m) => m.file.path) : [];
-  const cert: DecodedCertificate | undefined = r.certificate ?? matches[0]?.cert.certificate;
+  const cert: CertificateSummary | undefined = r.certificate ?? matches[0]?.cert.certificate;
   const found = matches[0];
   const related = found ? [relatedCert(found, `The CAPF certificate this record names: ${fileName(found)}`)] : undefined;
   const source = found ? `, according to ${fileName(found)} in the workspace` : '';
@@ -99,7 +98,7 @@ function capfRecordRules(file: IndexedTrustList, r: IndexedRecord, ctx: RuleCont
  * decide (the newest of them must be the record's); without any there, a mismatch needs every same-subject
  * certificate in the workspace to differ from the record's.
  */
-function capfMismatch(file: IndexedTrustList, r: IndexedRecord, ctx: RuleContext, cert: DecodedCertificate | undefined, target: DiagnosticTarget): RuleDiagnostic | undefined {
+function capfMismatch(file: IndexedTrustList, r: IndexedRecord, ctx: RuleContext, cert: CertificateSummary | undefined, target: DiagnosticTarget): RuleDiagnostic | undefined {
   const subject = r.identity.subject;
   if (!subject) return undefined;
   const all = ctx.index.certificatesWithSubject(subject);

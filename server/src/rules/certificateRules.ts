@@ -1,7 +1,6 @@
 /** Certificate files (PEM bundles and DER): readable, in their validity period, strong enough, and CAPF-ready. */
 import * as path from 'node:path';
-import { DecodedCertificate } from '../core/cert/model';
-import { IndexedCertificate, IndexedCertificateFile } from '../workspace/indexedFile';
+import { CertificateSummary, IndexedCertificate, IndexedCertificateFile } from '../workspace/indexedFile';
 import { RULE_CODES } from './codes';
 import { RuleContext } from './ruleContext';
 import { DiagnosticTarget, RelatedTarget, RuleDiagnostic } from './ruleDiagnostic';
@@ -25,15 +24,14 @@ function decoderProblems(file: IndexedCertificateFile, entry: IndexedCertificate
   if (pem?.badBase64) {
     out.push({ code: 'pem-bad-base64', severity: 'error', message: `The PEM block ${pem.label} on lines ${pem.startLine + 1}-${pem.endLine + 1} is not clean base64 (stray characters or a wrong length): the certificate was damaged in transit. Copy it again.`, target });
   }
-  const result = file.file.entries[entry.index]?.result;
-  for (const p of result?.problems ?? []) {
-    const again = file.file.format === 'der' ? 'Download the certificate again (PEM or DER).' : 'Copy the certificate again.';
+  for (const p of entry.problems) {
+    const again = file.format === 'der' ? 'Download the certificate again (PEM or DER).' : 'Copy the certificate again.';
     out.push({ code: p.code, severity: 'error', message: `${p.message} ${again}`, target });
   }
   return out;
 }
 
-function checks(file: IndexedCertificateFile, entry: IndexedCertificate, cert: DecodedCertificate, ctx: RuleContext): RuleDiagnostic[] {
+function checks(file: IndexedCertificateFile, entry: IndexedCertificate, cert: CertificateSummary, ctx: RuleContext): RuleDiagnostic[] {
   const out: RuleDiagnostic[] = [];
   const capfRecords = ctx.index.recordsCarrying(entry.identity).filter((r) => r.record.record.role === CAPF_ROLE);
   const isCapf = capfRecords.length > 0 || /^capf/i.test(cert.subject.attributes.find((a) => a.name === 'CN')?.value ?? '') || (!!file.path && /^capf/i.test(path.basename(file.path)));

@@ -2,9 +2,8 @@
  * Where a diagnostic lands in its source file. PEM files are text: the whole PEM block, by line. Trust lists
  * and DER certificates are binary: a byte range (shown at line 1 by editors, used by hex editors and the CLI).
  */
-import { DecodedCertificate } from '../core/cert/model';
+import { CertificateSummary, IndexedFile } from '../workspace/indexedFile';
 import { ByteRange } from '../core/tlv/model';
-import { IndexedFile } from '../workspace/indexedFile';
 import { DiagnosticTarget } from './ruleDiagnostic';
 
 export interface TextPosition {
@@ -24,7 +23,7 @@ export interface SourceLocation {
 const START: SourceLocation['range'] = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /** The byte span of a certificate field (`validity` spans notBefore and notAfter). */
-export function fieldSpan(cert: DecodedCertificate, field: string | undefined): ByteRange | undefined {
+export function fieldSpan(cert: Pick<CertificateSummary, 'der' | 'fields'>, field: string | undefined): ByteRange | undefined {
   if (!field) return { start: 0, end: cert.der.length };
   const exact = cert.fields.filter((f) => f.path === field || f.path.startsWith(`${field}.`));
   if (!exact.length) return undefined;
@@ -47,12 +46,9 @@ export function sourceLocation(file: IndexedFile, target: DiagnosticTarget): Sou
     return { range: START, bytes: target.in === 'trust-list' ? target.range : undefined, textual: false };
   }
   const entry = target.in === 'certificate' ? file.certificates[target.entry] : undefined;
-  if (file.text !== undefined && entry?.pem) {
-    return { range: { start: positionAt(file.text, entry.pem.start), end: positionAt(file.text, entry.pem.end) }, textual: true };
-  }
-  if (file.text !== undefined) return { range: START, textual: true };
+  if (file.format === 'pem') return { range: entry?.pem ? entry.pem.position : START, textual: true };
   const span = entry?.certificate && target.in === 'certificate' ? fieldSpan(entry.certificate, target.field) : undefined;
-  return { range: START, bytes: span ?? { start: 0, end: file.bytes.length }, textual: false };
+  return { range: START, bytes: span ?? { start: 0, end: file.size }, textual: false };
 }
 
 /** The offset of a line and character (UTF-16 code units, as LSP positions count) in `text`, clamped to its line. */

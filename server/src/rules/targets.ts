@@ -1,15 +1,16 @@
 /** Builds diagnostic targets that point at elements of a decoded trust list. */
-import { findElement, recordCommonName, TrustList, TrustRecord } from '../core/tlv/model';
+import { findElement, recordCommonName } from '../core/tlv/model';
+import { RecordOutline, TrustListOutline } from '../workspace/indexedFile';
 import { DiagnosticTarget } from './ruleDiagnostic';
 
 /** The header element with `tag`, else the whole header. */
-export function headerTarget(list: TrustList, tag: number): DiagnosticTarget {
+export function headerTarget(list: TrustListOutline, tag: number): DiagnosticTarget {
   const e = findElement(list.header.elements, tag);
   return e ? { in: 'trust-list', range: e.range, section: 0, tag } : { in: 'trust-list', range: list.header.range, section: 0 };
 }
 
 /** The first of `tags` the record holds, else the record itself. */
-export function recordTarget(record: TrustRecord, ...tags: number[]): DiagnosticTarget {
+export function recordTarget(record: RecordOutline, ...tags: number[]): DiagnosticTarget {
   for (const tag of tags) {
     const e = record.elements.find((x) => x.tag === tag);
     if (e) return { in: 'trust-list', range: e.range, section: record.index, tag };
@@ -18,12 +19,12 @@ export function recordTarget(record: TrustRecord, ...tags: number[]): Diagnostic
 }
 
 /** The view's summary line ("Length of ITL file: … bytes, … records"). */
-export function summaryTarget(list: TrustList): DiagnosticTarget {
+export function summaryTarget(list: TrustListOutline): DiagnosticTarget {
   return { in: 'trust-list', range: { start: 0, end: list.size }, line: 'summary' };
 }
 
 /** "record #3 (TFTP ao115sub)": how messages name a record. */
-export function recordLabel(record: TrustRecord): string {
+export function recordLabel(record: RecordOutline): string {
   const role = record.roleName === 'System Administrator Security Token' ? 'SAST' : record.roleName ?? 'no FUNCTION';
   const cn = recordCommonName(record);
   return `record #${record.index} (${role}${cn ? ` ${cn}` : ''})`;
@@ -35,6 +36,6 @@ export function capitalise(s: string): string {
 }
 
 /** The kind word messages use: "ITL", "CTL" or "trust list". */
-export function listWord(list: TrustList): string {
+export function listWord(list: TrustListOutline): string {
   return list.kind === 'TLV' ? 'trust list' : list.kind;
 }

@@ -3,8 +3,8 @@
  * cheap checks of reference part D — at most 2 SAST records, signer version 1.1 with EC certificates,
  * at most 39 records and 64 KB.
  */
-import { HeaderTag, isUncompressedEcPoint, RecordTag } from '../core/tlv/tags';
-import { IndexedRecord, IndexedTrustList } from '../workspace/indexedFile';
+import { HeaderTag, RecordTag } from '../core/tlv/tags';
+import { IndexedTrustList } from '../workspace/indexedFile';
 import { RULE_CODES } from './codes';
 import { RuleDiagnostic } from './ruleDiagnostic';
 import { capitalise, headerTarget, listWord, recordLabel, recordTarget, summaryTarget } from './targets';
@@ -34,14 +34,8 @@ export function tooManySast(file: IndexedTrustList): RuleDiagnostic[] {
   }));
 }
 
-function isEcRecord(r: IndexedRecord): boolean {
-  if (r.certificate) return r.certificate.publicKey.type === 'EC';
-  const k = r.record.publicKey;
-  return !!k && isUncompressedEcPoint(k);
-}
-
 export function ecNeedsSignerVersion11(file: IndexedTrustList): RuleDiagnostic[] {
-  const ec = file.records.filter(isEcRecord);
+  const ec = file.records.filter((r) => r.ecKey);
   const version = file.list.header.signerVersion;
   if (!ec.length || version === '1.1') return [];
   const first = ec[0].record;

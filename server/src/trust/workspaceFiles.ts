@@ -4,7 +4,10 @@ import * as path from 'node:path';
 import { decodeTrustList } from '../core/tlv/decode';
 import { decodeCertificateFile } from '../core/cert/certificateFile';
 import { decodeSignedFile } from '../core/sgn/decode';
+import { decodeIndexedFile } from '../workspace/decodeFile';
+import { readIndexedFileSync } from '../workspace/scanFolders';
 import { fileUri } from '../workspace/uris';
+import { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { WorkspaceTrustList } from './heldLists';
 import { SignedFileSource } from './signedFileRules';
 
@@ -36,6 +39,23 @@ export function trustFilesIn(dir: string): { trustLists: WorkspaceTrustList[]; c
     } catch {
       /* unreadable: skipped */
     }
+  }
+  return { trustLists, certificates };
+}
+
+/**
+ * The index's trust lists and certificates, decoded again from disk: the index keeps compact summaries (no
+ * bytes, no element values), and the signed-file rules need whole trust lists and each certificate's DER. Files
+ * gone or unreadable since they were indexed are left out.
+ */
+export function trustFilesOfIndex(index: WorkspaceIndex): { trustLists: WorkspaceTrustList[]; certificates: Buffer[] } {
+  const trustLists: WorkspaceTrustList[] = [];
+  const certificates: Buffer[] = [];
+  for (const summary of index.all()) {
+    const bytes = summary.path === undefined ? undefined : readIndexedFileSync(summary.path);
+    const decoded = bytes && decodeIndexedFile(summary, bytes);
+    if (decoded?.kind === 'trust-list') trustLists.push(decoded);
+    else if (decoded?.kind === 'certificate') for (const c of decoded.certificates) if (c.certificate) certificates.push(c.certificate.der);
   }
   return { trustLists, certificates };
 }

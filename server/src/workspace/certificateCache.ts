@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { decodeCertificate } from '../core/cert/decodeCertificate';
 import { CertificateDecodeResult } from '../core/cert/model';
 
-const MAX_ENTRIES = 20_000;
+/** Whole decoded certificates for views and decodes (the index keeps summaries of them: fileSummary.ts). */
+const MAX_ENTRIES = 2_000;
 const cache = new Map<string, CertificateDecodeResult>();
 
 /** The decoded certificate and the SHA-1 of its DER (a trust list's CERTHASH). */

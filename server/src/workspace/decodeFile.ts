@@ -1,12 +1,18 @@
-/** Turns the bytes of a workspace file into an IndexedFile: decode, verify, and compute certificate identities. */
+/**
+ * Turns the bytes of a workspace file into its whole decoded model (DecodedFile): decode, verify, and compute
+ * certificate identities. Views, hovers and definitions use it; the index keeps a summary of it (fileSummary.ts).
+ */
 import { createHash } from 'node:crypto';
 import { decodeCertificateFile } from '../core/cert/certificateFile';
 import { decodeTrustList, trustListKindFromName } from '../core/tlv/decode';
-import { verifyTrustList } from '../core/tlv/verify';
+import { TrustRecord } from '../core/tlv/model';
+import { isUncompressedEcPoint } from '../core/tlv/tags';
+import { SignatureCheck, verifyTrustList } from '../core/tlv/verify';
 import { classifyFile } from '../engine/fileKinds';
+import { positionAt } from '../rules/sourceLocation';
 import { certificateIdentity, recordIdentity } from './identity';
 import { decodeCertificateCached } from './certificateCache';
-import { IndexedCertificate, IndexedCertificateFile, IndexedFile, IndexedRecord, IndexedTrustList } from './indexedFile';
+import { DecodedCertificateEntry, DecodedCertificateFile, DecodedFile, DecodedRecord, DecodedTrustList, IndexedFile, SignatureOutline } from './indexedFile';
 
 export interface FileSource {
   /** canonical URI */
@@ -18,56 +24,62 @@ export interface FileSource {
 }
 
 /** Decodes a trust list or certificate file; undefined when the file is neither. Never throws. */
-export function decodeWorkspaceFile(src: FileSource): IndexedFile | undefined {
+export function decodeWorkspaceFile(src: FileSource): DecodedFile | undefined {
   const kind = classifyFile(src.name, src.bytes);
   if (kind === 'trust-list') return decodeTrustListFile(src);
   if (kind === 'certificate') return decodeCertificateSource(src);
   return undefined;
 }
 
+/** SHA-256 of a file's bytes (a certificate file's content key). */
+export function contentHash(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The content key of a trust list: its bytes' hash and the ITL/CTL hint of its name (the decoder's fallback). */
+export function trustListContentKey(src: Pick<FileSource, 'bytes' | 'name'>): string {
+  return `${contentHash(src.bytes)}:${trustListKindFromName(src.name)}`;
+}
+
 /**
- * Decoded trust lists by content (SHA-256) and the ITL/CTL hint of the file name: per-device ITLSEP<MAC>.tlv
- * files are often byte-identical copies of ITLFile.tlv, and are then decoded and verified once.
+ * `known`, when given, is the signature check of these same bytes (a summary's), so a view drawn again does not
+ * verify again: it returns the check with its signer looked up in the new decode.
  */
-const MAX_CACHED_TRUST_LISTS = 2_000;
-const trustListCache = new Map<string, Pick<IndexedTrustList, 'list' | 'signature' | 'records'>>();
-
-export function decodeTrustListFile(src: FileSource): IndexedTrustList {
-  // The name's part of the key is the decoder's own fallback rule, so files that decode alike share an entry.
-  const key = `${createHash('sha256').update(src.bytes).digest('hex')}:${trustListKindFromName(src.name)}`;
-  let decoded = trustListCache.get(key);
-  if (!decoded) {
-    const list = decodeTrustList(src.bytes, src.name);
-    const signature = verifyTrustList(src.bytes, list);
-    const records: IndexedRecord[] = list.records.map((record) => {
-      const cert = record.certificate ? decodeCertificateCached(record.certificate) : undefined;
-      return { record, certificate: cert?.result.ok ? cert.result.certificate : undefined, identity: recordIdentity(record, cert?.sha1) };
-    });
-    decoded = { list, signature, records };
-    if (trustListCache.size >= MAX_CACHED_TRUST_LISTS) trustListCache.delete(trustListCache.keys().next().value!);
-    trustListCache.set(key, decoded);
-  }
-  return { kind: 'trust-list', uri: src.uri, path: src.path, bytes: src.bytes, ...decoded };
+export function decodeTrustListFile(src: FileSource, contentKey = trustListContentKey(src), known?: SignatureOutline): DecodedTrustList {
+  const list = decodeTrustList(src.bytes, src.name);
+  const signature: SignatureCheck = known
+    ? { status: known.status, hashName: known.hashName, message: known.message, signer: known.signer && list.records[known.signer.index - 1] }
+    : verifyTrustList(src.bytes, list);
+  return { kind: 'trust-list', uri: src.uri, path: src.path, contentKey, bytes: src.bytes, list, signature, records: list.records.map(decodeRecord) };
 }
 
-/** Empties the trust-list cache (benchmarks measure decoding content the server has not seen). */
-export function clearTrustListCache(): void {
-  trustListCache.clear();
+/** A record with its embedded certificate decoded and its identity. */
+export function decodeRecord(record: TrustRecord): DecodedRecord {
+  const cert = record.certificate ? decodeCertificateCached(record.certificate) : undefined;
+  const certificate = cert?.result.ok ? cert.result.certificate : undefined;
+  const ecKey = certificate ? certificate.publicKey.type === 'EC' : !!record.publicKey && isUncompressedEcPoint(record.publicKey);
+  return { record, certificate, embedsCertificate: !!record.certificate, ecKey, identity: recordIdentity(record, cert?.sha1) };
 }
 
-export function decodeCertificateSource(src: FileSource): IndexedCertificateFile {
+
+export function decodeCertificateSource(src: FileSource, contentKey = contentHash(src.bytes)): DecodedCertificateFile {
   const file = decodeCertificateFile(src.bytes);
-  const certificates: IndexedCertificate[] = file.entries.map((entry, index) => {
+  const text = file.format === 'pem' ? src.bytes.toString('utf8') : undefined;
+  const certificates: DecodedCertificateEntry[] = file.entries.map((entry, index) => {
     const certificate = entry.result.ok ? entry.result.certificate : undefined;
-    return { index, pem: entry.pem, certificate, identity: certificate ? certificateIdentity(certificate) : {} };
+    const pem = entry.pem && text !== undefined ? { ...entry.pem, position: { start: positionAt(text, entry.pem.start), end: positionAt(text, entry.pem.end) } } : undefined;
+    return { index, pem, certificate, problems: entry.result.problems, identity: certificate ? certificateIdentity(certificate) : {} };
   });
-  return {
-    kind: 'certificate',
-    uri: src.uri,
-    path: src.path,
-    bytes: src.bytes,
-    text: file.format === 'pem' ? src.bytes.toString('utf8') : undefined,
-    file,
-    certificates,
-  };
+  return { kind: 'certificate', uri: src.uri, path: src.path, contentKey, format: file.format, size: src.bytes.length, bytes: src.bytes, text, file, certificates };
+}
+
+/**
+ * The whole model of an indexed file from its bytes as read again: when they are still the bytes the summary
+ * was made of, the summary's signature check is reused (the file is not verified twice).
+ */
+export function decodeIndexedFile(summary: IndexedFile, bytes: Buffer): DecodedFile | undefined {
+  const src: FileSource = { uri: summary.uri, path: summary.path, name: summary.path ?? summary.uri, bytes };
+  if (summary.kind !== 'trust-list') return decodeWorkspaceFile(src);
+  const key = trustListContentKey(src);
+  return decodeTrustListFile(src, key, key === summary.contentKey ? summary.signature : undefined);
 }

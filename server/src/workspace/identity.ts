@@ -80,8 +80,20 @@ export function sameCertificate(record: CertificateIdentity, cert: CertificateId
   return !!record.issuerSerial && record.issuerSerial === cert.issuerSerial;
 }
 
-/** The index keys an identity is filed under (typed prefixes keep the three key spaces apart). */
+/** Keys by identity: identities are shared by the files that carry the same record or certificate. */
+const keysOf = new WeakMap<CertificateIdentity, string[]>();
+
+/** The index keys an identity is filed under (typed prefixes keep the three key spaces apart). Do not modify. */
 export function identityKeys(id: CertificateIdentity): string[] {
+  let keys = keysOf.get(id);
+  if (!keys) {
+    keys = keysFor(id);
+    keysOf.set(id, keys);
+  }
+  return keys;
+}
+
+function keysFor(id: CertificateIdentity): string[] {
   const keys: string[] = [];
   if (id.sha1) keys.push(`sha1:${id.sha1}`);
   if (id.issuerSerial) keys.push(`is:${id.issuerSerial}`);

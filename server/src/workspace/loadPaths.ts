@@ -1,7 +1,7 @@
 /** Builds a workspace index from files and folders on disk (the CLI's workspace: every path given, together). */
 import * as fs from 'node:fs';
-import { decodeWorkspaceFile } from './decodeFile';
-import { findIndexedFiles, readIndexedFile } from './scanFolders';
+import { summarizeSource } from './fileSummary';
+import { findIndexedFiles, readIndexedFileSync } from './scanFolders';
 import { fileUri } from './uris';
 import { WorkspaceIndex } from './workspaceIndex';
 
@@ -11,8 +11,20 @@ export interface LoadedPaths {
   skipped: string[];
 }
 
-/** Folders are walked for .tlv/.pem/.crt/.cer/.der files; files named explicitly are read whatever their name. */
-export async function loadPaths(paths: string[]): Promise<LoadedPaths> {
+export interface LoadOptions {
+  /** called after each file read, with the count read so far and the total (progress lines) */
+  progress?: (done: number, total: number) => void;
+}
+
+/** Files read between two turns of the event loop (timers, a progress line, signals). */
+const SLICE = 200;
+
+/**
+ * Folders are walked for .tlv/.pem/.crt/.cer/.der files; files named explicitly are read whatever their name.
+ * Files are read synchronously, as the language server reads them: trust lists and certificates are small, and
+ * a synchronous read costs less than an asynchronous round trip per file (measured in bench/cliBench.ts).
+ */
+export async function loadPaths(paths: string[], options: LoadOptions = {}): Promise<LoadedPaths> {
   const index = new WorkspaceIndex();
   const skipped: string[] = [];
   const files = new Set<string>();
@@ -21,11 +33,15 @@ export async function loadPaths(paths: string[]): Promise<LoadedPaths> {
     if (st.isDirectory()) for (const f of await findIndexedFiles(p)) files.add(f);
     else files.add(p);
   }
+  let done = 0;
   for (const file of files) {
-    const bytes = await readIndexedFile(file);
-    const decoded = bytes && decodeWorkspaceFile({ uri: fileUri(file), path: file, name: file, bytes });
-    if (decoded) index.set(decoded);
+    const bytes = readIndexedFileSync(file);
+    const summary = bytes && summarizeSource({ uri: fileUri(file), path: file, name: file, bytes });
+    if (summary) index.set(summary);
     else skipped.push(file);
+    done++;
+    options.progress?.(done, files.size);
+    if (done % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   return { index, skipped };
 }

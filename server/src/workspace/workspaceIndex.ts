@@ -4,20 +4,52 @@
  * in already decoded; no I/O here. Trust lists and certificate files are filed under their identity keys
  * (SHA-1, issuer + serial, subject) in two maps, so that a lookup of one kind never walks the other.
  */
+import { identitiesOf } from './fileSummary';
 import { CertificateIdentity, identityKeys, sameCertificate } from './identity';
 import { CertificateRef, IndexedCertificateFile, IndexedFile, IndexedTrustList, RecordRef } from './indexedFile';
 import { isSameOrUnder } from './scanFolders';
 
-type KeyMap = Map<string, Set<string>>;
+/**
+ * URIs by key. Most keys belong to one file (a phone's own CAPF certificate and record): those hold the URI
+ * itself, and only a key shared by several files holds a Set (a Set per key costs more than the summary).
+ */
+type KeyMap = Map<string, string | Set<string>>;
+
+function addUri(map: KeyMap, key: string, uri: string): void {
+  const held = map.get(key);
+  if (held === undefined || held === uri) map.set(key, uri);
+  else if (typeof held === 'string') map.set(key, new Set([held, uri]));
+  else held.add(uri);
+}
+
+function removeUri(map: KeyMap, key: string, uri: string): void {
+  const held = map.get(key);
+  if (held === uri) map.delete(key);
+  else if (typeof held !== 'string' && held?.delete(uri)) {
+    if (held.size === 1) map.set(key, held.values().next().value!);
+  }
+}
+
+function urisOf(map: KeyMap, key: string): Iterable<string> {
+  const held = map.get(key);
+  return held === undefined ? [] : typeof held === 'string' ? [held] : held;
+}
 
 export class WorkspaceIndex {
   private readonly files = new Map<string, IndexedFile>();
-  private readonly keysOfFile = new Map<string, string[]>();
   private readonly trustListsByKey: KeyMap = new Map();
   private readonly certificateFilesByKey: KeyMap = new Map();
 
+  private trustListCount = 0;
+  private certificateFileCount = 0;
+
   get size(): number {
     return this.files.size;
+  }
+
+  /** How many trust lists, and certificate files holding at least one certificate block, the index holds. */
+  counts(): { trustLists: number; certificateFiles: number } {
+    return { trustLists: this.trustListCount, certificateFiles: this.certificateFileCount };
   }
 
   get(uri: string): IndexedFile | undefined {
@@ -44,20 +76,21 @@ export class WorkspaceIndex {
   set(file: IndexedFile): void {
     this.unfile(file.uri);
     this.files.set(file.uri, file);
-    const identities = file.kind === 'trust-list' ? file.records.map((r) => r.identity) : file.certificates.map((c) => c.identity);
-    const keys = [...new Set(identities.flatMap(identityKeys))];
-    this.keysOfFile.set(file.uri, keys);
+    this.tally(file, 1);
     const map = this.mapFor(file);
-    for (const k of keys) {
-      let set = map.get(k);
-      if (!set) map.set(k, (set = new Set()));
-      set.add(file.uri);
+    for (const k of keysOf(file)) {
+      addUri(map, k, file.uri);
     }
   }
 
   delete(uri: string): void {
     this.unfile(uri);
     this.files.delete(uri);
+  }
+
+  private tally(file: IndexedFile, by: 1 | -1): void {
+    if (file.kind === 'trust-list') this.trustListCount += by;
+    else if (file.certificates.length > 0) this.certificateFileCount += by;
   }
 
   /** URIs of files whose path lies under `dir` (for a deleted folder or a removed workspace folder). */
@@ -102,7 +135,7 @@ export class WorkspaceIndex {
 
   private recordsUnder(key: string): RecordRef[] {
     const out: RecordRef[] = [];
-    for (const uri of this.trustListsByKey.get(key) ?? []) {
+    for (const uri of urisOf(this.trustListsByKey, key)) {
       const f = this.files.get(uri) as IndexedTrustList;
       for (const record of f.records) out.push({ file: f, record });
     }
@@ -111,7 +144,7 @@ export class WorkspaceIndex {
 
   private certificatesUnder(key: string): CertificateRef[] {
     const out: CertificateRef[] = [];
-    for (const uri of this.certificateFilesByKey.get(key) ?? []) {
+    for (const uri of urisOf(this.certificateFilesByKey, key)) {
       const f = this.files.get(uri) as IndexedCertificateFile;
       for (const cert of f.certificates) if (cert.certificate) out.push({ file: f, cert: cert as CertificateRef['cert'] });
     }
@@ -125,12 +158,15 @@ export class WorkspaceIndex {
   private unfile(uri: string): void {
     const old = this.files.get(uri);
     if (!old) return;
+    this.tally(old, -1);
     const map = this.mapFor(old);
-    for (const k of this.keysOfFile.get(uri) ?? []) {
-      const set = map.get(k);
-      set?.delete(uri);
-      if (set && set.size === 0) map.delete(k);
-    }
-    this.keysOfFile.delete(uri);
+    for (const k of keysOf(old)) removeUri(map, k, uri);
   }
+}
+
+/** The keys a file is filed under (from its identities, which never change: summaries are not modified). */
+function keysOf(file: IndexedFile): Set<string> {
+  const keys = new Set<string>();
+  for (const id of identitiesOf(file)) for (const k of identityKeys(id)) keys.add(k);
+  return keys;
 }

@@ -33,4 +33,9 @@ describe('client: workspace status summary', () => {
     assert.equal(s.detail, '0 certificates · 0 errors · 0 warnings · indexing…');
     assert.equal(s.level, 'ok');
   });
+
+  it('shows how far a long index has got', () => {
+    const s = summarizeStatus(status({ trustLists: 1200, indexing: true, progress: { done: 2400, total: 20000 } }));
+    assert.equal(s.detail, '0 certificates · 0 errors · 0 warnings · indexing: 2,400 of 20,000 files read…');
+  });
 });

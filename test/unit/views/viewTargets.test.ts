@@ -6,7 +6,7 @@ import { recordTarget, headerTarget, summaryTarget } from '../../../server/src/r
 import { renderFileView } from '../../../server/src/views/renderFile';
 import { lineForTarget, lineSpan } from '../../../server/src/views/viewTargets';
 import { decodeWorkspaceFile } from '../../../server/src/workspace/decodeFile';
-import { IndexedCertificateFile, IndexedTrustList } from '../../../server/src/workspace/indexedFile';
+import { DecodedCertificateFile, DecodedTrustList } from '../../../server/src/workspace/indexedFile';
 import { fixturePath, TEST_NOW } from '../../helpers/fixtures';
 
 function load(rel: string) {
@@ -17,7 +17,7 @@ function load(rel: string) {
 
 describe('view targets: where a diagnostic lands in a decoded view', () => {
   const { file, view } = load('cluster/ITLFile.tlv');
-  const itl = file as IndexedTrustList;
+  const itl = file as DecodedTrustList;
   const text = (line: number) => view.lines[line].text;
 
   it('a header element lands on its own line', () => {
@@ -46,14 +46,14 @@ describe('view targets: where a diagnostic lands in a decoded view', () => {
 
   it('a decoder problem lands on the element it is about', () => {
     const broken = load('malformed/bad-record-length.tlv');
-    const list = (broken.file as IndexedTrustList).list;
+    const list = (broken.file as DecodedTrustList).list;
     const line = lineForTarget(broken.view, { in: 'trust-list', range: list.problems[0].range });
     assert.match(broken.view.lines[line].text, /^460\s+1\s+RECORDLENGTH/);
   });
 
   it('certificate targets land on the field line of the right certificate in a bundle', () => {
     const bundle = load('certs/bundle.pem');
-    const certs = bundle.file as IndexedCertificateFile;
+    const certs = bundle.file as DecodedCertificateFile;
     assert.equal(certs.certificates.length, 2);
     const validity = lineForTarget(bundle.view, { in: 'certificate', entry: 1, field: 'validity' });
     assert.match(bundle.view.lines[validity].text, /^\s+Validity:/);

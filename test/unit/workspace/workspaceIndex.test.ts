@@ -3,15 +3,24 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dnKey, issuerSerialKey, serialKey } from '../../../server/src/workspace/identity';
 import { decodeWorkspaceFile } from '../../../server/src/workspace/decodeFile';
-import { IndexedCertificateFile, IndexedTrustList } from '../../../server/src/workspace/indexedFile';
+import { summarizeSource } from '../../../server/src/workspace/fileSummary';
+import { DecodedCertificateFile, DecodedTrustList, IndexedCertificateFile, IndexedTrustList } from '../../../server/src/workspace/indexedFile';
 import { loadPaths } from '../../../server/src/workspace/loadPaths';
 import { fileUri } from '../../../server/src/workspace/uris';
 import { WorkspaceIndex } from '../../../server/src/workspace/workspaceIndex';
 import { FixtureLayout, fixturePath as fixturePathIn } from '../../helpers/fixtures';
 
-function decodeIn(rel: string, layout?: FixtureLayout) {
+function source(rel: string, layout?: FixtureLayout) {
   const p = fixturePathIn(rel, layout);
-  return decodeWorkspaceFile({ uri: fileUri(p), path: p, name: p, bytes: fs.readFileSync(p) })!;
+  return { uri: fileUri(p), path: p, name: p, bytes: fs.readFileSync(p) };
+}
+
+function decodeIn(rel: string, layout?: FixtureLayout) {
+  return decodeWorkspaceFile(source(rel, layout))!;
+}
+
+function summary(rel: string) {
+  return summarizeSource(source(rel))!;
 }
 
 const decode = (rel: string) => decodeIn(rel);
@@ -20,7 +29,7 @@ describe('workspace identity keys', () => {
   it('compares CUCM, tlvfile and RFC 4514 DNs alike', () => {
     assert.equal(dnKey('CN=CAPF-1;OU=TAC;O=Cisco Systems'), dnKey('CN=CAPF-1, OU=TAC, O=Cisco Systems'));
     assert.equal(dnKey('CN=CAPF-1;OU=TAC;O=Cisco Systems'), dnKey('O=Cisco Systems,OU=TAC,CN=CAPF-1'));
-    const capf = (decode('cluster/CAPF.pem') as IndexedCertificateFile).certificates[0].certificate!;
+    const capf = (decode('cluster/CAPF.pem') as DecodedCertificateFile).certificates[0].certificate!;
     assert.equal(dnKey(capf.subject), dnKey('C=US,ST=MA,L=Boxborough,O=Cisco Systems,OU=TAC,CN=CAPF-7f0ae8d7'));
     assert.equal(dnKey('cn=a;o=B'), dnKey('CN=a;O=b'));
     assert.notEqual(dnKey('CN=a;O=b'), dnKey('CN=a;O=c'));
@@ -33,20 +42,34 @@ describe('workspace identity keys', () => {
 });
 
 describe('workspace decoding', () => {
-  it('decodes byte-identical trust lists once (ITLSEP copies of ITLFile.tlv)', () => {
-    const a = decode('cluster/ITLFile.tlv') as IndexedTrustList;
-    const b = decode('cluster/ITLSEP001122334455.tlv') as IndexedTrustList;
+  it('summarises byte-identical trust lists once (ITLSEP copies of ITLFile.tlv)', () => {
+    const a = summary('cluster/ITLFile.tlv') as IndexedTrustList;
+    const b = summary('cluster/ITLSEP001122334455.tlv') as IndexedTrustList;
     assert.notEqual(a.uri, b.uri);
     assert.equal(a.list, b.list);
     assert.equal(a.signature.status, 'valid');
-    const tampered = decode('tampered/ITLFile.tlv') as IndexedTrustList;
+    const tampered = summary('tampered/ITLFile.tlv') as IndexedTrustList;
     assert.notEqual(tampered.list, a.list);
     assert.equal(tampered.signature.status, 'invalid');
   });
 
+  it('shares the summary of a record between trust lists that carry it at the same place', () => {
+    const sha1 = summary('cluster/ITLFile.tlv') as IndexedTrustList;
+    const sha512 = summary('sha512/ITLFile.tlv') as IndexedTrustList;
+    assert.notEqual(sha1.contentKey, sha512.contentKey);
+    assert.equal(sha512.records.length, sha1.records.length);
+    for (let i = 0; i < sha1.records.length; i++) assert.equal(sha512.records[i], sha1.records[i], `record #${i + 1}`);
+    const whole = decode('sha512/ITLFile.tlv') as DecodedTrustList;
+    assert.deepEqual(
+      sha512.records.map((r) => r.identity),
+      whole.records.map((r) => r.identity),
+    );
+    assert.equal(sha512.signature.signer, sha512.records[sha512.signature.signer!.index - 1].record);
+  });
+
   it('gives embedded certificates the SHA-1 a CERTHASH would carry', () => {
-    const itl = decode('cluster/ITLFile.tlv') as IndexedTrustList;
-    const pem = decode('cluster/ITLRecovery.pem') as IndexedCertificateFile;
+    const itl = decode('cluster/ITLFile.tlv') as DecodedTrustList;
+    const pem = decode('cluster/ITLRecovery.pem') as DecodedCertificateFile;
     const sast = itl.records.find((r) => r.record.role === 0 && r.certificate)!;
     assert.equal(sast.identity.sha1, pem.certificates[0].certificate!.sha1.toString('hex'));
   });
@@ -72,7 +95,7 @@ for (const layout of ['cucm', 'tlvfile'] as FixtureLayout[]) describe(`workspace
   it('finds the certificate a hash-only CAPF record names, in PEM and DER', () => {
     const itl = index.get(fileUri(fixturePath('cluster/ITLFile.tlv'))) as IndexedTrustList;
     const capf = itl.records.find((r) => r.record.role === 4)!;
-    assert.equal(capf.record.certificate, undefined, 'the CAPF record is hash-only');
+    assert.equal(capf.embedsCertificate, false, 'the CAPF record is hash-only');
     const files = index.certificatesMatching(capf.identity).map((m) => path.basename(m.file.path!)).sort();
     assert.deepEqual(files, ['CAPF.der', 'CAPF.pem']);
   });

@@ -1,7 +1,7 @@
 /** `itl-lens check`: the editor's diagnostics over files and folders, for terminals and CI. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliCommand, EXIT_OK, EXIT_PROBLEMS, parseArgs, single, UsageError } from '../io';
+import { CliCommand, CliIo, EXIT_OK, EXIT_PROBLEMS, parseArgs, single, UsageError } from '../io';
 import { parseNow } from '../clock';
 import { loadPaths } from '../../workspace/loadPaths';
 import { diagnoseFile } from '../../rules/runRules';
@@ -12,7 +12,33 @@ import { IndexedFile } from '../../workspace/indexedFile';
 import { findFiles } from '../../workspace/scanFolders';
 import { isSignedFilePath } from '../../core/sgn/decode';
 import { signedFileRules } from '../../trust/signedFileRules';
-import { readSignedFile } from '../../trust/workspaceFiles';
+import { readSignedFile, trustFilesOfIndex } from '../../trust/workspaceFiles';
+import { WorkspaceIndex } from '../../workspace/workspaceIndex';
+
+/** A run that takes longer than this shows a progress line on stderr (when stderr is a terminal). */
+const PROGRESS_AFTER_MS = 1_000;
+const PROGRESS_EVERY_MS = 200;
+
+/** "checked 1,200 of 20,000 files" on one terminal line, from the first second on; cleared when done. */
+function progressLine(io: CliIo): { update: (done: number, total: number) => void; clear: () => void } {
+  const tty = io.errIsTerminal === true;
+  const start = Date.now();
+  let last = 0;
+  let shown = false;
+  return {
+    update(done, total) {
+      if (!tty) return;
+      const t = Date.now();
+      if (t - start < PROGRESS_AFTER_MS || (t - last < PROGRESS_EVERY_MS && done < total)) return;
+      last = t;
+      shown = true;
+      io.err(`\ritl-lens check: read ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} files`);
+    },
+    clear() {
+      if (shown) io.err('\r\x1b[K');
+    },
+  };
+}
 
 const USAGE = `Usage: itl-lens check [--json] [--near-expiry-days N] [--now ISO-8601] PATH...
   PATH                 .tlv trust lists, certificate files (PEM/DER), signed files (.sgn, .sha512,
@@ -21,7 +47,8 @@ const USAGE = `Usage: itl-lens check [--json] [--near-expiry-days N] [--now ISO-
                        phones hold);
                        a CAPF lab device table (capf-devices.json) given by name: what the CAPF server
                        would refuse in it, and its Operation Completes By
-  --json               print an array of {"file","code","severity","message","range"?,"offset"?}
+  --json               print an array of {"file","code","severity","message","range"?,"offset"?},
+                       one finding per line, written as each file is checked
   --near-expiry-days   warn this many days before a certificate expires (default ${DEFAULT_NEAR_EXPIRY_DAYS})
 Exit codes: 0 no errors, 1 at least one error-severity diagnostic, 2 usage error or unreadable path.`;
 
@@ -66,14 +93,27 @@ export const checkCommand: CliCommand = {
     for (const [i, full] of paths.entries()) if (!fs.existsSync(full)) throw new UsageError(`${p.positionals[i]}: no such file or folder`);
     const tables = [...new Set(paths.filter((x) => isDeviceTablePath(x) && fs.statSync(x).isFile()))];
     const signed = await signedFilesOf(paths);
-    const { index, skipped } = await loadPaths(paths.filter((x) => !tables.includes(x) && !signed.includes(x)));
+    const progress = progressLine(io);
+    const { index, skipped } = await loadPaths(
+      paths.filter((x) => !tables.includes(x) && !signed.includes(x)),
+      { progress: progress.update },
+    );
+    progress.clear();
     for (const s of skipped) io.err(`itl-lens check: skipped ${path.relative(io.cwd, s) || s}: not a readable trust list or certificate file\n`);
-    const findings: CheckFinding[] = [];
+    const json = p.flags.has('--json');
+    const counts = { error: 0, warning: 0, info: 0 };
+    let written = 0;
+    // Findings are written as they are found (CI logs see them at once; nothing is held for the whole run).
+    const report = (f: CheckFinding) => {
+      counts[f.severity]++;
+      if (json) io.out(`${written++ === 0 ? '[\n' : ',\n'}${JSON.stringify(f)}`);
+      else io.out(humanLine(f) + '\n');
+    };
     const files = index.all().sort((a, b) => (a.path ?? a.uri).localeCompare(b.path ?? b.uri));
     for (const file of files) {
       for (const d of diagnoseFile(file, { now, nearExpiryDays, index })) {
         const loc = sourceLocation(file, d.target);
-        findings.push({
+        report({
           file: shownPath(file, io.cwd),
           code: d.code,
           severity: d.severity === 'hint' ? 'info' : d.severity,
@@ -82,7 +122,7 @@ export const checkCommand: CliCommand = {
         });
       }
     }
-    findings.push(...checkSignedFiles(signed, index, io.cwd));
+    checkSignedFiles(signed, index, io.cwd, report);
     for (const table of tables) {
       let text: string;
       try {
@@ -93,16 +133,12 @@ export const checkCommand: CliCommand = {
       }
       for (const d of [...deviceTableProblems(text), ...deviceTableRules(text, now)]) {
         const range = { start: positionAt(text, d.offset), end: positionAt(text, d.offset + d.length) };
-        findings.push({ file: shownPath(table, io.cwd), code: d.code, severity: d.severity === 'hint' ? 'info' : d.severity, message: d.message, range });
+        report({ file: shownPath(table, io.cwd), code: d.code, severity: d.severity === 'hint' ? 'info' : d.severity, message: d.message, range });
       }
     }
-    if (p.flags.has('--json')) io.out(JSON.stringify(findings, null, 2) + '\n');
-    else {
-      for (const f of findings) io.out(humanLine(f) + '\n');
-      const count = (s: string) => findings.filter((f) => f.severity === s).length;
-      io.out(`${files.length + tables.length + signed.length} file(s) checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} note(s)\n`);
-    }
-    return findings.some((f) => f.severity === 'error') ? EXIT_PROBLEMS : EXIT_OK;
+    if (json) io.out(written ? '\n]\n' : '[]\n');
+    else io.out(`${files.length + tables.length + signed.length} file(s) checked: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} note(s)\n`);
+    return counts.error > 0 ? EXIT_PROBLEMS : EXIT_OK;
   },
 };
 
@@ -117,12 +153,9 @@ async function signedFilesOf(paths: string[]): Promise<string[]> {
 }
 
 /** Decoder problems and the signed-file rules (signer against the ITL/CTL phones hold; CAPF settings). */
-function checkSignedFiles(files: string[], index: Awaited<ReturnType<typeof loadPaths>>['index'], cwd: string): CheckFinding[] {
-  const ctx = {
-    trustLists: index.trustLists(),
-    certificates: index.certificateFiles().flatMap((f) => f.certificates.flatMap((c) => (c.certificate ? [c.certificate.der] : []))),
-  };
-  const findings: CheckFinding[] = [];
+function checkSignedFiles(files: string[], index: WorkspaceIndex, cwd: string, report: (f: CheckFinding) => void): void {
+  if (!files.length) return;
+  const ctx = trustFilesOfIndex(index);
   for (const file of files) {
     let src;
     try {
@@ -131,10 +164,9 @@ function checkSignedFiles(files: string[], index: Awaited<ReturnType<typeof load
       continue;
     }
     const shown = shownPath(file, cwd);
-    for (const p of src.file.problems) findings.push({ file: shown, code: p.code, severity: p.severity, message: p.message, offset: p.range.start });
+    for (const p of src.file.problems) report({ file: shown, code: p.code, severity: p.severity, message: p.message, offset: p.range.start });
     for (const d of signedFileRules(src, ctx)) {
-      findings.push({ file: shown, code: d.code, severity: d.severity === 'hint' ? 'info' : d.severity, message: d.message, offset: d.target.in === 'trust-list' ? d.target.range.start : 0 });
+      report({ file: shown, code: d.code, severity: d.severity === 'hint' ? 'info' : d.severity, message: d.message, offset: d.target.in === 'trust-list' ? d.target.range.start : 0 });
     }
   }
-  return findings;
 }

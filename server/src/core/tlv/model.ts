@@ -113,7 +113,7 @@ export interface TrustList {
 }
 
 /** Looks up the first element with `tag` (depth-first through containers). */
-export function findElement(elements: TlvElement[], tag: number): TlvElement | undefined {
+export function findElement<E extends { tag: number; children?: E[] }>(elements: E[], tag: number): E | undefined {
   for (const e of elements) {
     if (e.tag === tag) return e;
     if (e.children) {
@@ -125,6 +125,6 @@ export function findElement(elements: TlvElement[], tag: number): TlvElement | u
 }
 
 /** The CN of a record's SUBJECTNAME ("CAPF-7f0ae8d7" of "CN=CAPF-7f0ae8d7;OU=…" or of "C=US,…,CN=CAPF-7f0ae8d7"). */
-export function recordCommonName(record: TrustRecord): string | undefined {
+export function recordCommonName(record: Pick<TrustRecord, 'subject'>): string | undefined {
   return record.subject === undefined ? undefined : dnAttribute(record.subject, 'CN');
 }

@@ -3,7 +3,7 @@ import { Location } from 'vscode-languageserver-protocol';
 import { CertificateRef } from '../../workspace/indexedFile';
 import { WorkspaceIndex } from '../../workspace/workspaceIndex';
 import { targetLocation } from '../lspDiagnostics';
-import { ViewStore } from '../viewStore';
+import { FileDecoder, ViewStore } from '../viewStore';
 
 export { lineRange } from '../lspDiagnostics';
 
@@ -11,6 +11,8 @@ export interface FeatureContext {
   index: WorkspaceIndex;
   views: ViewStore;
   now: Date;
+  /** the whole model of an indexed file (the index keeps summaries), for what a hover shows of another file */
+  decode: FileDecoder;
 }
 
 /** Where a certificate lives: its PEM block in the source, or its section of a DER file's view. */

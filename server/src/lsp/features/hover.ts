@@ -6,7 +6,7 @@ import { HEADER_TAG_MEANINGS, HeaderTag, RECORD_TAG_MEANINGS, RecordTag, ROLE_ME
 import { elementValueText } from '../../views/trustListView';
 import { dateAndRelative, relativeDays } from '../../views/relativeTime';
 import { positionAt } from '../../rules/sourceLocation';
-import { IndexedCertificate, IndexedRecord, IndexedTrustList } from '../../workspace/indexedFile';
+import { DecodedCertificateEntry, DecodedRecord, DecodedTrustList } from '../../workspace/indexedFile';
 import { ResolvedDocument } from '../session';
 import { CERTIFICATE_FIELD_MEANINGS, SUMMARY_FIELD_LABELS } from './certificateFieldMeanings';
 import { FeatureContext, lineRange } from './featureContext';
@@ -43,7 +43,7 @@ function subjectHover(s: LineSubject, ctx: FeatureContext): string | undefined {
   }
 }
 
-function fileHover(file: IndexedTrustList, ctx: FeatureContext): string {
+function fileHover(file: DecodedTrustList, ctx: FeatureContext): string {
   const l = file.list;
   const signer = file.signature.signer;
   const parts = [
@@ -58,7 +58,7 @@ function fileHover(file: IndexedTrustList, ctx: FeatureContext): string {
   return parts.join('\n\n');
 }
 
-function headerElementHover(file: IndexedTrustList, e: TlvElement, ctx: FeatureContext): string {
+function headerElementHover(file: DecodedTrustList, e: TlvElement, ctx: FeatureContext): string {
   const parts = [`**${e.name}** · header tag ${e.tag}`, HEADER_TAG_MEANINGS[e.tag] ?? 'A tag this format does not define.'];
   parts.push(valueBlock(e, 'header'));
   if (e.tag === HeaderTag.SIGNER_NAME || e.tag === HeaderTag.SERIAL_NUMBER || e.tag === HeaderTag.ISSUER_NAME || e.tag === HeaderTag.SIGNER_INFO) {
@@ -95,7 +95,7 @@ function rsaDetails(raw: Buffer): string | undefined {
   }
 }
 
-function recordElementHover(file: IndexedTrustList, r: IndexedRecord, e: TlvElement, ctx: FeatureContext): string {
+function recordElementHover(file: DecodedTrustList, r: DecodedRecord, e: TlvElement, ctx: FeatureContext): string {
   const parts = [`**${e.name}** · tag ${e.tag} · ${file.list.kind} record #${r.record.index} (${md(r.record.roleName ?? 'no FUNCTION')})`, RECORD_TAG_MEANINGS[e.tag] ?? 'A tag this format does not define.'];
   if (e.tag === RecordTag.FUNCTION && e.value.kind === 'role') parts.push(md(ROLE_MEANINGS[e.value.code] ?? `Role ${e.value.code} is not one CUCM writes.`));
   if (e.tag === RecordTag.CERTIFICATE) {
@@ -112,15 +112,17 @@ function recordElementHover(file: IndexedTrustList, r: IndexedRecord, e: TlvElem
   return parts.join('\n\n');
 }
 
-function matchesText(r: IndexedRecord, ctx: FeatureContext): string {
+function matchesText(r: DecodedRecord, ctx: FeatureContext): string {
   const matches = ctx.index.certificatesMatching(r.identity);
   if (!matches.length) return r.record.certificate ? 'No certificate file in the workspace holds this certificate.' : 'No certificate file in the workspace matches this record: its certificate is not available to check.';
   const lines = matches.slice(0, 10).map((m) => `- ${md(fileLabel(m.file, ctx))}${m.file.certificates.length > 1 ? ` (certificate #${m.cert.index + 1})` : ''}`);
-  const cert = matches[0].cert.certificate;
-  return `**Matching certificate file${matches.length > 1 ? 's' : ''}** (go to definition):\n${lines.join('\n')}${r.record.certificate ? '' : `\n\n${certificateTable(cert, ctx.now)}`}`;
+  const found = matches[0];
+  const decoded = r.record.certificate ? undefined : ctx.decode(found.file);
+  const cert = decoded?.kind === 'certificate' ? decoded.certificates[found.cert.index]?.certificate : undefined;
+  return `**Matching certificate file${matches.length > 1 ? 's' : ''}** (go to definition):\n${lines.join('\n')}${cert ? `\n\n${certificateTable(cert, ctx.now)}` : ''}`;
 }
 
-function recordHover(file: IndexedTrustList, r: IndexedRecord, ctx: FeatureContext): string {
+function recordHover(file: DecodedTrustList, r: DecodedRecord, ctx: FeatureContext): string {
   const rec = r.record;
   const parts = [`**${file.list.kind} record #${rec.index}** · ${md(rec.roleName ?? 'no FUNCTION')}`];
   if (rec.role !== undefined && ROLE_MEANINGS[rec.role]) parts.push(md(ROLE_MEANINGS[rec.role]));
@@ -131,7 +133,7 @@ function recordHover(file: IndexedTrustList, r: IndexedRecord, ctx: FeatureConte
   return parts.join('\n\n');
 }
 
-function certificateHover(entry: IndexedCertificate, ctx: FeatureContext, field?: string): string | undefined {
+function certificateHover(entry: DecodedCertificateEntry, ctx: FeatureContext, field?: string): string | undefined {
   const cert = entry.certificate;
   if (!cert) return `**Certificate #${entry.index + 1}**: not a readable certificate.`;
   const parts: string[] = [];

@@ -1,21 +1,21 @@
 /** What a line of a decoded view (or a line of a PEM file) describes, in terms of the decoded model. */
 import { TlvElement, TlvProblem } from '../../core/tlv/model';
 import { RenderedView } from '../../views/viewModel';
-import { IndexedCertificate, IndexedCertificateFile, IndexedFile, IndexedRecord, IndexedTrustList } from '../../workspace/indexedFile';
+import { DecodedCertificateEntry, DecodedCertificateFile, DecodedFile, DecodedRecord, DecodedTrustList } from '../../workspace/indexedFile';
 
 export type LineSubject =
-  | { kind: 'file'; file: IndexedTrustList }
-  | { kind: 'problem'; file: IndexedTrustList; problem: TlvProblem }
-  | { kind: 'header'; file: IndexedTrustList; element?: TlvElement }
-  | { kind: 'record'; file: IndexedTrustList; record: IndexedRecord; element?: TlvElement }
-  | { kind: 'certificate-file'; file: IndexedCertificateFile }
-  | { kind: 'certificate'; file: IndexedCertificateFile; entry: IndexedCertificate; field?: string };
+  | { kind: 'file'; file: DecodedTrustList }
+  | { kind: 'problem'; file: DecodedTrustList; problem: TlvProblem }
+  | { kind: 'header'; file: DecodedTrustList; element?: TlvElement }
+  | { kind: 'record'; file: DecodedTrustList; record: DecodedRecord; element?: TlvElement }
+  | { kind: 'certificate-file'; file: DecodedCertificateFile }
+  | { kind: 'certificate'; file: DecodedCertificateFile; entry: DecodedCertificateEntry; field?: string };
 
 function walk(elements: TlvElement[]): TlvElement[] {
   return elements.flatMap((e) => [e, ...(e.children ? walk(e.children) : [])]);
 }
 
-export function subjectOfViewLine(file: IndexedFile, view: RenderedView, line: number): LineSubject | undefined {
+export function subjectOfViewLine(file: DecodedFile, view: RenderedView, line: number): LineSubject | undefined {
   const l = view.lines[line];
   if (!l || l.kind === 'blank') return undefined;
   if (file.kind === 'certificate') {
@@ -41,7 +41,7 @@ export function subjectOfViewLine(file: IndexedFile, view: RenderedView, line: n
 }
 
 /** The certificate of a PEM file whose block covers `line`. */
-export function subjectOfPemLine(file: IndexedCertificateFile, line: number): LineSubject | undefined {
+export function subjectOfPemLine(file: DecodedCertificateFile, line: number): LineSubject | undefined {
   const entry = file.certificates.find((c) => c.pem && line >= c.pem.startLine && line <= c.pem.endLine);
   return entry ? { kind: 'certificate', file, entry } : undefined;
 }

@@ -4,7 +4,7 @@ import { recordCommonName } from '../../core/tlv/model';
 import { ROLE_SHORT_NAMES } from '../../core/tlv/tags';
 import { positionAt } from '../../rules/sourceLocation';
 import { RenderedView, ViewSection } from '../../views/viewModel';
-import { IndexedFile, IndexedRecord } from '../../workspace/indexedFile';
+import { DecodedFile, IndexedRecord } from '../../workspace/indexedFile';
 import { ResolvedDocument } from '../session';
 import { lineRange } from './featureContext';
 import { subjectOfViewLine } from './lineSubject';
@@ -23,7 +23,7 @@ export function recordSymbolName(r: IndexedRecord): string {
 }
 
 /** Each element (trust list) or field (certificate) line of a section becomes a child symbol. */
-function children(file: IndexedFile, view: RenderedView, s: ViewSection): DocumentSymbol[] {
+function children(file: DecodedFile, view: RenderedView, s: ViewSection): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
   for (let i = s.startLine; i <= s.endLine; i++) {
     if (view.lines[i].kind !== 'element') continue;
@@ -33,7 +33,7 @@ function children(file: IndexedFile, view: RenderedView, s: ViewSection): Docume
   return out;
 }
 
-function elementName(file: IndexedFile, view: RenderedView, line: number): { name: string; detail: string } | undefined {
+function elementName(file: DecodedFile, view: RenderedView, line: number): { name: string; detail: string } | undefined {
   const s = subjectOfViewLine(file, view, line);
   if ((s?.kind === 'header' || s?.kind === 'record') && s.element) return { name: s.element.name, detail: elementValueText(s.element, s.kind) };
   if (s?.kind === 'certificate' && s.field) {
@@ -43,7 +43,7 @@ function elementName(file: IndexedFile, view: RenderedView, line: number): { nam
   return undefined;
 }
 
-function viewSymbols(file: IndexedFile, view: RenderedView): DocumentSymbol[] {
+function viewSymbols(file: DecodedFile, view: RenderedView): DocumentSymbol[] {
   return view.sections.map((s) => {
     const range = sectionRange(view, s);
     const selection = lineRange(view, s.startLine);
