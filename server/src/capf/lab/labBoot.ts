@@ -9,7 +9,7 @@ import { TftpServer } from '../../lab/tftp/tftpServer';
 import { TvsServer } from '../../lab/tvs/tvsServer';
 import { loadOrCreateTvsIdentity, tvsPaths } from '../../lab/tvs/tvsIdentity';
 import { PhoneKeyProvider } from '../phone/keyGeneration';
-import { BootRun, bootAndEnroll } from '../phone/boot/bootAndEnroll';
+import { BootRun, BootRunOptions, bootAndEnroll, enrollWithHeld } from '../phone/boot/bootAndEnroll';
 import { FolderTrustStore, TrustStore } from '../phone/boot/trustStore';
 import { TimelineEntry } from '../phone/phoneEmulator';
 import { LabEnvironment } from './labEnvironment';
@@ -121,13 +121,22 @@ export class BootLab {
 
   /** Boots the phone (its trust store and MIC in this lab's folder) and runs its CAPF operation. */
   async boot(device: string, r: LabBootRun = {}): Promise<BootRun> {
+    return bootAndEnroll(await this.runOptions(device, r));
+  }
+
+  /** The phone, not reset, runs its CAPF operation with what it holds (enrollWithHeld). */
+  async withoutReset(device: string, r: LabBootRun = {}): Promise<BootRun> {
+    return enrollWithHeld(await this.runOptions(device, r));
+  }
+
+  private async runOptions(device: string, r: LabBootRun): Promise<BootRunOptions> {
     const cluster = r.cluster ?? this;
     const phone = await ensureLabPhone(this.lab.state, device);
     const store = this.trustStore(device);
     if (r.deleteItl) await store.clear();
-    return bootAndEnroll({
+    return {
       device,
-      tftp: cluster.tftpAddress,
+      tftp: cluster.tftpServer?.address ?? { host: '127.0.0.1', port: 9 },
       tvs: r.tvs ?? this.tvsAddress,
       store,
       clock: this.lab.clock,
@@ -141,6 +150,6 @@ export class BootLab {
       onTimeline: r.onTimeline,
       tftpRetransmitMs: 500,
       serverStatus: () => cluster.lab.deviceStatus(device),
-    });
+    };
   }
 }

@@ -68,7 +68,6 @@ export interface LabClusterFiles {
 }
 
 const B_KEYS = ['itlrecovery-b', 'callmanager-b', 'tvs-b', 'capf-b'];
-const EXTRA_KEYS = ['itlrecovery-regenerated', 'foreign'];
 const specs = (names: string[]) => Object.fromEntries(names.map((n) => [n, FIXTURE_KEYS[n]]));
 
 /** capfAuthMode as CUCM writes it for the device's pending operation [I: 0 without one]. */
@@ -86,23 +85,25 @@ export function capfAuthModeFor(entry: DeviceEntry | undefined): number {
   }
 }
 
-async function clusterSigners(state: LabState, which: 'a' | 'b', day: Date): Promise<{ itlRecovery: Signer; callManager: Signer; regenerated: Signer; foreign: Signer }> {
-  const extra = await loadClusterKeys(state, specs(EXTRA_KEYS));
-  const own = (cn: string, key: KeyObject, seed: string) => ({ der: selfSigned({ cn, key, now: day, serialSeed: seed, notBeforeDays: -1, notAfterDays: 5 * 365, extensions: SERVER_EXTENSIONS }), key });
-  const regenerated = own('ITLRECOVERY_ao115pub', extra['itlrecovery-regenerated'], 'itlrecovery-regenerated');
-  const foreign = own('tftp.rogue.example', extra.foreign, 'foreign');
+/** A certificate of a key made on first use (a regenerated ITLRecovery, a rogue TFTP signer). */
+async function extraSigner(state: LabState, keyName: string, cn: string, day: Date): Promise<Signer> {
+  const key = (await loadClusterKeys(state, specs([keyName])))[keyName];
+  return { der: selfSigned({ cn, key, now: day, serialSeed: keyName, notBeforeDays: -1, notAfterDays: 5 * 365, extensions: SERVER_EXTENSIONS }), key };
+}
+
+async function clusterSigners(state: LabState, which: 'a' | 'b', day: Date): Promise<{ itlRecovery: Signer; callManager: Signer }> {
   if (which === 'b') {
     const b = makeOtherCluster(day, await loadClusterKeys(state, specs(B_KEYS)));
-    return { itlRecovery: b.itlRecovery, callManager: b.callManager, regenerated, foreign };
+    return { itlRecovery: b.itlRecovery, callManager: b.callManager };
   }
   const a = makeCluster(day, { ...(await loadClusterKeys(state)), capf: state.capf.key });
-  return { itlRecovery: a.itlRecovery, callManager: a.callManagerSub, regenerated, foreign };
+  return { itlRecovery: a.itlRecovery, callManager: a.callManagerSub };
 }
 
 export async function buildLabCluster(state: LabState, o: LabClusterOptions): Promise<LabClusterFiles> {
   const day = new Date(Math.floor(state.clock().getTime() / DAY) * DAY);
   const s = await clusterSigners(state, o.cluster ?? 'a', day);
-  const recovery = o.itlRecovery === 'regenerated' ? s.regenerated : s.itlRecovery;
+  const recovery = o.itlRecovery === 'regenerated' ? await extraSigner(state, 'itlrecovery-regenerated', 'ITLRECOVERY_ao115pub', day) : s.itlRecovery;
   const capfDer = o.capfDer ?? state.capf.der;
   const records: RecordSpec[] = [
     { role: 4, certificate: capfDer, hashOnly: true },
@@ -131,7 +132,7 @@ export async function buildLabCluster(state: LabState, o: LabClusterOptions): Pr
   } else await fsp.rm(path.join(root, 'CTLFile.tlv'), { force: true });
 
   const configs: Record<string, Buffer> = {};
-  const configSigner = o.configSigner === 'foreign' ? s.foreign : s.callManager;
+  const configSigner = o.configSigner === 'foreign' ? await extraSigner(state, 'foreign', 'tftp.rogue.example', day) : s.callManager;
   const capf = o.configCapf ?? o.capf;
   for (const device of o.devices) {
     const name = bootFileNames(device).config;

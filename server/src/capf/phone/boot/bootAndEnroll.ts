@@ -48,7 +48,21 @@ export function authForMode(mode: string, authString?: string): PhoneAuth | unde
 }
 
 export async function bootAndEnroll(o: BootRunOptions): Promise<BootRun> {
-  const boot = await bootPhone(o);
+  return enrollAfter(o, await bootPhone(o));
+}
+
+/**
+ * A phone that is not reset: it runs its CAPF operation with the ITL and CAPF settings it holds, without
+ * downloading anything (the guide's "reset the phone to pick up the latest ITL file" not done yet).
+ */
+export async function enrollWithHeld(o: BootRunOptions): Promise<BootRun> {
+  const held = await o.store.load();
+  const e = { at: (o.clock ?? (() => new Date()))().toISOString(), kind: 'detail' as const, text: 'not reset: the phone uses the ITL and configuration it holds' };
+  o.onTimeline?.(e);
+  return enrollAfter(o, { device: o.device, timeline: [e], files: [], held, config: held.capf ? 'applied' : 'missing', capf: held.capf });
+}
+
+async function enrollAfter(o: BootRunOptions, boot: BootResult): Promise<BootRun> {
   const timeline: TimelineEntry[] = [...boot.timeline];
   const add = (kind: TimelineEntry['kind'], text: string) => {
     const e = { at: (o.clock ?? (() => new Date()))().toISOString(), kind, text };
