@@ -43,6 +43,28 @@ async function agree(b: BootLab, label: string, r: BootRun, tvs: BootLab, tvsUp 
 
 const heldItl = async (b: BootLab, device: string) => (await b.trustStore(device).load()).itl;
 
+/** First boot on the lab's cluster, then an ITL re-signed by a key neither the held ITL nor TVS knows. */
+async function refusedAfterResign(ctx: ScenarioContext): Promise<{ b: BootLab; refused: BootRun }> {
+  const b = await bootLab(ctx);
+  await b.buildCluster([ctx.device]);
+  await b.boot(ctx.device, { keys: ctx.keys, signal: ctx.signal });
+  await b.buildCluster([ctx.device], { itlRecovery: 'regenerated', tvsStore: false });
+  return { b, refused: await b.boot(ctx.device, { keys: ctx.keys, signal: ctx.signal }) };
+}
+
+/** The phone trusts cluster A (first boot); cluster B, with an install pending, serves its own files. */
+async function migrationLabs(ctx: ScenarioContext, exportToA: boolean) {
+  const a = await bootLab(ctx);
+  await a.buildCluster([ctx.device]);
+  const first = await a.boot(ctx.device, { keys: ctx.keys, signal: ctx.signal });
+  const bl = await bootLab(ctx);
+  await scheduleGuideInstall(bl.lab, ctx.device);
+  const served = await bl.buildCluster([ctx.device], { cluster: 'b' });
+  // Bulk Certificate Export from B, import into A: A's TVS then knows B's certificates
+  if (exportToA) for (const e of served.exported) await addToTvsStore(a.tvsStoreFile, [e.der], e.roles);
+  return { a, bl, first, served };
+}
+
 export const BOOT_SCENARIOS: CatalogEntry[] = [
   {
     id: 'boot-first-use',
@@ -136,12 +158,7 @@ export const BOOT_SCENARIOS: CatalogEntry[] = [
     explanation: 'The phone holds cluster A\'s ITL and boots from cluster B\'s TFTP server. B\'s ITL is signed by B\'s ITLRecovery, which A\'s ITL does not hold; A\'s TVS does not know it: "Trust List update failed", and B\'s configuration is ignored. Export the certificates from B and import them into A (Bulk Certificate Management), or delete the ITL on the phones, before moving them.',
     expected: { outcome: 'itl-rejected', phoneStatus: PhoneStatus.TRUST_LIST_UPDATE_FAILED, serverStatus: STATUS_PENDING },
     async run(ctx) {
-      const a = await bootLab(ctx);
-      await a.buildCluster([ctx.device]);
-      const first = await a.boot(ctx.device, { keys: ctx.keys, signal: ctx.signal });
-      const bl = await bootLab(ctx);
-      await scheduleGuideInstall(bl.lab, ctx.device);
-      await bl.buildCluster([ctx.device], { cluster: 'b' });
+      const { a, bl, first } = await migrationLabs(ctx, false);
       const r = await a.boot(ctx.device, { cluster: bl, keys: ctx.keys, signal: ctx.signal });
       return {
         phone: r.phone,
@@ -162,13 +179,7 @@ export const BOOT_SCENARIOS: CatalogEntry[] = [
     explanation: "As the migration guides do: cluster B's certificates (ITLRecovery, CallManager, CAPF) exported and imported into cluster A, so A's TVS knows them. The phone asks A's TVS about B's ITL signer, TVS vouches for it (\"Trust List updated\"), B's configuration is signed by a TFTP record of the new ITL, and the LSC install at B's CAPF works.",
     expected: { outcome: 'installed', phoneStatus: PhoneStatus.INSTALLED, serverStatus: successStatus('Upgrade') },
     async run(ctx) {
-      const a = await bootLab(ctx);
-      await a.buildCluster([ctx.device]);
-      await a.boot(ctx.device, { keys: ctx.keys, signal: ctx.signal });
-      const bl = await bootLab(ctx);
-      await scheduleGuideInstall(bl.lab, ctx.device);
-      const b = await bl.buildCluster([ctx.device], { cluster: 'b' });
-      for (const e of b.exported) await addToTvsStore(a.tvsStoreFile, [e.der], e.roles);
+      const { a, bl, served: b } = await migrationLabs(ctx, true);
       const r = await a.boot(ctx.device, { cluster: bl, keys: ctx.keys, signal: ctx.signal });
       return {
         phone: r.phone,
@@ -188,13 +199,7 @@ export const BOOT_SCENARIOS: CatalogEntry[] = [
     explanation: "Cluster A's TVS knows B's certificates, but it does not answer (TVS service stopped, TCP 2445 blocked): the phone cannot verify B's ITL and shows \"Trust List update failed\"; B's configuration is ignored. Start the Cisco Trust Verification Service on A (or open TCP 2445) and reset the phone.",
     expected: { outcome: 'itl-rejected', phoneStatus: PhoneStatus.TRUST_LIST_UPDATE_FAILED, serverStatus: STATUS_PENDING },
     async run(ctx) {
-      const a = await bootLab(ctx);
-      await a.buildCluster([ctx.device]);
-      await a.boot(ctx.device, { keys: ctx.keys, signal: ctx.signal });
-      const bl = await bootLab(ctx);
-      await scheduleGuideInstall(bl.lab, ctx.device);
-      const b = await bl.buildCluster([ctx.device], { cluster: 'b' });
-      for (const e of b.exported) await addToTvsStore(a.tvsStoreFile, [e.der], e.roles);
+      const { a, bl, served: b } = await migrationLabs(ctx, true);
       await a.stopTvs();
       const r = await a.boot(ctx.device, { cluster: bl, keys: ctx.keys, signal: ctx.signal });
       return {
@@ -239,11 +244,7 @@ export const BOOT_SCENARIOS: CatalogEntry[] = [
     explanation: 'After an ITL signed by an unknown key was refused, `utils itl reset localkey` serves the new records signed by the CallManager key, a SAST record of the ITL the phones hold: "Trust List updated". The next, normal ITL — signed by the new ITLRecovery, which the reset ITL carries — is accepted too, and the install works.',
     expected: { outcome: 'installed', phoneStatus: PhoneStatus.INSTALLED, serverStatus: successStatus('Upgrade') },
     async run(ctx) {
-      const b = await bootLab(ctx);
-      await b.buildCluster([ctx.device]);
-      await b.boot(ctx.device, { keys: ctx.keys, signal: ctx.signal });
-      await b.buildCluster([ctx.device], { itlRecovery: 'regenerated', tvsStore: false });
-      const refused = await b.boot(ctx.device, { keys: ctx.keys, signal: ctx.signal });
+      const { b, refused } = await refusedAfterResign(ctx);
       await b.buildCluster([ctx.device], { itlRecovery: 'regenerated', itlSigner: 'callmanager', tvsStore: false });
       const reset = await b.boot(ctx.device, { keys: ctx.keys, signal: ctx.signal });
       await scheduleGuideInstall(b.lab, ctx.device);
@@ -269,11 +270,7 @@ export const BOOT_SCENARIOS: CatalogEntry[] = [
     explanation: 'After an ITL signed by an unknown key was refused, delete the ITL on the phone (Settings > Security > Trust List, or a Security Settings reset): the phone trusts the next ITL on first use ("ITL installed") and the install works.',
     expected: { outcome: 'installed', phoneStatus: PhoneStatus.INSTALLED, serverStatus: successStatus('Upgrade') },
     async run(ctx) {
-      const b = await bootLab(ctx);
-      await b.buildCluster([ctx.device]);
-      await b.boot(ctx.device, { keys: ctx.keys, signal: ctx.signal });
-      await b.buildCluster([ctx.device], { itlRecovery: 'regenerated', tvsStore: false });
-      const refused = await b.boot(ctx.device, { keys: ctx.keys, signal: ctx.signal });
+      const { b, refused } = await refusedAfterResign(ctx);
       await scheduleGuideInstall(b.lab, ctx.device);
       const served = await b.buildCluster([ctx.device], { itlRecovery: 'regenerated', tvsStore: false });
       const r = await b.boot(ctx.device, { deleteItl: true, keys: ctx.keys, signal: ctx.signal });
