@@ -101,6 +101,31 @@ describe('lab: the phone boots — trust store and commands', function () {
     }
   });
 
+  it('a malformed ITL or configuration from TFTP: "Trust List update failed" / ignored, the phone keeps what it holds, nothing throws', async () => {
+    const lab = await LabEnvironment.open({ stateDir: tempDir(), keySource: testKeySource() });
+    const device = 'SEP0000000000C3';
+    try {
+      const b = await BootLab.open(lab);
+      await b.startAll();
+      const good = await b.buildCluster([device]);
+      await b.boot(device, { keys: phoneKeys() });
+      const cut = good.itl.subarray(0, 300);
+      fs.writeFileSync(path.join(b.tftpRoot, 'ITLFile.tlv'), cut);
+      fs.writeFileSync(path.join(b.tftpRoot, `${device}.cnf.xml.sgn`), Buffer.from('not a signed file'));
+      const r = await b.boot(device, { keys: phoneKeys() });
+      const itl = r.boot.files.find((f) => f.name === 'ITLFile.tlv');
+      assert.equal(itl?.verdict?.rejection, 'malformed');
+      assert.ok(r.phone.timeline.some((t) => t.kind === 'status' && t.text === 'Trust List update failed'));
+      assert.equal(r.boot.config, 'ignored');
+      assert.ok((await b.trustStore(device).load()).itl?.equals(good.itl), 'the phone keeps the ITL it held');
+      const fresh = await b.boot('SEP0000000000C4', { keys: phoneKeys() });
+      assert.equal(fresh.boot.held.itl, undefined, 'a malformed first ITL is not trusted on first use');
+      assert.equal(fresh.phone.status, 'No valid CAPF server');
+    } finally {
+      await lab.close();
+    }
+  });
+
   it('keeps the phone keys mode 0600 and refuses a device name that is not SEP + 12 hex digits', async () => {
     const stateDir = tempDir();
     const report = await runBootInstallTest({ stateDir, keySource: testKeySource(), phoneKeys: phoneKeys() });
