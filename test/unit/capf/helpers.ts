@@ -22,7 +22,7 @@ export function fixtureKeys(): Record<string, KeyObject> {
 
 /**
  * A key source for LabState that never generates: each CAPF key request gets the next of five fixture RSA
- * keys (so a regenerated CAPF always has a new key), the manufacturing CA the "foreign" key, cluster keys
+ * keys (so a regenerated CAPF always has a new key), the manufacturing CA the "foreign" key, the lab TVS "tvs-sub", cluster keys
  * their namesakes, MICs "cert-rsa".
  */
 export function testKeySource(): KeySource {
@@ -32,6 +32,7 @@ export function testKeySource(): KeySource {
   return async (spec, purpose) => {
     if (purpose === 'capf') return capfKeys[capfCount++ % capfKeys.length];
     if (purpose === 'manufacturing-ca') return k.foreign;
+    if (purpose === 'tvs') return k['tvs-sub'];
     if (purpose.startsWith('cluster:')) return k[purpose.slice('cluster:'.length)];
     if (purpose.startsWith('mic:')) return k['cert-rsa'];
     throw new Error(`test key source: no key for ${purpose} (${JSON.stringify(spec)})`);

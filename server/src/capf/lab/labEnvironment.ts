@@ -46,6 +46,7 @@ export class LabEnvironment {
   private serverInstance: CapfServer | undefined;
   private itlBytes: Buffer | undefined;
   private lastAddress: { host: string; port: number } | undefined;
+  private readonly closers: Array<() => Promise<void>> = [];
 
   private constructor(readonly state: LabState) {}
 
@@ -127,7 +128,13 @@ export class LabEnvironment {
     });
   }
 
+  /** Something to stop when the lab closes (its TFTP and TVS servers: labServices.ts). */
+  onClose(stop: () => Promise<void>): void {
+    this.closers.push(stop);
+  }
+
   async close(): Promise<void> {
+    for (const stop of this.closers.splice(0).reverse()) await stop().catch(() => undefined);
     await this.stopServer();
     await this.state.close();
   }

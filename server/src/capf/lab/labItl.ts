@@ -19,10 +19,11 @@ import { LabState } from '../server/labState';
 const CLUSTER_KEY_NAMES = ['itlrecovery', 'callmanager-sub', 'callmanager-pub', 'callmanager-sub-ec', 'tvs-pub', 'tvs-sub'];
 export const CLUSTER_KEYS: Record<string, KeySpec> = Object.fromEntries(CLUSTER_KEY_NAMES.map((name) => [name, FIXTURE_KEYS[name]]));
 
-export async function loadClusterKeys(state: LabState): Promise<Record<string, KeyObject>> {
+/** The cluster keys named in `specs` (default the reference cluster's), each generated once into cluster/keys/ (0600). */
+export async function loadClusterKeys(state: LabState, specs: Record<string, KeySpec> = CLUSTER_KEYS): Promise<Record<string, KeyObject>> {
   const dir = state.paths.clusterKeysDir;
   const entries = await Promise.all(
-    Object.entries(CLUSTER_KEYS).map(async ([name, spec]) => {
+    Object.entries(specs).map(async ([name, spec]) => {
       const file = path.join(dir, `${name}.key.pem`);
       if (fs.existsSync(file)) return [name, createPrivateKey(await fsp.readFile(file))] as const;
       const key = await state.keySource(spec, `cluster:${name}`);

@@ -10,7 +10,10 @@
  *   manufacturing-ca/ca.pem, manufacturing-ca/ca.key.pem   the lab manufacturing CA that signs MICs
  *   fetched/<device>.pem                                   certificates fetched by Troubleshoot
  *   phones/<device>/                                       emulated phones' MIC, LSC and keys
+ *   phones/<device>/trust/                                 what a booting phone installed: itl.tlv, ctl.tlv, capf.json
  *   cluster/keys/, tftp/ITLFile.tlv                        the lab cluster's keys and the ITL it built
+ *   tftp/SEP<MAC>.cnf.xml.sgn, tftp/CTLFile.tlv           the signed configurations (and CTL) the lab TFTP serves
+ *   tvs/tvs.pem, tvs/tvs.key.pem, tvs/tvs-store.json       the lab TVS certificate, key and store
  *
  * A device name becomes part of a path only after deviceNameProblem accepts it (SEP + 12 hex digits).
  */

@@ -9,6 +9,7 @@ import { PhoneResult } from '../phone/phoneEmulator';
 import { PhoneStatus } from '../phone/statusMessages';
 import { STATUS_NONE, STATUS_PENDING, failureStatus, successStatus } from '../model/operationStatus';
 import { lscProfileChecks } from './lscChecks';
+import { BOOT_SCENARIOS } from './bootScenarios';
 import { ScenarioCheck, ScenarioContext, ScenarioDefinition } from './types';
 
 export interface CatalogEntry extends ScenarioDefinition {
@@ -222,4 +223,6 @@ export const SCENARIOS: CatalogEntry[] = [
       };
     },
   },
+  // the phone boots from TFTP first (trust store, TVS, signed configuration): bootScenarios.ts
+  ...BOOT_SCENARIOS,
 ];

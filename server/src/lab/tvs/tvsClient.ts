@@ -14,6 +14,11 @@ export interface TvsVerifyOptions {
   port: number;
   /** DER of the TVS certificates to trust (a TLS peer presenting any other is refused) */
   trusted: Buffer[];
+  /**
+   * Instead of (or beside) `trusted`: whether to trust the presented certificate, e.g. a phone matching it
+   * against the hash-only TVS records of its ITL (CERTHASH or PUBLICKEY, as CUCM writes them).
+   */
+  trustPeer?: (der: Buffer) => boolean;
   /** `CP-<model>-SEP<MAC>`, e.g. CP-8841-SEP001122334455 */
   deviceName: string;
   /** DER of the certificate to ask about */
@@ -34,7 +39,7 @@ export class TvsClientError extends Error {}
 export function tvsVerify(o: TvsVerifyOptions): Promise<TvsVerifyResult> {
   if (!TVS_DEVICE_NAME.test(o.deviceName)) return Promise.reject(new TvsClientError(`device name '${o.deviceName}' is not CP-<4 digits>-SEP<12 hex digits>`));
   const trusted = new Set(o.trusted.map(sha256Hex));
-  if (trusted.size === 0) return Promise.reject(new TvsClientError('no TVS certificate to trust: the ITL has no TVS record'));
+  if (trusted.size === 0 && !o.trustPeer) return Promise.reject(new TvsClientError('no TVS certificate to trust: the ITL has no TVS record'));
   const sessionId = o.sessionId ?? 1;
   return new Promise((resolve, reject) => {
     let done = false;
@@ -55,7 +60,7 @@ export function tvsVerify(o: TvsVerifyOptions): Promise<TvsVerifyResult> {
       const peer = socket.getPeerCertificate();
       const der = peer && 'raw' in peer ? peer.raw : undefined;
       serverSha = der ? sha256Hex(der) : '';
-      if (!der || !trusted.has(serverSha)) {
+      if (!der || !(trusted.has(serverSha) || o.trustPeer?.(der))) {
         const who = der ? new X509Certificate(der).subject.split('\n').join(';') : 'no certificate';
         return finish(new TvsClientError(`the TVS at ${o.host}:${o.port} presented ${who} (SHA-256 ${serverSha || '-'}), which is not a trusted TVS certificate: the phone would not trust this TVS`));
       }
