@@ -17,10 +17,10 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import * as tls from 'node:tls';
-import { clientSecureContext } from '../server/src/capf/phone/capfConnection';
-import { PhoneKeyProvider, keyPool } from '../server/src/capf/phone/keyGeneration';
-import { runPhone } from '../server/src/capf/phone/phoneEmulator';
-import { LoadedItl, loadItl } from '../server/src/capf/phone/trustedCapf';
+import { clientSecureContext } from '../server/src/lab/phone/capfConnection';
+import { PhoneKeyProvider, keyPool } from '../server/src/lab/phone/keyGeneration';
+import { runPhone } from '../server/src/lab/phone/phoneEmulator';
+import { LoadedItl, loadItl } from '../server/src/lab/phone/trustedCapf';
 
 export type LoadKind = 'floor' | 'protocol' | 'lab';
 

@@ -13,9 +13,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildTrustList } from '../server/src/core/tlv/build';
 import { toPem } from '../server/src/core/cert/pem';
-import { loadFixtureKeys } from '../server/src/fixtures/fixtureKeys';
-import { CAPF_EXTENSIONS, makeCluster, selfSigned } from '../server/src/fixtures/cluster';
-import { referenceItlOptions, referenceRecords } from '../server/src/fixtures/generateFixtures';
+import { loadFixtureKeys } from '../server/src/lab/cluster/clusterKeys';
+import { CAPF_EXTENSIONS, makeCluster, referenceItlOptions, referenceRecords, selfSigned } from '../server/src/lab/cluster/referenceCluster';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DAY = 86_400_000;

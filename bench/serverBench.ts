@@ -31,7 +31,7 @@ import { WorkspaceIndex } from '../server/src/workspace/workspaceIndex';
 import { toLspDiagnostics, DiagnosticMapping } from '../server/src/lsp/lspDiagnostics';
 import { ViewStore } from '../server/src/lsp/viewStore';
 import { LspTestClient } from '../test/protocol/lspTestClient';
-import { WorkspaceStatus, WorkspaceStatusNotification } from '../server/src/protocol/customMessages';
+import { WorkspaceStatus, WorkspaceStatusNotification } from '../server/src/shared/lspExtensions';
 import { BenchResult } from './types';
 import { compareToFloor, median } from './timing';
 import { Corpus, corpusFiles, corpusOf } from './corpus';

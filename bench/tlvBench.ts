@@ -7,9 +7,9 @@
 import { createHash, verify, X509Certificate } from 'node:crypto';
 import { buildTrustList, decodeTrustList, verifyTrustList, RecordSpec, signedBytes, recordPublicKey, findSigner, clearPublicKeyCache } from '../server/src/core/tlv';
 import { decodeCertificate } from '../server/src/core/cert/decodeCertificate';
-import { loadFixtureKeys } from '../server/src/fixtures/fixtureKeys';
-import { makeCluster, selfSigned, SERVER_EXTENSIONS } from '../server/src/fixtures/cluster';
-import { referenceItlOptions } from '../server/src/fixtures/generateFixtures';
+import { loadFixtureKeys } from '../server/src/lab/cluster/clusterKeys';
+import { makeCluster, selfSigned, SERVER_EXTENSIONS } from '../server/src/lab/cluster/referenceCluster';
+import { referenceItlOptions } from '../server/src/lab/cluster/referenceCluster';
 import { BenchResult } from './types';
 import { compareToFloor } from './timing';
 import * as path from 'node:path';

@@ -3,7 +3,7 @@
  * opens its views, shows its status and offers its commands.
  */
 import * as vscode from 'vscode';
-import { VIEW_SCHEME, WorkspaceStatus, WorkspaceStatusNotification } from '../../server/src/protocol/customMessages';
+import { VIEW_SCHEME, WorkspaceStatus, WorkspaceStatusNotification } from '../../server/src/shared/lspExtensions';
 import { registerLabCommands } from './lab/labCommands';
 import { DOCUMENT_SELECTOR, ItlLensServer } from './languageClient';
 import { ErrorDecorations } from './status/errorDecorations';

@@ -14,7 +14,7 @@ import {
   ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { VIEW_SCHEME, WorkspaceTrustNotification } from '../../server/src/protocol/customMessages';
+import { VIEW_SCHEME, WorkspaceTrustNotification } from '../../server/src/shared/lspExtensions';
 
 /**
  * What the server handles: the decoded views, PEM text files, and CAPF device tables on disk (checked against

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { LabInstallTestResult, LabScenariosResult } from '../../server/src/protocol/customMessages';
+import type { LabInstallTestResult, LabScenariosResult } from '../../server/src/shared/lspExtensions';
 import { activateExtension, VIEW_SCHEME, waitFor } from './helpers';
 
 describe('the CAPF lab commands', function () {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { Diagnostic, DiagnosticSeverity, FileChangeType } from 'vscode-languageserver-protocol';
-import { DecodedViewResult, ViewChangedNotification, ViewChangedParams, viewUriForSource } from '../../server/src/protocol/customMessages';
+import { DecodedViewResult, ViewChangedNotification, ViewChangedParams, viewUriForSource } from '../../server/src/shared/lspExtensions';
 import { TEST_NOW } from '../helpers/fixtures';
 import { fileUri, LspTestClient } from './lspTestClient';
 import { TestWorkspace } from './testWorkspace';

@@ -9,7 +9,7 @@ import {
   LabInstallTestResult,
   LabServerInfo,
   viewUriForSource,
-} from '../../server/src/protocol/customMessages';
+} from '../../server/src/shared/lspExtensions';
 import { TEST_NOW } from '../helpers/fixtures';
 import { fileUri, LspTestClient } from './lspTestClient';
 import { TestWorkspace } from './testWorkspace';

@@ -1,7 +1,7 @@
 /** The CAPF lab through the language server, its security settings: the TLS minimum (itlLens.lab.tlsMin). */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { LabServerInfo } from '../../server/src/protocol/customMessages';
+import { LabServerInfo } from '../../server/src/shared/lspExtensions';
 import { TEST_NOW } from '../helpers/fixtures';
 import { requireOpenssl, sClient, TLS1_ONLY_CLIENT } from '../helpers/openssl';
 import { LspTestClient } from './lspTestClient';

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { pathToFileURL } from 'node:url';
 import { Diagnostic, InitializeParams, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { WorkspaceStatus, WorkspaceStatusNotification } from '../../server/src/protocol/customMessages';
+import { WorkspaceStatus, WorkspaceStatusNotification } from '../../server/src/shared/lspExtensions';
 
 export const SERVER_JS = path.resolve(__dirname, '..', '..', '..', 'dist', 'server.js');
 const DEFAULT_TIMEOUT_MS = 15_000;

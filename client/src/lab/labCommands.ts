@@ -12,8 +12,8 @@ import {
   LabStartParams,
   LabStartServerRequest,
   LabStopServerRequest,
-} from '../../../server/src/protocol/customMessages';
-import { isLegacyTls, parseTlsMin } from '../../../server/src/capf/server/tlsMin';
+  LEGACY_TLS_MINS,
+} from '../../../server/src/shared/lspExtensions';
 import { registerCommand, requireTrust } from '../commands';
 import { ItlLensServer } from '../languageClient';
 import { showDecodedView } from '../views/openDecodedView';
@@ -73,8 +73,7 @@ export function registerLabCommands(server: ItlLensServer, log: vscode.LogOutput
       requireTrust('Starting the local CAPF server');
       const info = await runWithProgress(server, log, 'Starting the local CAPF server', LabStartServerRequest, currentLabParams());
       log.info(`CAPF lab server: ${JSON.stringify(info)}`);
-      const min = parseTlsMin(info.tlsMin);
-      const legacy = min && isLegacyTls(min) ? ` It accepts TLS ${info.tlsMin} at OpenSSL security level 0: keep it in an isolated lab.` : '';
+      const legacy = info.tlsMin && LEGACY_TLS_MINS.includes(info.tlsMin) ? ` It accepts TLS ${info.tlsMin} at OpenSSL security level 0: keep it in an isolated lab.` : '';
       const choice = await vscode.window.showInformationMessage(
         `ITL Lens: local CAPF server listening on ${info.host ?? '?'}:${info.port ?? '?'}.${legacy}`,
         'Edit Device Table',

@@ -1,6 +1,6 @@
 /** The itlLens.lab.* settings as the parameters of the Lab* requests (pure: unit-tested without VS Code). */
 import * as path from 'node:path';
-import type { LabStartParams } from '../../../server/src/protocol/customMessages';
+import type { LabStartParams } from '../../../server/src/shared/lspExtensions';
 
 export interface LabSettings {
   host: string;

@@ -3,7 +3,7 @@
  * colour and a tooltip. No badge: VS Code's own Problems decoration already puts the error count there.
  */
 import * as vscode from 'vscode';
-import type { WorkspaceStatus } from '../../../server/src/protocol/customMessages';
+import type { WorkspaceStatus } from '../../../server/src/shared/lspExtensions';
 
 export class ErrorDecorations implements vscode.FileDecorationProvider, vscode.Disposable {
   private files = new Set<string>();

@@ -1,5 +1,5 @@
 /** The words of the ITL Lens language status item, from a WorkspaceStatus (pure: unit-tested without VS Code). */
-import type { WorkspaceStatus } from '../../../server/src/protocol/customMessages';
+import type { WorkspaceStatus } from '../../../server/src/shared/lspExtensions';
 
 export type StatusLevel = 'error' | 'warning' | 'ok';
 

@@ -1,6 +1,6 @@
 /** The language status item "ITL Lens: 3 trust lists, 1 error", shown beside views and PEM files. */
 import * as vscode from 'vscode';
-import type { WorkspaceStatus } from '../../../server/src/protocol/customMessages';
+import type { WorkspaceStatus } from '../../../server/src/shared/lspExtensions';
 import { StatusLevel, summarizeStatus } from './statusSummary';
 
 const SEVERITY: Record<StatusLevel, vscode.LanguageStatusSeverity> = {

@@ -4,7 +4,7 @@
  * its own tab. Where it cannot (a diff, a failed decode) its webview says why and links to the commands.
  */
 import * as vscode from 'vscode';
-import { Commands } from '../../../server/src/protocol/customMessages';
+import { Commands } from '../../../server/src/shared/lspExtensions';
 
 export const BINARY_FILE_EDITOR = 'itlLens.decodedView';
 

@@ -3,7 +3,7 @@
  * when a source changed (ViewChangedNotification), which refreshes every open view of that source.
  */
 import * as vscode from 'vscode';
-import { DecodedViewRequest, ViewChangedNotification } from '../../../server/src/protocol/customMessages';
+import { DecodedViewRequest, ViewChangedNotification } from '../../../server/src/shared/lspExtensions';
 import { ItlLensServer } from '../languageClient';
 import { isViewUri, sourceOf } from './viewUris';
 

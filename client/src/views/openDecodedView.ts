@@ -1,6 +1,6 @@
 /** "ITL Lens: Open Decoded View": shows the server-rendered view of a trust list or certificate file. */
 import * as vscode from 'vscode';
-import { Commands, DecodedViewRequest } from '../../../server/src/protocol/customMessages';
+import { Commands, DecodedViewRequest } from '../../../server/src/shared/lspExtensions';
 import { registerCommand } from '../commands';
 import { ItlLensServer } from '../languageClient';
 import { asUri, isViewUri, kindOf, viewUriFor } from './viewUris';

@@ -4,7 +4,7 @@
  * no offset argument, so the offset goes to the clipboard for its Go To Offset box.
  */
 import * as vscode from 'vscode';
-import { ByteOffsetRequest, ByteOffsetResult, Commands } from '../../../server/src/protocol/customMessages';
+import { ByteOffsetRequest, ByteOffsetResult, Commands } from '../../../server/src/shared/lspExtensions';
 import { registerCommand } from '../commands';
 import { ItlLensServer } from '../languageClient';
 import { asUri, isViewUri, sourceOf } from './viewUris';

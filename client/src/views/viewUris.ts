@@ -6,7 +6,7 @@ import {
   ViewKind,
   viewKindForPath,
   viewUriForSource,
-} from '../../../server/src/protocol/customMessages';
+} from '../../../server/src/shared/lspExtensions';
 
 export function isViewUri(uri: vscode.Uri): boolean {
   return uri.scheme === VIEW_SCHEME;

@@ -1,5 +1,5 @@
 /** A lab server's log: entries stamped with the server's clock, handed to every listener; a listener's fault is not the server's. */
-import { Clock, systemClock } from '../capf/clock';
+import { Clock, systemClock } from '../core/time/clock';
 
 export class LogListeners<E extends { time: string }> {
   private readonly listeners = new Set<(e: E) => void>();

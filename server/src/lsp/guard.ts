@@ -4,7 +4,7 @@
  * and answered with the handler's empty result (or an InternalError where there is no empty result). The server never crashes on a request.
  */
 import { ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import { SessionError } from './session';
+import { SessionError } from './workspaceSession';
 
 export interface GuardContext {
   initialized(): boolean;

@@ -6,17 +6,17 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { LabInstallTestResult, LabScenariosResult, LabServerInfo, LabStartParams } from '../protocol/customMessages';
-import { LabEnvironment } from '../capf/lab/labEnvironment';
-import { CAPF_PORT } from '../capf/protocol/constants';
-import { DEFAULT_TEST_DEVICE, InstallRun, InstallTestReport, renderInstallReport, runInstallOnLab, runLscInstallTest } from '../capf/lab/installTest';
-import { TimelineEntry } from '../capf/phone/phoneEmulator';
-import { LabState } from '../capf/server/labState';
-import { writeDeviceTable } from '../capf/server/deviceTableFile';
-import { DEFAULT_LAB_DIR, labPaths } from '../capf/model/labLayout';
-import { newDeviceEntry } from '../capf/model/deviceTable';
-import { renderScenarioReportMarkdown, runScenarios, ScenarioProgress } from '../capf/scenarios';
-import { parseTlsMin, tlsMinProblem } from '../capf/server/tlsMin';
+import type { LabInstallTestResult, LabScenariosResult, LabServerInfo, LabStartParams } from '../shared/lspExtensions';
+import { LabEnvironment } from '../lab/environment/labEnvironment';
+import { CAPF_PORT } from '../lab/capf/protocol/constants';
+import { DEFAULT_TEST_DEVICE, InstallRun, InstallTestReport, renderInstallReport, runInstallOnLab, runLscInstallTest } from '../lab/environment/installTest';
+import { TimelineEntry } from '../lab/phone/phoneEmulator';
+import { LabState } from '../lab/capf/service/labState';
+import { writeDeviceTable } from '../lab/capf/service/deviceTableFile';
+import { DEFAULT_LAB_DIR, labPaths } from '../lab/model/labLayout';
+import { newDeviceEntry } from '../lab/model/deviceTable';
+import { renderScenarioReportMarkdown, runScenarios, ScenarioProgress } from '../lab/scenarios';
+import { parseTlsMin, tlsMinProblem } from '../lab/capf/service/tlsMin';
 
 export interface LabProgress {
   report(message: string, percentage?: number): void;

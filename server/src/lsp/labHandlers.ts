@@ -7,7 +7,7 @@ import {
   LabServerInfoRequest,
   LabStartServerRequest,
   LabStopServerRequest,
-} from '../protocol/customMessages';
+} from '../shared/lspExtensions';
 import { uriToPath } from '../workspace/uris';
 import { LabController, LabProgress } from './labController';
 

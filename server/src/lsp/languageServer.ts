@@ -16,9 +16,9 @@ import {
   WatchKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ByteOffsetRequest, DecodedViewRequest, ViewChangedNotification, WorkspaceStatusNotification, WorkspaceTrustNotification } from '../protocol/customMessages';
+import { ByteOffsetRequest, DecodedViewRequest, ViewChangedNotification, WorkspaceStatusNotification, WorkspaceTrustNotification } from '../shared/lspExtensions';
 import { INDEXED_GLOB } from '../workspace/scanFolders';
-import { DEFAULT_LAB_DIR, DEVICE_TABLE_FILE } from '../capf/model/labLayout';
+import { DEFAULT_LAB_DIR, DEVICE_TABLE_FILE } from '../lab/model/labLayout';
 import { fileUri, uriToPath } from '../workspace/uris';
 import { byteOffset } from './features/byteOffset';
 import { definition } from './features/definition';
@@ -33,7 +33,7 @@ import { codeLenses } from './features/codeLens';
 import { LabController } from './labController';
 import { registerLabHandlers } from './labHandlers';
 import { guarded, GuardContext, quietly } from './guard';
-import { FileChangeKind, Session } from './session';
+import { FileChangeKind, Session } from './workspaceSession';
 import { parseSettings } from './settings';
 import { parseStartupOptions } from './startupOptions';
 import { escapeControlsInText } from '../core/text/controlChars';

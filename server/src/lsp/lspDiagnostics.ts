@@ -1,6 +1,6 @@
 /** Rule diagnostics as LSP diagnostics: on the decoded view's line, and on the source file (PEM block or byte 0). */
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, Range } from 'vscode-languageserver-protocol';
-import { SourceDiagnosticData } from '../protocol/customMessages';
+import { SourceDiagnosticData } from '../shared/lspExtensions';
 import { RuleSeverity } from '../rules/codes';
 import { DeviceTableDiagnostic } from '../rules/deviceTableRules';
 import { DiagnosticTarget, RuleDiagnostic } from '../rules/ruleDiagnostic';

@@ -3,7 +3,7 @@
  * the URIs the client uses (its spelling of the view and source URIs wins once it has sent one).
  */
 import * as path from 'node:path';
-import { viewUriForSource, ViewKind } from '../protocol/customMessages';
+import { viewUriForSource, ViewKind } from '../shared/lspExtensions';
 import { renderFileView } from '../views/renderFile';
 import { RenderedView } from '../views/viewModel';
 import { DecodedFile, IndexedFile } from '../workspace/indexedFile';

@@ -9,9 +9,9 @@
  */
 import * as path from 'node:path';
 import { Node as JsonNode, Segment, findNodeAtLocation, parseTree } from 'jsonc-parser';
-import { deadlineTime, parseDeviceTable } from '../capf/model/deviceTable';
-import { DEVICE_TABLE_FILE } from '../capf/model/labLayout';
-import { failureStatus, operationKindOf } from '../capf/model/operationStatus';
+import { deadlineTime, parseDeviceTable } from '../lab/model/deviceTable';
+import { DEVICE_TABLE_FILE } from '../lab/model/labLayout';
+import { failureStatus, operationKindOf } from '../lab/model/operationStatus';
 import { RULE_CODES, RuleCode, RuleSeverity } from './codes';
 
 /** The install guide: "enter a date and time that is at least one hour in to the future". */

@@ -1,6 +1,6 @@
 /** Validity of a certificate at a given time, and the phrases messages use for it. */
 import { CertificateSummary } from '../workspace/indexedFile';
-import { dateAndRelative } from '../views/relativeTime';
+import { dateAndRelative } from '../core/time/relativeTime';
 import { DAY_MS } from './ruleContext';
 
 export type ValidityState = 'expired' | 'near-expiry' | 'not-yet-valid' | 'valid' | 'unknown';

@@ -1,6 +1,6 @@
 /** Text and JSON forms of a verdict and of a comparison (the CLI's output; the editor can show the same lines). */
 import { createHash } from 'node:crypto';
-import { toPlainJson } from '../engine/toJson';
+import { toPlainJson } from '../core/plainJson';
 import { PhoneVerdict, RecordInfo } from './model';
 import { TrustListComparison, TrustListChange } from './compareTrustLists';
 import { describeRecord } from './records';

@@ -2,7 +2,7 @@
 import { CertificateFile } from '../core/cert/certificateFile';
 import { hexColon } from '../core/cert/decodeCertificate';
 import { RenderedView, ViewBuilder } from './viewModel';
-import { isoDay, validityPhrase } from './relativeTime';
+import { isoDay, validityPhrase } from '../core/time/relativeTime';
 
 export interface CertificateViewOptions {
   fileName: string;

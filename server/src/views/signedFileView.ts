@@ -10,7 +10,7 @@ import { allElements, xmlOutline } from '../core/sgn/xmlOutline';
 import { CAPF_AUTH_MODES, configFacts } from '../core/sgn/configFacts';
 import { elementLine, elementValueText, pushHeaderSection, pushProblems } from './trustListView';
 import { RenderedView, ViewBuilder } from './viewModel';
-import { dateAndRelative } from './relativeTime';
+import { dateAndRelative } from '../core/time/relativeTime';
 import { EncryptionTag } from '../core/sgn/tags';
 
 export interface SignedFileViewOptions {

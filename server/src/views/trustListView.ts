@@ -9,7 +9,7 @@ import { SignatureCheck } from '../core/tlv/verify';
 import { decodeCertificate, hexBytes, hexColon } from '../core/cert/decodeCertificate';
 import { CertificateDecodeResult, DecodedCertificate } from '../core/cert/model';
 import { RenderedView, ViewBuilder } from './viewModel';
-import { dateAndRelative, isoDay, validityPhrase } from './relativeTime';
+import { dateAndRelative, isoDay, validityPhrase } from '../core/time/relativeTime';
 
 export interface TrustListViewOptions {
   /** shown in the title */

@@ -8,7 +8,7 @@ import { decodeTrustList, trustListKindFromName } from '../core/tlv/decode';
 import { TrustRecord } from '../core/tlv/model';
 import { isUncompressedEcPoint } from '../core/tlv/tags';
 import { SignatureCheck, verifyTrustList } from '../core/tlv/verify';
-import { classifyFile } from '../engine/fileKinds';
+import { classifyFile } from './classifyFile';
 import { positionAt } from '../rules/sourceLocation';
 import { certificateIdentity, recordIdentity } from './identity';
 import { decodeCertificateCached } from './certificateCache';

@@ -10,7 +10,7 @@ import { CertificateField, DecodedCertificate } from '../core/cert/model';
 import { decodeTrustList } from '../core/tlv/decode';
 import { TlvElement, TrustList, TrustRecord } from '../core/tlv/model';
 import { SignatureCheck, verifyTrustList } from '../core/tlv/verify';
-import { classifyFile } from '../engine/fileKinds';
+import { classifyFile } from './classifyFile';
 import { CertificateIdentity } from './identity';
 import { contentHash, decodeCertificateSource, decodeRecord, FileSource, trustListContentKey } from './decodeFile';
 import {

@@ -1,7 +1,7 @@
 /** Finds the trust lists and certificate files under workspace folders (the only file-system walk). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CERTIFICATE_EXTENSIONS, isCertificateFilePath, isTrustListPath, TRUST_LIST_EXTENSIONS } from '../engine/fileKinds';
+import { CERTIFICATE_EXTENSIONS, isCertificateFilePath, isTrustListPath, TRUST_LIST_EXTENSIONS } from '../shared/fileKinds';
 
 /** Extensions the index looks at. */
 export const INDEXED_EXTENSIONS = [...TRUST_LIST_EXTENSIONS, ...CERTIFICATE_EXTENSIONS] as const;

@@ -6,8 +6,8 @@
 import * as assert from 'node:assert/strict';
 // the module object itself (not a namespace copy), so that the spy replaces what the server calls
 import crypto = require('node:crypto');
-import { LabEnvironment } from '../../../server/src/capf/lab/labEnvironment';
-import { manualClock } from '../../../server/src/capf/clock';
+import { LabEnvironment } from '../../../server/src/lab/environment/labEnvironment';
+import { manualClock } from '../../../server/src/core/time/clock';
 import { equalSecrets } from '../../../server/src/core/crypto/equalSecrets';
 import { phoneKeys, removeTempDirs, tempDir, testKeySource, T0 } from './helpers';
 

@@ -5,8 +5,8 @@ import { X509Certificate } from 'node:crypto';
 import { main } from '../../../server/src/cli/main';
 import { CliIo, parseArgs } from '../../../server/src/cli/io';
 import { serveCapf } from '../../../server/src/cli/commands/capfServer';
-import { LabState } from '../../../server/src/capf/server/labState';
-import { buildLabItl } from '../../../server/src/capf/lab/labItl';
+import { LabState } from '../../../server/src/lab/capf/service/labState';
+import { buildLabItl } from '../../../server/src/lab/environment/labItl';
 import { removeTempDirs, tempDir, testKeySource, within } from './helpers';
 
 function capture(cwd: string): CliIo & { stdout: () => string; stderr: () => string; waitFor: (re: RegExp) => Promise<string> } {

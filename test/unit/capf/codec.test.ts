@@ -20,7 +20,7 @@ import {
   parseAuthResponse,
   parseKeygenRequest,
   keygenRequest,
-} from '../../../server/src/capf/protocol';
+} from '../../../server/src/lab/capf/protocol';
 import { prng } from './helpers';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { X509Certificate } from 'node:crypto';
-import { LabEnvironment } from '../../../server/src/capf/lab/labEnvironment';
-import { newDeviceEntry } from '../../../server/src/capf/model/deviceTable';
-import { writeDeviceTable } from '../../../server/src/capf/server/deviceTableFile';
-import { loadDeviceStatesSync } from '../../../server/src/capf/model/deviceStateFiles';
-import { runPhone } from '../../../server/src/capf/phone/phoneEmulator';
+import { LabEnvironment } from '../../../server/src/lab/environment/labEnvironment';
+import { newDeviceEntry } from '../../../server/src/lab/model/deviceTable';
+import { writeDeviceTable } from '../../../server/src/lab/capf/service/deviceTableFile';
+import { loadDeviceStatesSync } from '../../../server/src/lab/model/deviceStateFiles';
+import { runPhone } from '../../../server/src/lab/phone/phoneEmulator';
 import { phoneKeys, removeTempDirs, tempDir, testKeySource } from './helpers';
 
 const PHONES = 200;

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import schema = require('../../../server/src/capf/model/deviceTable.schema.json');
+import schema = require('../../../server/src/lab/model/deviceTable.schema.json');
 import {
   AUTHENTICATION_MODES,
   DeviceEntry,
@@ -14,15 +14,15 @@ import {
   newDeviceEntry,
   parseDeviceTable,
   serializeDeviceTable,
-} from '../../../server/src/capf/model/deviceTable';
-import { ALL_STATUSES, successStatus } from '../../../server/src/capf/model/operationStatus';
-import { DeviceTableReader, readDeviceTable, updateDeviceEntry } from '../../../server/src/capf/server/deviceTableFile';
-import { StateLog } from '../../../server/src/capf/server/stateLog';
-import { MAX_REGISTERED_LSCS, newDeviceState, operationDue, operationKey, statusFor } from '../../../server/src/capf/model/deviceState';
-import { foldStateLog, loadDeviceStatesSync } from '../../../server/src/capf/model/deviceStateFiles';
-import { labPaths } from '../../../server/src/capf/model/labLayout';
-import { lockedUntil, nextFailure, MAX_AUTH_FAILURES } from '../../../server/src/capf/server/authLockout';
-import { normalizeDeviceName, parseAuth, parseDeadline, parseKey, parseOperation, scheduleOperation } from '../../../server/src/capf/server/deviceSchedule';
+} from '../../../server/src/lab/model/deviceTable';
+import { ALL_STATUSES, successStatus } from '../../../server/src/lab/model/operationStatus';
+import { DeviceTableReader, readDeviceTable, updateDeviceEntry } from '../../../server/src/lab/capf/service/deviceTableFile';
+import { StateLog } from '../../../server/src/lab/capf/service/stateLog';
+import { MAX_REGISTERED_LSCS, newDeviceState, operationDue, operationKey, statusFor } from '../../../server/src/lab/model/deviceState';
+import { foldStateLog, loadDeviceStatesSync } from '../../../server/src/lab/model/deviceStateFiles';
+import { labPaths } from '../../../server/src/lab/model/labLayout';
+import { lockedUntil, nextFailure, MAX_AUTH_FAILURES } from '../../../server/src/lab/capf/service/authLockout';
+import { normalizeDeviceName, parseAuth, parseDeadline, parseKey, parseOperation, scheduleOperation } from '../../../server/src/lab/capf/service/deviceSchedule';
 import { removeTempDirs, tempDir, within } from './helpers';
 
 const entry = (fields: Record<string, unknown>) => JSON.stringify({ devices: [{ name: 'SEP001122334455', certificateOperation: 'Install/Upgrade', ...fields }] });

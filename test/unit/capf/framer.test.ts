@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { Command, el, encodeMessage, MessageFramer } from '../../../server/src/capf/protocol';
+import { Command, el, encodeMessage, MessageFramer } from '../../../server/src/lab/capf/protocol';
 import { prng } from './helpers';
 
 const messages = [

@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { LabEnvironment } from '../../../server/src/capf/lab/labEnvironment';
-import { CapfServer } from '../../../server/src/capf/server/capfServer';
-import { SessionSummary } from '../../../server/src/capf/server/session';
-import { Command, el, encodeMessage, authResponse, keygenResponse, requestInProgress, storeCertResponse } from '../../../server/src/capf/protocol';
-import { parseDeviceTable } from '../../../server/src/capf/model/deviceTable';
-import { PhoneResult } from '../../../server/src/capf/phone/phoneEmulator';
+import { LabEnvironment } from '../../../server/src/lab/environment/labEnvironment';
+import { CapfServer } from '../../../server/src/lab/capf/service/capfServer';
+import { SessionSummary } from '../../../server/src/lab/capf/service/capfSession';
+import { Command, el, encodeMessage, authResponse, keygenResponse, requestInProgress, storeCertResponse } from '../../../server/src/lab/capf/protocol';
+import { parseDeviceTable } from '../../../server/src/lab/model/deviceTable';
+import { PhoneResult } from '../../../server/src/lab/phone/phoneEmulator';
 import { phoneKeys, prng, RawClient, removeTempDirs, tempDir, testKeySource, within } from './helpers';
 
 const SEED = 0x5eed_ca9f;

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createPrivateKey, KeyObject } from 'node:crypto';
-import { KeySource } from '../../../server/src/capf/keys';
-import { PhoneKeyProvider, keyPool } from '../../../server/src/capf/phone/keyGeneration';
+import { KeySource } from '../../../server/src/lab/model/keys';
+import { PhoneKeyProvider, keyPool } from '../../../server/src/lab/phone/keyGeneration';
 
 export const REPO = path.resolve(__dirname, '../../../..');
 const KEYS_DIR = path.join(REPO, 'test-fixtures', 'keys');
@@ -87,7 +87,7 @@ export function listeningPort(output: () => string): Promise<number> {
 }
 
 import * as tls from 'node:tls';
-import { MessageFramer, FramedMessage } from '../../../server/src/capf/protocol/framer';
+import { MessageFramer, FramedMessage } from '../../../server/src/lab/capf/protocol/framer';
 
 /** A bare TLS client speaking raw bytes to the CAPF server, for malformed and out-of-order input. */
 export class RawClient {

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { X509Certificate } from 'node:crypto';
-import { LabEnvironment } from '../../../server/src/capf/lab/labEnvironment';
-import { manualClock } from '../../../server/src/capf/clock';
+import { LabEnvironment } from '../../../server/src/lab/environment/labEnvironment';
+import { manualClock } from '../../../server/src/core/time/clock';
 import { phoneKeys, removeTempDirs, tempDir, testKeySource, T0 } from './helpers';
 
 describe('capf: install over real TLS', () => {

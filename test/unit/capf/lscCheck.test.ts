@@ -2,11 +2,12 @@ import * as assert from 'node:assert/strict';
 import { createHash, createPublicKey } from 'node:crypto';
 import { decodeCertificate } from '../../../server/src/core/cert/decodeCertificate';
 import { CAPF_ROLE, TrustRecord } from '../../../server/src/core/tlv';
-import { matchCapfCertificate } from '../../../server/src/capf/phone/trustedCapf';
-import { makeIssuer } from '../../../server/src/capf/server/issuer';
-import { createCapfCertificate } from '../../../server/src/capf/server/labCertificates';
-import { issueLsc, summarizeCertificate } from '../../../server/src/capf/server/lscProfile';
-import { checkIssuedLsc, installedLsc } from '../../../server/src/capf/phone/lscCheck';
+import { matchCapfCertificate } from '../../../server/src/lab/phone/trustedCapf';
+import { makeIssuer } from '../../../server/src/lab/capf/service/issuer';
+import { createCapfCertificate } from '../../../server/src/lab/capf/service/labCertificates';
+import { issueLsc } from '../../../server/src/lab/capf/service/lscProfile';
+import { summarizeCertificate } from '../../../server/src/lab/model/issuedLsc';
+import { checkIssuedLsc, installedLsc } from '../../../server/src/lab/phone/lscCheck';
 import { fixtureKeys, T0 } from './helpers';
 
 describe('capf: the phone checks the LSC it is handed', () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OperationLog, OperationLogEntry } from '../../../server/src/capf/server/operationLog';
+import { OperationLog, OperationLogEntry } from '../../../server/src/lab/capf/service/operationLog';
 import { removeTempDirs, tempDir, T0 } from './helpers';
 
 const entry = (i: number): OperationLogEntry => ({ time: new Date(T0.getTime() + i * 1000).toISOString(), event: 'auth', message: `line ${i}`, session: i });

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as tls from 'node:tls';
-import { CapfConnection, ConnectionError } from '../../../server/src/capf/phone/capfConnection';
-import { LabEnvironment } from '../../../server/src/capf/lab/labEnvironment';
-import { encodeMessage } from '../../../server/src/capf/protocol/codec';
-import { AuthType } from '../../../server/src/capf/protocol/constants';
-import { authRequest } from '../../../server/src/capf/protocol/messages';
+import { CapfConnection, ConnectionError } from '../../../server/src/lab/phone/capfConnection';
+import { LabEnvironment } from '../../../server/src/lab/environment/labEnvironment';
+import { encodeMessage } from '../../../server/src/lab/capf/protocol/codec';
+import { AuthType } from '../../../server/src/lab/capf/protocol/constants';
+import { authRequest } from '../../../server/src/lab/capf/protocol/messages';
 import { removeTempDirs, tempDir, testKeySource, within } from './helpers';
 
 /** A TLS server (the lab's CAPF certificate) that sends each connection one AUTH_REQ after `delayMs`, then nothing. */

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { renderScenarioReportMarkdown, renderScenarioReportText, runScenarios, scenarioList, ScenarioReport, ScenarioProgress } from '../../../server/src/capf/scenarios';
+import { renderScenarioReportMarkdown, renderScenarioReportText, runScenarios, scenarioList, ScenarioReport, ScenarioProgress } from '../../../server/src/lab/scenarios';
 import { phoneKeys, testKeySource } from './helpers';
 
 describe('capf: troubleshooting scenarios', function () {

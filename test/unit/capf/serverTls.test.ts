@@ -4,9 +4,9 @@
  * The client is `openssl s_client`, an implementation independent of Node's TLS client.
  */
 import * as assert from 'node:assert/strict';
-import { LabEnvironment } from '../../../server/src/capf/lab/labEnvironment';
-import { CapfServer, CapfServerOptions } from '../../../server/src/capf/server/capfServer';
-import { OperationLogEntry } from '../../../server/src/capf/server/operationLog';
+import { LabEnvironment } from '../../../server/src/lab/environment/labEnvironment';
+import { CapfServer, CapfServerOptions } from '../../../server/src/lab/capf/service/capfServer';
+import { OperationLogEntry } from '../../../server/src/lab/capf/service/operationLog';
 import { CAPF_SERVER_ARGS, serveCapf } from '../../../server/src/cli/commands/capfServer';
 import { parseArgs, UsageError } from '../../../server/src/cli/io';
 import { requireOpenssl, sClient, TLS1_ONLY_CLIENT } from '../../helpers/openssl';

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { createPublicKey, X509Certificate } from 'node:crypto';
-import { LabEnvironment } from '../../../server/src/capf/lab/labEnvironment';
-import { decodeElements } from '../../../server/src/capf/protocol/codec';
-import { WireTraceEvent } from '../../../server/src/capf/server/capfServer';
-import { manualClock } from '../../../server/src/capf/clock';
+import { LabEnvironment } from '../../../server/src/lab/environment/labEnvironment';
+import { decodeElements } from '../../../server/src/lab/capf/protocol/codec';
+import { WireTraceEvent } from '../../../server/src/lab/capf/service/capfServer';
+import { manualClock } from '../../../server/src/core/time/clock';
 import { fixtureKeys, phoneKeys, removeTempDirs, tempDir, testKeySource, T0 } from './helpers';
 
 /** The reference install transcript (RSA-2048, password 123456) with the session id and variable parts as placeholders. */

@@ -16,7 +16,7 @@ import {
 import { encodeName, issueCertificate, serialFrom } from '../../../server/src/core/cert/issueCertificate';
 import { DnAttribute } from '../../../server/src/core/cert/model';
 import { OID } from '../../../server/src/core/asn1/oids';
-import { loadFixtureKeys } from '../../../server/src/fixtures/fixtureKeys';
+import { loadFixtureKeys } from '../../../server/src/lab/cluster/clusterKeys';
 import { TLVFILE_LAYOUT } from '../../../server/src/core/tlv/build';
 import { fixture, KEYS_DIR, TEST_NOW } from '../../helpers/fixtures';
 import { Prng } from '../../helpers/prng';

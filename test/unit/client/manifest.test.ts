@@ -10,8 +10,8 @@ import {
   TRUST_LIST_VIEW_LANGUAGE,
   VIEW_SCHEME,
   viewKindForPath,
-} from '../../../server/src/protocol/customMessages';
-import { DEVICE_TABLE_FILE } from '../../../server/src/capf/model/labLayout';
+} from '../../../server/src/shared/lspExtensions';
+import { DEVICE_TABLE_FILE } from '../../../server/src/lab/model/labLayout';
 import { REPO_ROOT } from '../../helpers/fixtures';
 
 interface Command {

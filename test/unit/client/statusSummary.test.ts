@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { WorkspaceStatus } from '../../../server/src/protocol/customMessages';
+import type { WorkspaceStatus } from '../../../server/src/shared/lspExtensions';
 import { summarizeStatus } from '../../../client/src/status/statusSummary';
 
 const status = (over: Partial<WorkspaceStatus>): WorkspaceStatus => ({

@@ -15,7 +15,7 @@ import { decodeSignedFile } from '../../../server/src/core/sgn/decode';
 import { decryptSignedFile } from '../../../server/src/core/sgn/decrypt';
 import { renderSignedFileView } from '../../../server/src/views/signedFileView';
 import { signedFileRules } from '../../../server/src/trust/signedFileRules';
-import { loadFixtureKeys } from '../../../server/src/fixtures/fixtureKeys';
+import { loadFixtureKeys } from '../../../server/src/lab/cluster/clusterKeys';
 import { fixturesDir, KEYS_DIR, TEST_NOW } from '../../helpers/fixtures';
 import { Prng } from '../../helpers/prng';
 

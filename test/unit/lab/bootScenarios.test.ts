@@ -6,13 +6,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runScenarios, scenarioList, ScenarioReport } from '../../../server/src/capf/scenarios';
-import { LabEnvironment } from '../../../server/src/capf/lab/labEnvironment';
-import { BootLab } from '../../../server/src/capf/lab/labBoot';
-import { scheduleGuideInstall } from '../../../server/src/capf/lab/installTest';
-import { bootFileNames } from '../../../server/src/capf/phone/boot/bootFiles';
-import { UnsafeDeviceNameError } from '../../../server/src/capf/model/labLayout';
-import { runBootInstallTest } from '../../../server/src/capf/lab/bootInstallTest';
+import { runScenarios, scenarioList, ScenarioReport } from '../../../server/src/lab/scenarios';
+import { LabEnvironment } from '../../../server/src/lab/environment/labEnvironment';
+import { BootLab } from '../../../server/src/lab/environment/labBoot';
+import { scheduleGuideInstall } from '../../../server/src/lab/environment/installTest';
+import { bootFileNames } from '../../../server/src/lab/phone/boot/bootFiles';
+import { UnsafeDeviceNameError } from '../../../server/src/lab/model/labLayout';
+import { runBootInstallTest } from '../../../server/src/lab/environment/bootInstallTest';
 import { main } from '../../../server/src/cli/main';
 import { phoneKeys, removeTempDirs, tempDir, testKeySource } from '../capf/helpers';
 

@@ -15,7 +15,7 @@ import { fixtureKeys, removeTempDirs, tempDir, within } from '../capf/helpers';
 import { until } from './until';
 import { parseArgs } from '../../../server/src/cli/io';
 import { serveTvs } from '../../../server/src/cli/commands/tvsServer';
-import { Issuer } from '../../../server/src/capf/server/issuer';
+import { Issuer } from '../../../server/src/lab/capf/service/issuer';
 import { tvsVerify } from '../../../server/src/lab/tvs/tvsClient';
 import { loadOrCreateTvsIdentity, tvsPaths } from '../../../server/src/lab/tvs/tvsIdentity';
 import { decodeTvsElements, decodeTvsHeader, encodeVerifyRequest, encodeVerifyResponse, parseVerifyRequest, parseVerifyResponse, TvsFramer } from '../../../server/src/lab/tvs/tvsProtocol';

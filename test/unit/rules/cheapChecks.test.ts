@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { buildTrustList, RecordSpec } from '../../../server/src/core/tlv/build';
 import { HeaderTag, RecordTag } from '../../../server/src/core/tlv/tags';
-import { loadFixtureKeys } from '../../../server/src/fixtures/fixtureKeys';
-import { makeCluster, selfSigned, SERVER_EXTENSIONS } from '../../../server/src/fixtures/cluster';
-import { referenceItlOptions, referenceRecords } from '../../../server/src/fixtures/generateFixtures';
+import { loadFixtureKeys } from '../../../server/src/lab/cluster/clusterKeys';
+import { makeCluster, selfSigned, SERVER_EXTENSIONS } from '../../../server/src/lab/cluster/referenceCluster';
+import { referenceItlOptions, referenceRecords } from '../../../server/src/lab/cluster/referenceCluster';
 import { decodeTrustListFile } from '../../../server/src/workspace/decodeFile';
 import { WorkspaceIndex } from '../../../server/src/workspace/workspaceIndex';
 import { diagnoseFile } from '../../../server/src/rules/runRules';

@@ -6,9 +6,9 @@ import { buildTrustList, decodeTrustList, verifyTrustList, signedBytes, encodeRe
 import { TLVFILE_LAYOUT } from '../../../server/src/core/tlv/build';
 import { findSigner } from '../../../server/src/core/tlv/verify';
 import { decodeCertificate } from '../../../server/src/core/cert/decodeCertificate';
-import { makeCluster } from '../../../server/src/fixtures/cluster';
-import { referenceItlOptions, referenceRecords } from '../../../server/src/fixtures/generateFixtures';
-import { loadFixtureKeys } from '../../../server/src/fixtures/fixtureKeys';
+import { makeCluster } from '../../../server/src/lab/cluster/referenceCluster';
+import { referenceItlOptions, referenceRecords } from '../../../server/src/lab/cluster/referenceCluster';
+import { loadFixtureKeys } from '../../../server/src/lab/cluster/clusterKeys';
 import { KEYS_DIR, TEST_NOW } from '../../helpers/fixtures';
 
 describe('tlv build', () => {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareTrustLists, recordChanges } from '../../../server/src/trust/compareTrustLists';
 import { buildTrustList } from '../../../server/src/core/tlv/build';
-import { referenceItlOptions, referenceRecords } from '../../../server/src/fixtures/generateFixtures';
+import { referenceItlOptions, referenceRecords } from '../../../server/src/lab/cluster/referenceCluster';
 import { runCli } from '../../helpers/cli';
 import { fixturesDir, TEST_NOW } from '../../helpers/fixtures';
 import { download, held, list, scenarios } from './scenarios';

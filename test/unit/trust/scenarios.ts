@@ -2,7 +2,7 @@
 import { decodeTrustList } from '../../../server/src/core/tlv/decode';
 import { TrustList } from '../../../server/src/core/tlv/model';
 import { decodeSignedFile } from '../../../server/src/core/sgn/decode';
-import { loadFixtureKeys } from '../../../server/src/fixtures/fixtureKeys';
+import { loadFixtureKeys } from '../../../server/src/lab/cluster/clusterKeys';
 import { makeTrustScenarios, TrustScenarios } from '../../../server/src/fixtures/trustScenarios';
 import { signedFileDownload, trustListDownload } from '../../../server/src/trust/downloads';
 import { Download, HeldList } from '../../../server/src/trust/model';

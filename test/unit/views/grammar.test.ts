@@ -9,7 +9,7 @@ import { readSignedFile, trustFilesIn } from '../../../server/src/trust/workspac
 import { signedFileVerdict } from '../../../server/src/trust/signedFileVerdict';
 import { renderSignedFileView } from '../../../server/src/views/signedFileView';
 import { decryptSignedFile } from '../../../server/src/core/sgn/decrypt';
-import { loadFixtureKeys } from '../../../server/src/fixtures/fixtureKeys';
+import { loadFixtureKeys } from '../../../server/src/lab/cluster/clusterKeys';
 import { Grammar, LiteTokenizer } from './textmateLite';
 
 function grammar(name: string): LiteTokenizer {

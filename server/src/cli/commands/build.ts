@@ -7,7 +7,7 @@ import { buildTrustList, DigestName, isTlvLayoutName, RecordSpec, TLV_LAYOUTS } 
 import { roleFromName } from '../../core/tlv/tags';
 import { findPemBlocks } from '../../core/cert/pem';
 import { writeFileAtomic } from '../../core/fs/atomicWrite';
-import { parseNow } from '../clock';
+import { parseNow } from '../nowOption';
 
 const USAGE = `Usage: itl-lens build --signer SIGNER.pem --record ROLE=CERT.pem[:hash] ... -o OUT.tlv
                       [--digest sha1|sha512] [--signer-version 1.0|1.1] [--filename NAME] [--now ISO-8601]

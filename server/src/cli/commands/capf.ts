@@ -1,13 +1,13 @@
 /** `itl-lens capf device …` schedules a certificate operation in a lab folder's device table; `capf status` shows what the server did. */
 import * as path from 'node:path';
-import { statusRows } from '../../capf/model/deviceStatusRows';
-import { loadDeviceStatesSync } from '../../capf/model/deviceStateFiles';
-import { labPaths } from '../../capf/model/labLayout';
-import { scheduleOperation, normalizeDeviceName, parseAuth, parseDeadline, parseKey, parseOperation, Parsed } from '../../capf/server/deviceSchedule';
-import { readDeviceTable } from '../../capf/server/deviceTableFile';
-import { DeviceEntry, formatProblems } from '../../capf/model/deviceTable';
+import { statusRows } from '../../lab/model/deviceStatusRows';
+import { loadDeviceStatesSync } from '../../lab/model/deviceStateFiles';
+import { labPaths } from '../../lab/model/labLayout';
+import { scheduleOperation, normalizeDeviceName, parseAuth, parseDeadline, parseKey, parseOperation, Parsed } from '../../lab/capf/service/deviceSchedule';
+import { readDeviceTable } from '../../lab/capf/service/deviceTableFile';
+import { DeviceEntry, formatProblems } from '../../lab/model/deviceTable';
 import { deadlineProblem } from '../../rules/deviceTableRules';
-import { parseNow } from '../clock';
+import { parseNow } from '../nowOption';
 import { CliCommand, EXIT_OK, EXIT_USAGE, UsageError, parseArgs, single } from '../io';
 
 const USAGE = `Usage: itl-lens capf device --state DIR --device SEP<12 hex digits> --operation install|delete|fetch|none

@@ -1,13 +1,13 @@
 /** `itl-lens capf-server --state DIR [--host H] [--port N]`: runs the lab CAPF server until SIGINT/SIGTERM. */
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { CapfServer } from '../../capf/server/capfServer';
-import { LabState } from '../../capf/server/labState';
-import { OperationLogEntry } from '../../capf/server/operationLog';
-import { CAPF_PORT } from '../../capf/protocol/constants';
-import { LabBusyError } from '../../capf/server/labLock';
+import { CapfServer } from '../../lab/capf/service/capfServer';
+import { LabState } from '../../lab/capf/service/labState';
+import { OperationLogEntry } from '../../lab/capf/service/operationLog';
+import { CAPF_PORT } from '../../lab/capf/protocol/constants';
+import { LabBusyError } from '../../lab/capf/service/labLock';
 import { DEFAULT_PER_ADDRESS_LIMIT } from '../../core/net/perAddressLimit';
-import { isLegacyTls, parseTlsMin, tlsMinProblem } from '../../capf/server/tlsMin';
+import { isLegacyTls, parseTlsMin, tlsMinProblem } from '../../lab/capf/service/tlsMin';
 import { CliCommand, CliIo, EXIT_PROBLEMS, ParsedArgs, UsageError, parseArgs, single } from '../io';
 import { serveUntilStopped, untilSignal } from '../serverLifetime';
 

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliCommand, CliIo, EXIT_OK, EXIT_PROBLEMS, parseArgs, single, UsageError } from '../io';
-import { parseNow } from '../clock';
+import { parseNow } from '../nowOption';
 import { loadPaths } from '../../workspace/loadPaths';
 import { diagnoseFile } from '../../rules/runRules';
 import { deviceTableProblems, deviceTableRules, isDeviceTablePath } from '../../rules/deviceTableRules';

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { CliCommand, EXIT_OK, UsageError, parseArgs, single } from '../io';
 import { clearDir, generateFixtures } from '../../fixtures/generateFixtures';
-import { parseNow } from '../clock';
+import { parseNow } from '../nowOption';
 import { isTlvLayoutName, TLV_LAYOUTS } from '../../core/tlv/build';
 
 export const fixturesCommand: CliCommand = {

@@ -1,8 +1,8 @@
 /** `itl-lens lab [--state DIR] [--delete-itl] [--scenario NAME]`: the one-shot lab with a booting phone. */
 import * as path from 'node:path';
-import { renderBootInstallReport, runBootInstallTest } from '../../capf/lab/bootInstallTest';
-import { DEFAULT_LAB_DIR } from '../../capf/model/labLayout';
-import { renderScenarioReportText, runScenarios, scenarioList } from '../../capf/scenarios';
+import { renderBootInstallReport, runBootInstallTest } from '../../lab/environment/bootInstallTest';
+import { DEFAULT_LAB_DIR } from '../../lab/model/labLayout';
+import { renderScenarioReportText, runScenarios, scenarioList } from '../../lab/scenarios';
 import { CliCommand, EXIT_OK, EXIT_PROBLEMS, UsageError, parseArgs, single } from '../io';
 
 const USAGE = `Usage: itl-lens lab [--state DIR] [--delete-itl]

@@ -1,16 +1,16 @@
 /** `itl-lens phone`: an emulated Cisco phone runs its pending CAPF operation against a CAPF server. */
-import { statusFor } from '../../capf/model/deviceState';
+import { statusFor } from '../../lab/model/deviceState';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureLabPhone, phoneAuthFor } from '../../capf/lab/labPhones';
-import { PhoneResult, runPhone, TimelineEntry } from '../../capf/phone/phoneEmulator';
-import { PhoneFolder, PhoneIdentity } from '../../capf/phone/phoneIdentity';
-import { PhoneAuth } from '../../capf/phone/phoneSession';
-import { authStringProblem } from '../../capf/model/deviceTable';
-import { normalizeDeviceName } from '../../capf/server/deviceSchedule';
-import { LabState } from '../../capf/server/labState';
-import { bootAndEnroll } from '../../capf/phone/boot/bootAndEnroll';
-import { FolderTrustStore, MemoryTrustStore, TrustStore } from '../../capf/phone/boot/trustStore';
+import { ensureLabPhone, phoneAuthFor } from '../../lab/environment/labPhones';
+import { PhoneResult, runPhone, TimelineEntry } from '../../lab/phone/phoneEmulator';
+import { PhoneFolder, PhoneIdentity } from '../../lab/phone/phoneIdentity';
+import { PhoneAuth } from '../../lab/phone/phoneSession';
+import { authStringProblem } from '../../lab/model/deviceTable';
+import { normalizeDeviceName } from '../../lab/capf/service/deviceSchedule';
+import { LabState } from '../../lab/capf/service/labState';
+import { bootAndEnroll } from '../../lab/phone/boot/bootAndEnroll';
+import { FolderTrustStore, MemoryTrustStore, TrustStore } from '../../lab/phone/boot/trustStore';
 import { CliCommand, EXIT_OK, EXIT_PROBLEMS, UsageError, parseArgs, single } from '../io';
 
 const USAGE = `Usage: itl-lens phone --itl FILE --server HOST:PORT --device SEP<12 hex digits> [--auth-string DIGITS]

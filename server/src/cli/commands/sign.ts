@@ -5,7 +5,7 @@ import { CliCommand, EXIT_OK, parseArgs, single, UsageError } from '../io';
 import { signFile } from '../../core/sgn/build';
 import { DigestName } from '../../core/tlv/build';
 import { writeFileAtomic } from '../../core/fs/atomicWrite';
-import { parseNow } from '../clock';
+import { parseNow } from '../nowOption';
 import { readCertificate, readKey } from './build';
 
 const USAGE = `Usage: itl-lens sign --signer SIGNER.pem IN -o OUT.sgn [--digest sha1|sha512] [--filename NAME] [--now ISO-8601]

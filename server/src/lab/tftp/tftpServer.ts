@@ -16,7 +16,7 @@ import * as dgram from 'node:dgram';
 import { promises as fsp } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { Clock } from '../../capf/clock';
+import { Clock } from '../../core/time/clock';
 import { DEFAULT_PER_ADDRESS_LIMIT, PerAddressLimit } from '../../core/net/perAddressLimit';
 import { LogListeners } from '../logListeners';
 import { negotiateOptions } from './tftpOptions';

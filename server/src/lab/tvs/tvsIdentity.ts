@@ -1,17 +1,17 @@
 /**
  * The lab TVS's own certificate and key, which it presents over TLS and which phones must find in the TVS
  * records of their ITL [F part F]: `<lab>/tvs/tvs.pem` and `<lab>/tvs/tvs.key.pem` (0600), generated on first
- * use like the CAPF certificate (capf/server/issuerFiles.ts), or the user's own.
+ * use like the CAPF certificate (lab/capf/service/issuerFiles.ts), or the user's own.
  */
 import { createPublicKey, KeyObject, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { Clock, systemClock } from '../../capf/clock';
-import { generateKey, KeySource } from '../../capf/keys';
-import { Issuer } from '../../capf/server/issuer';
-import { loadOrCreate } from '../../capf/server/issuerFiles';
-import { LAB_SITE } from '../../capf/server/labCertificates';
+import { Clock, systemClock } from '../../core/time/clock';
+import { generateKey, KeySource } from '../model/keys';
+import { Issuer } from '../capf/service/issuer';
+import { loadOrCreate } from '../capf/service/issuerFiles';
+import { LAB_SITE } from '../capf/service/labCertificates';
 import { issueCertificate, serialFrom } from '../../core/cert/issueCertificate';
-import { SERVER_EXTENSIONS } from '../../fixtures/cluster';
+import { SERVER_EXTENSIONS } from '../cluster/referenceCluster';
 import { TVS_STORE_FILE } from './tvsStore';
 
 const DAY = 86_400_000;

@@ -14,10 +14,10 @@
 import { X509Certificate } from 'node:crypto';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { Issuer } from '../../capf/server/issuer';
+import { Issuer } from '../capf/service/issuer';
 import { DEFAULT_PER_ADDRESS_LIMIT, PerAddressLimit } from '../../core/net/perAddressLimit';
 import { ROLE_SHORT_NAMES } from '../../core/tlv/tags';
-import { Clock } from '../../capf/clock';
+import { Clock } from '../../core/time/clock';
 import { LogListeners } from '../logListeners';
 import { encodeVerifyResponse, parseVerifyRequest, TVS_PORT, TvsFramer, TvsMessage, VerifyResponse } from './tvsProtocol';
 import { sha256Hex, TvsStoreReader } from './tvsStore';

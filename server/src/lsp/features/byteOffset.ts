@@ -1,6 +1,6 @@
 /** itlLens/byteOffset: the source bytes a view line describes (for "Reveal in Hex Editor"). */
-import { ByteOffsetResult } from '../../protocol/customMessages';
-import { ResolvedDocument } from '../session';
+import { ByteOffsetResult } from '../../shared/lspExtensions';
+import { ResolvedDocument } from '../workspaceSession';
 import { FeatureContext } from './featureContext';
 
 /** Binary sources only: PEM views describe bytes of the decoded DER, not of the text file. */

@@ -1,8 +1,8 @@
 /** A code lens on an ITL view's CAPF record: "Run LSC install test against this ITL". */
 import { CodeLens, Command, Range } from 'vscode-languageserver-protocol';
-import { Commands } from '../../protocol/customMessages';
+import { Commands } from '../../shared/lspExtensions';
 import { CAPF_ROLE } from '../../core/tlv/tags';
-import { ResolvedDocument } from '../session';
+import { ResolvedDocument } from '../workspaceSession';
 import { FeatureContext } from './featureContext';
 
 export function codeLenses(doc: ResolvedDocument, ctx: FeatureContext): CodeLens[] {

@@ -7,7 +7,7 @@ import { Location, Position } from 'vscode-languageserver-protocol';
 import { HeaderTag, RecordTag } from '../../core/tlv/tags';
 import { dnKey } from '../../workspace/identity';
 import { CertificateRef, IndexedRecord, IndexedTrustList } from '../../workspace/indexedFile';
-import { ResolvedDocument } from '../session';
+import { ResolvedDocument } from '../workspaceSession';
 import { certificateLocation, FeatureContext, lineRange } from './featureContext';
 import { subjectOfPemLine, subjectOfViewLine } from './lineSubject';
 

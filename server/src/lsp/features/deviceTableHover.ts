@@ -6,14 +6,14 @@
  */
 import * as path from 'node:path';
 import { Node as JsonNode, findNodeAtLocation, parseTree } from 'jsonc-parser';
-import { DeviceState } from '../../capf/model/deviceState';
-import { loadDeviceStatesSync } from '../../capf/model/deviceStateFiles';
-import { statusRow } from '../../capf/model/deviceStatusRows';
-import { CertificateOperation } from '../../capf/model/deviceTable';
-import { labPaths } from '../../capf/model/labLayout';
+import { DeviceState } from '../../lab/model/deviceState';
+import { loadDeviceStatesSync } from '../../lab/model/deviceStateFiles';
+import { statusRow } from '../../lab/model/deviceStatusRows';
+import { CertificateOperation } from '../../lab/model/deviceTable';
+import { labPaths } from '../../lab/model/labLayout';
 import { Hover, MarkupKind, Position, Range } from 'vscode-languageserver-protocol';
 import { offsetAt, positionAt } from '../../rules/sourceLocation';
-import { dateAndRelative } from '../../views/relativeTime';
+import { dateAndRelative } from '../../core/time/relativeTime';
 import { md } from './markdown';
 
 export interface DeviceTableHover {

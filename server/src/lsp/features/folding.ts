@@ -1,6 +1,6 @@
 /** Folding: each record or section of a view (and runs of problem lines), each PEM block. */
 import { FoldingRange, FoldingRangeKind } from 'vscode-languageserver-protocol';
-import { ResolvedDocument } from '../session';
+import { ResolvedDocument } from '../workspaceSession';
 
 export function foldingRanges(doc: ResolvedDocument): FoldingRange[] {
   if (doc.kind === 'pem') {

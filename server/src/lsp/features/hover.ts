@@ -4,10 +4,10 @@ import { Hover, MarkupKind, Position, Range } from 'vscode-languageserver-protoc
 import { TlvElement } from '../../core/tlv/model';
 import { HEADER_TAG_MEANINGS, HeaderTag, RECORD_TAG_MEANINGS, RecordTag, ROLE_MEANINGS } from '../../core/tlv/tags';
 import { elementValueText } from '../../views/trustListView';
-import { dateAndRelative, relativeDays } from '../../views/relativeTime';
+import { dateAndRelative, relativeDays } from '../../core/time/relativeTime';
 import { positionAt } from '../../rules/sourceLocation';
 import { DecodedCertificateEntry, DecodedRecord, DecodedTrustList } from '../../workspace/indexedFile';
-import { ResolvedDocument } from '../session';
+import { ResolvedDocument } from '../workspaceSession';
 import { CERTIFICATE_FIELD_MEANINGS, SUMMARY_FIELD_LABELS } from './certificateFieldMeanings';
 import { FeatureContext, lineRange } from './featureContext';
 import { LineSubject, subjectOfPemLine, subjectOfViewLine } from './lineSubject';

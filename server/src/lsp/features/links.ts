@@ -4,7 +4,7 @@
  */
 import { DocumentLink, Range } from 'vscode-languageserver-protocol';
 import { RecordTag } from '../../core/tlv/tags';
-import { ResolvedDocument } from '../session';
+import { ResolvedDocument } from '../workspaceSession';
 import { certificateLocation, FeatureContext } from './featureContext';
 import { subjectOfViewLine } from './lineSubject';
 

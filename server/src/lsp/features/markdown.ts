@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { hexBytes, hexColon } from '../../core/cert/decodeCertificate';
 import { DecodedCertificate } from '../../core/cert/model';
 import { ByteRange } from '../../core/tlv/model';
-import { isoDay, validityPhrase } from '../../views/relativeTime';
+import { isoDay, validityPhrase } from '../../core/time/relativeTime';
 import { IndexedFile, RecordRef } from '../../workspace/indexedFile';
 import { FeatureContext } from './featureContext';
 

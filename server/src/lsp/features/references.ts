@@ -7,7 +7,7 @@ import { RecordTag } from '../../core/tlv/tags';
 import { recordTarget } from '../../rules/targets';
 import { CertificateIdentity } from '../../workspace/identity';
 import { targetLocation } from '../lspDiagnostics';
-import { ResolvedDocument } from '../session';
+import { ResolvedDocument } from '../workspaceSession';
 import { certificateLocation, FeatureContext } from './featureContext';
 import { subjectOfPemLine, subjectOfViewLine } from './lineSubject';
 

@@ -5,7 +5,7 @@ import { ROLE_SHORT_NAMES } from '../../core/tlv/tags';
 import { positionAt } from '../../rules/sourceLocation';
 import { RenderedView, ViewSection } from '../../views/viewModel';
 import { DecodedFile, IndexedRecord } from '../../workspace/indexedFile';
-import { ResolvedDocument } from '../session';
+import { ResolvedDocument } from '../workspaceSession';
 import { lineRange } from './featureContext';
 import { subjectOfViewLine } from './lineSubject';
 import { elementValueText } from '../../views/trustListView';
