@@ -48,7 +48,7 @@ export function sourceLocation(file: IndexedFile, target: DiagnosticTarget): Sou
   }
   const entry = target.in === 'certificate' ? file.certificates[target.entry] : undefined;
   if (file.text !== undefined && entry?.pem) {
-    return { range: { start: positionAt(file.text, entry.pem.start), end: positionAt(file.text, entry.pem.end) }, textual: true };
+    return { range: entry.pem.range, textual: true };
   }
   if (file.text !== undefined) return { range: START, textual: true };
   const span = entry?.certificate && target.in === 'certificate' ? fieldSpan(entry.certificate, target.field) : undefined;
