@@ -15,6 +15,7 @@ import { dependentsOf } from '../rules/dependencies';
 import { RuleContext } from '../rules/ruleContext';
 import { RenderedView } from '../views/viewModel';
 import { decodeWorkspaceFile } from '../workspace/decodeFile';
+import { EDITOR_MAX_DECODED_BYTES } from '../core/decodeLimit';
 import { IndexedCertificateFile, IndexedFile } from '../workspace/indexedFile';
 import { findFiles, isInSkippedFolder, isIndexedPath, isSameOrUnder, readIndexedFileSync } from '../workspace/scanFolders';
 import { canonicalUri, fileUri, uriToPath } from '../workspace/uris';
@@ -233,7 +234,7 @@ export class Session {
       this.deviceTableText(uri, text);
       return;
     }
-    const file = decodeWorkspaceFile({ uri: canonical, path: p, name: p ?? uri, bytes: Buffer.from(text, 'utf8') });
+    const file = decodeWorkspaceFile({ uri: canonical, path: p, name: p ?? uri, bytes: Buffer.from(text, 'utf8'), maxBytes: EDITOR_MAX_DECODED_BYTES });
     if (file?.kind !== 'certificate' || file.file.format !== 'pem') return; // binary files are read from disk
     this.views.remember(canonical, { sourceUri: uri });
     this.textBacked.add(canonical);
@@ -391,7 +392,7 @@ export class Session {
     if (!bytes) return undefined;
     const known = this.index.get(uri);
     if (known && known.bytes.equals(bytes)) return known;
-    const file = decodeWorkspaceFile({ uri, path: p, name: p, bytes });
+    const file = decodeWorkspaceFile({ uri, path: p, name: p, bytes, maxBytes: EDITOR_MAX_DECODED_BYTES });
     if (!file) return undefined;
     this.store(file);
     return file;

@@ -1,7 +1,6 @@
 /** Turns the bytes of a workspace file into an IndexedFile: decode, verify, and compute certificate identities. */
 import { createHash } from 'node:crypto';
 import { decodeCertificateFile } from '../core/cert/certificateFile';
-import { MAX_DECODED_BYTES } from '../core/decodeLimit';
 import { decodeTrustList, trustListKindFromName } from '../core/tlv/decode';
 import { TrustList } from '../core/tlv/model';
 import { verifyTrustList } from '../core/tlv/verify';
@@ -17,7 +16,7 @@ export interface FileSource {
   /** the name used to tell the kind of file (its path or URI) */
   name: string;
   bytes: Buffer;
-  /** files larger than this are not decoded (default MAX_DECODED_BYTES) */
+  /** files larger than this are not decoded (the language server passes EDITOR_MAX_DECODED_BYTES; default: no limit) */
   maxBytes?: number;
 }
 
@@ -37,7 +36,7 @@ const MAX_CACHED_TRUST_LISTS = 2_000;
 const trustListCache = new Map<string, Pick<IndexedTrustList, 'list' | 'signature' | 'records'>>();
 
 export function decodeTrustListFile(src: FileSource): IndexedTrustList {
-  if (src.bytes.length > (src.maxBytes ?? MAX_DECODED_BYTES)) return decodedTrustList(src, decodeTrustList(src.bytes, src.name, { maxBytes: src.maxBytes }));
+  if (src.bytes.length > (src.maxBytes ?? Infinity)) return decodedTrustList(src, decodeTrustList(src.bytes, src.name, { maxBytes: src.maxBytes }));
   // The name's part of the key is the decoder's own fallback rule, so files that decode alike share an entry.
   const key = `${createHash('sha256').update(src.bytes).digest('hex')}:${trustListKindFromName(src.name)}`;
   let decoded = trustListCache.get(key);

@@ -9,6 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeTrustList, signedBytes, verifyTrustList } from '../../../server/src/core/tlv';
 import { renderTrustListView } from '../../../server/src/views/trustListView';
+import { decodeSignedFile } from '../../../server/src/core/sgn/decode';
+import { MAX_DECODED_ELEMENTS } from '../../../server/src/core/tlv/decode';
+import { signedFileVerdict } from '../../../server/src/trust/signedFileVerdict';
 import { fixture, KEYS_DIR, TEST_NOW } from '../../helpers/fixtures';
 
 const MINIMAL_RECORD = Buffer.from([1, 0, 2, 0, 5]); // RECORDLENGTH 5 and nothing else
@@ -83,11 +86,32 @@ describe('.tlv decoder: stopping early is reported, and such a file is not verif
     assert.equal(list.problems[list.problems.length - 1].code, 'tlv-too-many-elements');
   });
 
+  it('no size limit by default (the CLI decodes any file): only the language server passes one', () => {
+    const bytes = fixture('cluster/ITLFile.tlv');
+    const list = decodeTrustList(bytes, 'ITLFile.tlv');
+    assert.ok(!list.problems.some((p) => p.code === 'file-too-large-to-decode'));
+    assert.equal(list.stoppedAt, undefined);
+  });
+
+  it('a signed file (.sgn) whose header holds more elements than the decoder reads: an error, nothing checked', () => {
+    const name = 'SEP001122334455.cnf.xml.sgn';
+    const bytes = Buffer.concat([Buffer.from([1, 0, 2, 1, 0]), Buffer.alloc(3 * 20_000, Buffer.from([3, 0, 0]))]);
+    const file = decodeSignedFile(bytes, name);
+    const stop = file.problems.find((p) => p.code === 'tlv-too-many-elements');
+    assert.ok(stop, file.problems.map((p) => p.code).join(', '));
+    assert.equal(stop.severity, 'error');
+    assert.equal(file.stoppedAt, stop.range.start);
+    assert.deepEqual(stop.range, { start: 5 + 3 * (MAX_DECODED_ELEMENTS - 1), end: bytes.length });
+    assert.equal(file.header.elements.length, MAX_DECODED_ELEMENTS);
+    const verdict = signedFileVerdict({ uri: `file:///x/${name}`, path: `/x/${name}`, bytes, file }, { trustLists: [], certificates: [] });
+    assert.match(verdict.line, /^not checked/);
+  });
+
   it('a file over the size limit is not decoded: one error, no records, not verified', () => {
     const bytes = fixture('cluster/ITLFile.tlv');
     const list = decodeTrustList(bytes, 'ITLFile.tlv', { maxBytes: 1000 });
     assert.deepEqual(list.problems.map((p) => [p.code, p.range]), [['file-too-large-to-decode', { start: 0, end: bytes.length }]]);
-    assert.match(list.problems[0].message, new RegExp(`${bytes.length.toLocaleString('en-US')} bytes, the limit is 1,000`));
+    assert.match(list.problems[0].message, new RegExp(`^File too large to decode: ${bytes.length.toLocaleString('en-US')} bytes, over the editor's limit of 1,000 bytes.*itl-lens decode`));
     assert.equal(list.records.length, 0);
     assert.equal(list.kind, 'ITL');
     const check = verifyTrustList(bytes, list);

@@ -1,5 +1,5 @@
 /** A certificate file as found on disk: PEM (one or many blocks, text around them) or DER. */
-import { MAX_DECODED_BYTES, tooLargeToDecodeMessage } from '../decodeLimit';
+import { tooLargeToDecodeMessage } from '../decodeLimit';
 import { decodeCertificate } from './decodeCertificate';
 import { CertificateDecodeResult, CertificateProblem } from './model';
 import { findPemBlocks, looksLikePem, PemBlock } from './pem';
@@ -20,7 +20,7 @@ export interface CertificateFile {
 }
 
 export interface CertificateFileOptions {
-  /** larger files are not decoded (default MAX_DECODED_BYTES) */
+  /** larger files are not decoded (the language server passes EDITOR_MAX_DECODED_BYTES; default: no limit) */
   maxBytes?: number;
   /** PEM blocks read at most (default MAX_PEM_BLOCKS) */
   maxBlocks?: number;
@@ -36,7 +36,7 @@ export const MAX_PEM_BLOCKS = 300;
 
 export function decodeCertificateFile(bytes: Buffer, options: CertificateFileOptions = {}): CertificateFile {
   const format = looksLikePem(bytes) ? 'pem' : 'der';
-  const maxBytes = options.maxBytes ?? MAX_DECODED_BYTES;
+  const maxBytes = options.maxBytes ?? Infinity;
   if (bytes.length > maxBytes) {
     const problem: CertificateProblem = { code: 'file-too-large-to-decode', message: tooLargeToDecodeMessage(bytes.length, maxBytes), span: { start: 0, end: bytes.length } };
     return { format, entries: [], otherBlocks: [], problems: [problem] };

@@ -82,13 +82,45 @@ function labelEnd(text: string, from: number): number {
   return i > from && text.startsWith(DASHES, i) ? i : -1;
 }
 
-/** The DER of a block body: base64 lines, header lines (`Proc-Type: …`) skipped. */
-function decodeBody(body: string): { der: Buffer; badBase64: boolean } {
-  if (body.trim() === '') return { der: EMPTY, badBase64: false };
-  const lines = body.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !/^[A-Za-z-]+:/.test(l));
-  const b64 = lines.join('');
-  const badBase64 = !/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0;
-  return { der: Buffer.from(badBase64 ? b64.replace(/[^A-Za-z0-9+/=]/g, '') : b64, 'base64'), badBase64 };
+/** A base64 character: A-Z, a-z, 0-9, + or /. */
+function isBase64Char(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
+}
+
+const HEADER_LINE = /^[A-Za-z-]+:/;
+
+/**
+ * The DER of a block body: its lines trimmed and joined, header lines (`Proc-Type: …`) skipped. The body is bad
+ * base64 unless the joined text is base64 characters, then at most two `=`, in groups of four; the DER is then
+ * read from its base64 characters and `=` alone. One pass over the body, its base64 copied once.
+ */
+function decodeBody(text: string, start: number, end: number): { der: Buffer; badBase64: boolean } {
+  const out = Buffer.allocUnsafe(end - start);
+  let n = 0;
+  let joined = 0;
+  let foreign = false;
+  let firstPad = -1;
+  for (let lineStart = start; lineStart < end; ) {
+    const nl = text.indexOf('\n', lineStart);
+    const lineEnd = nl < 0 || nl >= end ? end : nl;
+    const line = text.slice(lineStart, lineEnd).trim();
+    lineStart = lineEnd + 1;
+    if (!line || HEADER_LINE.test(line)) continue;
+    for (let i = 0; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      if (c === 61) {
+        if (firstPad < 0) firstPad = joined + i;
+        out[n++] = c;
+      } else if (isBase64Char(c)) {
+        if (firstPad >= 0) foreign = true; // base64 after padding
+        out[n++] = c;
+      } else foreign = true;
+    }
+    joined += line.length;
+  }
+  if (joined === 0) return { der: EMPTY, badBase64: false };
+  const badBase64 = foreign || joined % 4 !== 0 || (firstPad >= 0 && joined - firstPad > 2);
+  return { der: Buffer.from(out.toString('latin1', 0, n), 'base64'), badBase64 };
 }
 
 /**
@@ -135,7 +167,7 @@ export function findPemBlocks(text: string, options: PemScanOptions = {}): PemBl
       startLine: startPosition.line,
       endLine,
       range: { start: startPosition, end: endPosition },
-      ...decodeBody(text.slice(bodyStart, bodyEnd)),
+      ...decodeBody(text, bodyStart, bodyEnd),
       unterminated,
     });
     pos = end;

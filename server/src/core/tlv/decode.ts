@@ -12,7 +12,7 @@ import {
   HASH_ALGORITHMS,
   SIGNATURE_MODULUS_SIZES,
 } from './tags';
-import { MAX_DECODED_BYTES, tooLargeToDecodeMessage } from '../decodeLimit';
+import { tooLargeToDecodeMessage } from '../decodeLimit';
 import { ByteRange, ElementValue, TlvElement, TlvProblem, TlvProblemCode, TrustList, TrustListHeader, TrustRecord, Severity } from './model';
 
 const MAX_PROBLEMS = 200;
@@ -553,7 +553,7 @@ export const MAX_DECODED_RECORDS = 1_000;
 export const MAX_DECODED_ELEMENTS = 5_000;
 
 export interface TrustListDecodeOptions {
-  /** larger files are not decoded (default MAX_DECODED_BYTES) */
+  /** larger files are not decoded (the language server passes EDITOR_MAX_DECODED_BYTES; default: no limit) */
   maxBytes?: number;
   /** records read at most (default MAX_DECODED_RECORDS) */
   maxRecords?: number;
@@ -565,7 +565,7 @@ export interface TrustListDecodeOptions {
 export function decodeTrustList(bytes: Uint8Array, fileName?: string, options: TrustListDecodeOptions = {}): TrustList {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const problems = new Problems(buf.length, options.maxElements ?? MAX_DECODED_ELEMENTS);
-  const maxBytes = options.maxBytes ?? MAX_DECODED_BYTES;
+  const maxBytes = options.maxBytes ?? Infinity;
   const maxRecords = options.maxRecords ?? MAX_DECODED_RECORDS;
   if (buf.length > maxBytes) {
     const tooLarge: TlvProblem = { code: 'file-too-large-to-decode', severity: 'error', message: tooLargeToDecodeMessage(buf.length, maxBytes), range: { start: 0, end: buf.length } };
@@ -591,18 +591,26 @@ export function decodeTrustList(bytes: Uint8Array, fileName?: string, options: T
   const list: TrustList = { kind: kindOf(header.filename, fileName), size: buf.length, header, records, problems: problems.finish() };
   const stoppedAt = problems.stoppedAt ?? (pos < buf.length ? pos : undefined);
   if (stoppedAt !== undefined) {
-    const n = (x: number) => x.toLocaleString('en-US');
-    const why = problems.stoppedAt !== undefined ? `${n(options.maxElements ?? MAX_DECODED_ELEMENTS)} elements` : `${n(records.length)} records`;
     // Always listed, past the cap on problems: the file is not verified because of it.
-    list.problems.push({
-      code: problems.stoppedAt !== undefined ? 'tlv-too-many-elements' : 'tlv-too-many-records',
-      severity: 'error',
-      message: `ITL Lens read ${why} and stopped at byte ${stoppedAt} ${hex(stoppedAt)}: the remaining ${n(buf.length - stoppedAt)} bytes were not read, so the file is neither shown whole nor verified. A trust list phones accept holds at most 39 records of about 12 elements each; check that this is the file you meant.`,
-      range: { start: stoppedAt, end: buf.length },
-    });
+    const byElements = problems.stoppedAt !== undefined;
+    list.problems.push(stoppedEarly(byElements ? 'elements' : 'records', byElements ? (options.maxElements ?? MAX_DECODED_ELEMENTS) : records.length, stoppedAt, buf.length));
     list.stoppedAt = stoppedAt;
   }
   return list;
+}
+
+/**
+ * The error of a decode that stopped at byte `stoppedAt` after reading `count` records or elements (its limit):
+ * `tlv-too-many-records` or `tlv-too-many-elements`, over the bytes not read.
+ */
+export function stoppedEarly(what: 'records' | 'elements', count: number, stoppedAt: number, size: number): TlvProblem {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return {
+    code: what === 'records' ? 'tlv-too-many-records' : 'tlv-too-many-elements',
+    severity: 'error',
+    message: `ITL Lens read ${n(count)} ${what} and stopped at byte ${stoppedAt} ${hex(stoppedAt)}: the remaining ${n(size - stoppedAt)} bytes were not read, so the file is neither shown whole nor verified. A trust list phones accept holds at most 39 records of about 12 elements each, and a signed file's header about 15 elements; check that this is the file you meant.`,
+    range: { start: stoppedAt, end: size },
+  };
 }
 
 /** The kind a file name (path or URI; its last segment counts) tells: CTL… or ITL… (any case), else TLV. */
