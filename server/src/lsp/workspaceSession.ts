@@ -15,6 +15,7 @@ import { dependentsOf } from '../rules/dependencies';
 import { RuleContext } from '../rules/ruleContext';
 import { RenderedView } from '../views/viewModel';
 import { decodeIndexedFile, decodeWorkspaceFile } from '../workspace/decodeFile';
+import { EDITOR_MAX_DECODED_BYTES } from '../core/decodeLimit';
 import { contentKeyOf, summarize, summarizeSource } from '../workspace/fileSummary';
 import { DecodedCertificateFile, DecodedFile, IndexedFile } from '../workspace/indexedFile';
 import { findFiles, isInSkippedFolder, isIndexedPath, isSameOrUnder, readIndexedFileSync } from '../workspace/scanFolders';
@@ -249,7 +250,7 @@ export class Session {
       this.deviceTableText(uri, text);
       return;
     }
-    const file = decodeWorkspaceFile({ uri: canonical, path: p, name: p ?? uri, bytes: Buffer.from(text, 'utf8') });
+    const file = decodeWorkspaceFile({ uri: canonical, path: p, name: p ?? uri, bytes: Buffer.from(text, 'utf8'), maxBytes: EDITOR_MAX_DECODED_BYTES });
     if (file?.kind !== 'certificate' || file.format !== 'pem') return; // binary files are read from disk
     this.views.remember(canonical, { sourceUri: uri });
     this.textBacked.set(canonical, file);
@@ -390,7 +391,7 @@ export class Session {
       return recent;
     }
     const bytes = file.path !== undefined ? readIndexedFileSync(file.path) : undefined;
-    const decoded = bytes && decodeIndexedFile(file, bytes);
+    const decoded = bytes && decodeIndexedFile(file, bytes, EDITOR_MAX_DECODED_BYTES);
     if (!decoded || !keep) return decoded;
     this.decoded.delete(file.uri);
     this.decoded.set(file.uri, decoded);
@@ -430,7 +431,7 @@ export class Session {
     if (this.textBacked.has(uri)) return this.index.get(uri);
     const bytes = readIndexedFileSync(p);
     if (!bytes) return undefined;
-    const src = { uri, path: p, name: p, bytes };
+    const src = { uri, path: p, name: p, bytes, maxBytes: EDITOR_MAX_DECODED_BYTES };
     const contentKey = contentKeyOf(src);
     const known = this.index.get(uri);
     if (known && known.contentKey === contentKey) return known;

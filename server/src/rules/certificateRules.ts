@@ -11,7 +11,9 @@ import { CAPF_ROLE, RecordTag } from '../core/tlv/tags';
 export const MIN_RSA_BITS = 2048;
 
 export function certificateRules(file: IndexedCertificateFile, ctx: RuleContext): RuleDiagnostic[] {
-  return file.certificates.flatMap((entry) => [...decoderProblems(file, entry), ...(entry.certificate ? checks(file, entry, entry.certificate, ctx) : [])]);
+  // A file-level problem (not decoded: too large) points at the file's start: the first entry's place.
+  const fileProblems = file.problems.map((p): RuleDiagnostic => ({ code: p.code, severity: 'error', message: p.message, target: { in: 'certificate', entry: 0 } }));
+  return [...fileProblems, ...file.certificates.flatMap((entry) => [...decoderProblems(file, entry), ...(entry.certificate ? checks(file, entry, entry.certificate, ctx) : [])])];
 }
 
 function decoderProblems(file: IndexedCertificateFile, entry: IndexedCertificate): RuleDiagnostic[] {

@@ -56,11 +56,16 @@ export const TLV_DECODER_CODES: readonly TlvProblemCode[] = [
   'header-missing-element',
   'record-length-mismatch',
   'record-missing-element',
+  'tlv-too-many-records',
+  'tlv-too-many-elements',
 ];
 
+/** Codes of both file decoders (trust lists and certificate files), always errors. */
+export const FILE_DECODER_CODES = ['file-too-large-to-decode'] as const satisfies readonly (TlvProblemCode & CertificateProblem['code'])[];
+
 /** Codes of the certificate and PEM decoders (always errors). */
-export const CERTIFICATE_DECODER_CODES: readonly CertificateProblem['code'][] = ['cert-malformed', 'cert-truncated', 'pem-bad-base64', 'pem-unterminated'];
+export const CERTIFICATE_DECODER_CODES: readonly CertificateProblem['code'][] = ['cert-malformed', 'cert-truncated', 'pem-bad-base64', 'pem-unterminated', 'pem-too-many-blocks'];
 
 export type DiagnosticCode = RuleCode | TlvProblemCode | CertificateProblem['code'];
 
-export const ALL_CODES: readonly DiagnosticCode[] = [...(Object.keys(RULE_CODES) as RuleCode[]), ...TLV_DECODER_CODES, ...CERTIFICATE_DECODER_CODES];
+export const ALL_CODES: readonly DiagnosticCode[] = [...(Object.keys(RULE_CODES) as RuleCode[]), ...TLV_DECODER_CODES, ...CERTIFICATE_DECODER_CODES, ...FILE_DECODER_CODES];

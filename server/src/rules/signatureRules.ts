@@ -11,6 +11,7 @@ export function signatureRules(file: IndexedTrustList): RuleDiagnostic[] {
   const word = listWord(list);
   switch (signature.status) {
     case 'valid':
+    case 'incomplete': // the decoder's problem (file-too-large-to-decode, tlv-too-many-records) says why
       return [];
     case 'invalid': {
       const signer = signature.signer!;

@@ -199,6 +199,7 @@ export function signedFileRules(src: SignedFileSource, ctx: SignedFileContext): 
   const h = heldByPhone(name, src.path, ctx.trustLists);
   const signerCertificate = findSignerCertificate(file, ctx);
   const out: RuleDiagnostic[] = [...filenameFindings(src)];
+  if (file.stoppedAt !== undefined) return out; // the decoder's tlv-too-many-elements says why nothing is checked
   if (!h.held.itl && !h.held.ctl) {
     // Nothing to judge the signer against; the signature itself can still be checked with a known certificate.
     const sig = file.header.signature;

@@ -17,6 +17,9 @@ export interface SignedFileVerdict {
 }
 
 export function signedFileVerdict(src: SignedFileSource, ctx: SignedFileContext): SignedFileVerdict {
+  if (src.file.stoppedAt !== undefined) {
+    return { line: `not checked — ITL Lens stopped reading the header at byte ${src.file.stoppedAt} of ${src.file.size} (tlv-too-many-elements), so neither the signature nor the signer was checked.` };
+  }
   const name = path.basename(src.path ?? src.uri);
   const h = heldByPhone(name, src.path, ctx.trustLists);
   const cert = findSignerCertificate(src.file, ctx);

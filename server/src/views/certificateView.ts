@@ -19,7 +19,8 @@ export function renderCertificateView(file: CertificateFile, o: CertificateViewO
   if (file.otherBlocks.length) {
     v.push({ text: `Also holds: ${file.otherBlocks.map((b) => `${b.label} (lines ${b.startLine + 1}-${b.endLine + 1})`).join(', ')}`, kind: 'summary' });
   }
-  if (count === 0) v.push({ text: 'No certificate found in this file.', kind: 'verdict' });
+  for (const p of file.problems) v.push({ text: `Problem [${p.code}]: ${p.message}`, kind: 'problem', range: p.span });
+  if (count === 0) v.push({ text: file.problems.length ? 'The file was not decoded.' : 'No certificate found in this file.', kind: 'verdict' });
   file.entries.forEach((entry, i) => {
     const n = i + 1;
     v.blank();

@@ -9,7 +9,6 @@ import { TrustRecord } from '../core/tlv/model';
 import { isUncompressedEcPoint } from '../core/tlv/tags';
 import { SignatureCheck, verifyTrustList } from '../core/tlv/verify';
 import { classifyFile } from './classifyFile';
-import { positionAt } from '../rules/sourceLocation';
 import { certificateIdentity, recordIdentity } from './identity';
 import { decodeCertificateCached } from './certificateCache';
 import { DecodedCertificateEntry, DecodedCertificateFile, DecodedFile, DecodedRecord, DecodedTrustList, IndexedFile, SignatureOutline } from './indexedFile';
@@ -21,6 +20,8 @@ export interface FileSource {
   /** the name used to tell the kind of file (its path or URI) */
   name: string;
   bytes: Buffer;
+  /** files larger than this are not decoded (the language server passes EDITOR_MAX_DECODED_BYTES; default: no limit) */
+  maxBytes?: number;
 }
 
 /** Decodes a trust list or certificate file; undefined when the file is neither. Never throws. */
@@ -46,7 +47,7 @@ export function trustListContentKey(src: Pick<FileSource, 'bytes' | 'name'>): st
  * verify again: it returns the check with its signer looked up in the new decode.
  */
 export function decodeTrustListFile(src: FileSource, contentKey = trustListContentKey(src), known?: SignatureOutline): DecodedTrustList {
-  const list = decodeTrustList(src.bytes, src.name);
+  const list = decodeTrustList(src.bytes, src.name, { maxBytes: src.maxBytes });
   const signature: SignatureCheck = known
     ? { status: known.status, hashName: known.hashName, message: known.message, signer: known.signer && list.records[known.signer.index - 1] }
     : verifyTrustList(src.bytes, list);
@@ -63,22 +64,22 @@ export function decodeRecord(record: TrustRecord): DecodedRecord {
 
 
 export function decodeCertificateSource(src: FileSource, contentKey = contentHash(src.bytes)): DecodedCertificateFile {
-  const file = decodeCertificateFile(src.bytes);
+  const file = decodeCertificateFile(src.bytes, { maxBytes: src.maxBytes });
   const text = file.format === 'pem' ? src.bytes.toString('utf8') : undefined;
   const certificates: DecodedCertificateEntry[] = file.entries.map((entry, index) => {
     const certificate = entry.result.ok ? entry.result.certificate : undefined;
-    const pem = entry.pem && text !== undefined ? { ...entry.pem, position: { start: positionAt(text, entry.pem.start), end: positionAt(text, entry.pem.end) } } : undefined;
+    const pem = entry.pem && text !== undefined ? { ...entry.pem, position: entry.pem.range } : undefined;
     return { index, pem, certificate, problems: entry.result.problems, identity: certificate ? certificateIdentity(certificate) : {} };
   });
-  return { kind: 'certificate', uri: src.uri, path: src.path, contentKey, format: file.format, size: src.bytes.length, bytes: src.bytes, text, file, certificates };
+  return { kind: 'certificate', uri: src.uri, path: src.path, contentKey, format: file.format, size: src.bytes.length, problems: file.problems, bytes: src.bytes, text, file, certificates };
 }
 
 /**
  * The whole model of an indexed file from its bytes as read again: when they are still the bytes the summary
  * was made of, the summary's signature check is reused (the file is not verified twice).
  */
-export function decodeIndexedFile(summary: IndexedFile, bytes: Buffer): DecodedFile | undefined {
-  const src: FileSource = { uri: summary.uri, path: summary.path, name: summary.path ?? summary.uri, bytes };
+export function decodeIndexedFile(summary: IndexedFile, bytes: Buffer, maxBytes?: number): DecodedFile | undefined {
+  const src: FileSource = { uri: summary.uri, path: summary.path, name: summary.path ?? summary.uri, bytes, maxBytes };
   if (summary.kind !== 'trust-list') return decodeWorkspaceFile(src);
   const key = trustListContentKey(src);
   return decodeTrustListFile(src, key, key === summary.contentKey ? summary.signature : undefined);

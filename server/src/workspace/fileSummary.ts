@@ -67,11 +67,12 @@ const MAX_CACHED_TRUST_LISTS = 2_000;
 const trustListCache = new Map<string, Pick<IndexedTrustList, 'list' | 'signature' | 'records'>>();
 
 function summarizeTrustListSource(src: FileSource, contentKey: string): IndexedTrustList {
+  // (whether a file is over a caller's maxBytes depends on its content alone: the key covers it)
   const cached = trustListCache.get(contentKey);
   if (cached) return { kind: 'trust-list', uri: src.uri, path: src.path, contentKey, ...cached };
   // Decoded here rather than by decodeTrustListFile: a record already summarised is not decoded further
   // (its certificate, its identity), and the whole model is never built.
-  const list = decodeTrustList(src.bytes, src.name);
+  const list = decodeTrustList(src.bytes, src.name, { maxBytes: src.maxBytes });
   return summarizeDecoded(src, contentKey, list, verifyTrustList(src.bytes, list), decodeRecord);
 }
 
@@ -265,6 +266,7 @@ function summarizeCertificateFile(file: DecodedCertificateFile): IndexedCertific
     contentKey: file.contentKey,
     format: file.format,
     size: file.size,
+    problems: file.file.problems,
     certificates: file.certificates.map((c) => ({
       index: c.index,
       pem: c.pem && {

@@ -133,6 +133,8 @@ export interface IndexedCertificateFile {
   contentKey: string;
   format: 'pem' | 'der';
   size: number;
+  /** problems of the file as a whole (not decoded: too large), from the certificate file decoder */
+  problems: CertificateProblem[];
   certificates: IndexedCertificate[];
 }
 

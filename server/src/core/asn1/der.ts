@@ -71,13 +71,23 @@ class LazyDerNode implements DerNode {
   }
 }
 
+/** Nodes a read makes at most (a certificate holds a few hundred); reads of one certificate share a budget. */
+export const MAX_DER_NODES = 20_000;
+
+/** How many more nodes reads may make; `exhausted` is set once a node was left childless for want of them. */
+export interface DerBudget {
+  nodes: number;
+  exhausted?: boolean;
+}
+
 /**
  * Reads one node at `offset`, bounded by `limit`. Returns undefined when not even a header fits.
  * Children are read down to `maxDepth` levels below the node (nodes deeper than that are left childless), so
- * crafted nesting cannot exhaust the stack. Readers that want a few known fields, not the annotated tree, use
- * readElement.
+ * crafted nesting cannot exhaust the stack, and while `budget` lasts (nodes past it are left childless too),
+ * so that a crafted mass of tiny nodes costs no more than a real certificate. Readers that want a few known
+ * fields, not the annotated tree, use readElement.
  */
-export function readDerNode(buf: Buffer, offset: number, limit = buf.length, depth = 0, maxDepth = 64): DerNode | undefined {
+export function readDerNode(buf: Buffer, offset: number, limit = buf.length, depth = 0, maxDepth = 64, budget: DerBudget = { nodes: MAX_DER_NODES }): DerNode | undefined {
   if (offset + 2 > limit) return undefined;
   const id = buf[offset];
   let pos = offset + 1;
@@ -103,11 +113,16 @@ export function readDerNode(buf: Buffer, offset: number, limit = buf.length, dep
     for (let i = 0; i < n; i++) length = length * 256 + buf[pos++];
   }
   const node = new LazyDerNode(buf, offset, pos, length, limit, id, tagNumber);
+  budget.nodes--;
   if (node.constructed && depth < maxDepth) {
     const end = node.end;
     let p = pos;
     while (p < end) {
-      const child = readDerNode(buf, p, end, depth + 1, maxDepth);
+      if (budget.nodes <= 0) {
+        budget.exhausted = true;
+        break;
+      }
+      const child = readDerNode(buf, p, end, depth + 1, maxDepth, budget);
       if (!child) {
         node.truncated = true;
         break;

@@ -4,7 +4,7 @@
  * byte range for the annotated view); tests cross-check it against Node's X509Certificate.
  */
 import * as crypto from 'node:crypto';
-import { DerNode, readDerNode, isUniversal, Tag, decodeOid, decodeString, decodeTime } from '../asn1/der';
+import { DerBudget, DerNode, MAX_DER_NODES, readDerNode, isUniversal, Tag, decodeOid, decodeString, decodeTime } from '../asn1/der';
 import { OID, OID_NAMES, DN_SHORT_NAMES, CURVE_NAMES } from '../asn1/oids';
 import * as w from '../asn1/derWriter';
 import {
@@ -12,6 +12,7 @@ import {
   CertExtension,
   CertificateDecodeResult,
   CertificateField,
+  CertificateProblem,
   DecodedCertificate,
   DistinguishedName,
   DnAttribute,
@@ -92,12 +93,12 @@ export function unsignedInt(content: Buffer): Buffer {
   return content.subarray(i);
 }
 
-function decodePublicKey(spki: DerNode): PublicKeyInfo {
+function decodePublicKey(spki: DerNode, budget: DerBudget): PublicKeyInfo {
   const [alg, bits] = spki.children;
   const algOid = alg?.children[0] && isUniversal(alg.children[0], Tag.OID) ? decodeOid(alg.children[0].content) : '';
   const keyBytes = bits && isUniversal(bits, Tag.BIT_STRING) ? bits.content.subarray(1) : Buffer.alloc(0);
   if (algOid === OID.rsaEncryption) {
-    const rsa = readDerNode(keyBytes, 0);
+    const rsa = readDerNode(keyBytes, 0, keyBytes.length, 0, 64, budget);
     const mod = rsa?.children[0];
     const exp = rsa?.children[1];
     const modulus = mod ? unsignedInt(mod.content) : Buffer.alloc(0);
@@ -148,14 +149,14 @@ interface ExtensionDecoded {
   san?: string[];
 }
 
-function decodeExtension(node: DerNode): ExtensionDecoded | undefined {
+function decodeExtension(node: DerNode, budget: DerBudget): ExtensionDecoded | undefined {
   const [oidNode, second, third] = node.children;
   if (!isUniversal(oidNode, Tag.OID)) return undefined;
   const oid = decodeOid(oidNode.content);
   const hasCritical = isUniversal(second, Tag.BOOLEAN);
   const critical = hasCritical ? second.content[0] !== 0 : false;
   const valueNode = hasCritical ? third : second;
-  const inner = valueNode ? readDerNode(valueNode.content, 0) : undefined;
+  const inner = valueNode ? readDerNode(valueNode.content, 0, valueNode.content.length, 0, 64, budget) : undefined;
   // The text of an extension not read below, or whose value does not parse: its value bytes in hex.
   // Made only then, as the extensions read below (nearly all of them) replace it.
   const hexText = (): string => (valueNode ? valueNode.content.toString('hex') : '');
@@ -228,7 +229,8 @@ function fmtDate(d: Date | undefined): string {
 
 /** Decodes one DER certificate. */
 export function decodeCertificate(der: Buffer): CertificateDecodeResult {
-  const root = readDerNode(der, 0);
+  const budget: DerBudget = { nodes: MAX_DER_NODES };
+  const root = readDerNode(der, 0, der.length, 0, 64, budget);
   if (!root || !isUniversal(root, Tag.SEQUENCE) || root.children.length < 3) {
     return {
       ok: false,
@@ -288,7 +290,7 @@ export function decodeCertificate(der: Buffer): CertificateDecodeResult {
   if (naNode) fields.push({ path: 'validity.notAfter', label: 'Not After', span: span(naNode), text: fmtDate(notAfter) });
   const subject = decodeName(subjectNode);
   fields.push({ path: 'subject', label: 'Subject', span: span(subjectNode), text: subject.rfc4514 });
-  const publicKey = decodePublicKey(spkiNode);
+  const publicKey = decodePublicKey(spkiNode, budget);
   fields.push({
     path: 'subjectPublicKeyInfo',
     label: 'Subject Public Key Info',
@@ -309,7 +311,7 @@ export function decodeCertificate(der: Buffer): CertificateDecodeResult {
     const n = t[i];
     if (n.tagClass !== 'context' || n.tagNumber !== 3) continue;
     for (const e of n.children[0]?.children ?? []) {
-      const d = decodeExtension(e);
+      const d = decodeExtension(e, budget);
       if (!d) continue;
       extensions.push(d.ext);
       basicConstraints = d.basic ?? basicConstraints;
@@ -351,9 +353,12 @@ export function decodeCertificate(der: Buffer): CertificateDecodeResult {
     selfIssued: issuer.der.equals(subject.der),
     fields,
   };
-  const problems = root.truncated
-    ? [{ code: 'cert-truncated' as const, message: `The certificate is truncated: it declares ${root.length} content bytes but the data ends at byte ${der.length}.`, span: span(root) }]
+  const problems: CertificateProblem[] = root.truncated
+    ? [{ code: 'cert-truncated', message: `The certificate is truncated: it declares ${root.length} content bytes but the data ends at byte ${der.length}.`, span: span(root) }]
     : [];
+  if (budget.exhausted) {
+    problems.push({ code: 'cert-malformed', message: `The certificate holds more than ${MAX_DER_NODES.toLocaleString('en-US')} DER elements (a real one holds a few hundred): ITL Lens read only the first of them.`, span: span(root) });
+  }
   return { ok: true, certificate, problems };
 }
 

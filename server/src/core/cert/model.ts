@@ -82,7 +82,7 @@ export interface DecodedCertificate {
 }
 
 export interface CertificateProblem {
-  code: 'cert-malformed' | 'cert-truncated' | 'pem-bad-base64' | 'pem-unterminated';
+  code: 'cert-malformed' | 'cert-truncated' | 'pem-bad-base64' | 'pem-unterminated' | 'pem-too-many-blocks' | 'file-too-large-to-decode';
   message: string;
   span: ByteSpan;
 }

@@ -4,7 +4,7 @@
  * payload follows HEADERLENGTH unchanged. Pure and total: it never throws.
  */
 import { createHash } from 'node:crypto';
-import { decodeHeader, Problems } from '../tlv/decode';
+import { decodeHeader, MAX_DECODED_ELEMENTS, Problems, stoppedEarly } from '../tlv/decode';
 import { findElement, TlvElement, TrustListHeader } from '../tlv/model';
 import { HeaderTag } from '../tlv/tags';
 import { EncryptionHeader, SignedFile, SignedFileKind, SignedPayload } from './model';
@@ -70,7 +70,7 @@ function kindOf(header: TrustListHeader, fileName: string | undefined): SignedFi
 
 export function decodeSignedFile(bytes: Uint8Array, fileName?: string): SignedFile {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const problems = new Problems(buf.length);
+  const problems = new Problems(buf.length, MAX_DECODED_ELEMENTS);
   if (buf.length === 0) {
     problems.add('file-empty', 'error', 'The file is empty (0 bytes): phones cannot verify it and ignore it. Copy the file again from the TFTP server.', { start: 0, end: 0 });
     return { kind: kindOf({ range: { start: 0, end: 0 }, elements: [] }, fileName), size: 0, header: { range: { start: 0, end: 0 }, elements: [] }, payload: describePayload(buf, 0, false), problems: problems.finish() };
@@ -87,5 +87,11 @@ export function decodeSignedFile(bytes: Uint8Array, fileName?: string): SignedFi
   if (kind === 'enc.sgn' && !encryption?.wrappedKey) {
     problems.add('header-missing-element', 'error', 'The encrypted file has no ENCRYPTEDKEY: no phone can decrypt it.', { start: 0, end: Math.max(1, header.range.end) });
   }
-  return { kind, size: buf.length, header, encryption, payload: describePayload(buf.subarray(start), start, kind === 'enc.sgn'), problems: problems.finish() };
+  const list = problems.finish();
+  // A header of more elements than the decoder reads: the payload's start is unknown, so no payload is described.
+  if (problems.stoppedAt !== undefined) {
+    list.push(stoppedEarly('elements', MAX_DECODED_ELEMENTS, problems.stoppedAt, buf.length));
+    return { kind, size: buf.length, header, encryption, payload: describePayload(Buffer.alloc(0), problems.stoppedAt, kind === 'enc.sgn'), problems: list, stoppedAt: problems.stoppedAt };
+  }
+  return { kind, size: buf.length, header, encryption, payload: describePayload(buf.subarray(start), start, kind === 'enc.sgn'), problems: list };
 }

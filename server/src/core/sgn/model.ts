@@ -48,4 +48,6 @@ export interface SignedFile {
   encryption?: EncryptionHeader;
   payload: SignedPayload;
   problems: TlvProblem[];
+  /** set when the header held more elements than the decoder reads: the first byte not read (a problem says so) */
+  stoppedAt?: number;
 }

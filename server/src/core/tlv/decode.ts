@@ -12,6 +12,7 @@ import {
   HASH_ALGORITHMS,
   SIGNATURE_MODULUS_SIZES,
 } from './tags';
+import { tooLargeToDecodeMessage } from '../decodeLimit';
 import { ByteRange, ElementValue, TlvElement, TlvProblem, TlvProblemCode, TrustList, TrustListHeader, TrustRecord, Severity } from './model';
 
 const MAX_PROBLEMS = 200;
@@ -38,10 +39,18 @@ export const TRUST_LIST_HEADER: HeaderDialect = {
   names: HEADER_TAG_NAMES,
 };
 
+/**
+ * The problems found so far, and the element budget: once `elementsLeft` elements are read, readElement reads no
+ * more and `stoppedAt` keeps where it stopped (decodeTrustList then reports it and reads no further record).
+ */
 export class Problems {
   readonly list: TlvProblem[] = [];
   private dropped = 0;
-  constructor(private readonly size: number) {}
+  stoppedAt: number | undefined;
+  constructor(
+    private readonly size: number,
+    public elementsLeft = Infinity,
+  ) {}
   add(code: TlvProblemCode, severity: Severity, message: string, range: ByteRange): void {
     if (this.list.length >= MAX_PROBLEMS) {
       this.dropped++;
@@ -82,7 +91,11 @@ function isKnown(ctx: Context, tag: number, dialect: HeaderDialect = TRUST_LIST_
 
 /** Reads one element at `pos`; reports truncation at end of file. Returns undefined only when pos >= size. */
 function readElement(buf: Buffer, pos: number, ctx: Context, problems: Problems, dialect: HeaderDialect = TRUST_LIST_HEADER): TlvElement | undefined {
-  if (pos >= buf.length) return undefined;
+  if (pos >= buf.length || problems.stoppedAt !== undefined) return undefined;
+  if (problems.elementsLeft-- <= 0) {
+    problems.stoppedAt = pos;
+    return undefined;
+  }
   const tag = buf[pos];
   if (ctx === 'header' && tag === HeaderTag.PADDING) {
     return {
@@ -308,13 +321,15 @@ export function decodeHeader(buf: Buffer, problems: Problems, dialect: HeaderDia
     pos = Math.max(e.range.end, pos + 1);
   }
   header.range = { start: 0, end: Math.min(pos, buf.length) };
-  if (declared !== undefined && pos < declared) {
+  // A header cut short by the element budget is reported as such (decodeTrustList), not as incomplete.
+  const whole = problems.stoppedAt === undefined;
+  if (whole && declared !== undefined && pos < declared) {
     problems.add('header-length-mismatch', 'error', `HEADERLENGTH says ${declared} bytes but the header elements end at byte ${pos}.`, {
       start: pos,
       end: declared,
     });
   }
-  if (declared === undefined && header.headerLength === undefined && buf.length > 0) {
+  if (whole && declared === undefined && header.headerLength === undefined && buf.length > 0) {
     problems.add('header-missing-element', 'error', 'The header has no HEADERLENGTH element: phones cannot find where the records start.', {
       start: 0,
       end: Math.min(buf.length, Math.max(1, header.range.end)),
@@ -363,7 +378,7 @@ export function decodeHeader(buf: Buffer, problems: Problems, dialect: HeaderDia
         break;
     }
   }
-  if (buf.length > 0) {
+  if (whole && buf.length > 0) {
     const missing = (
       [
         [HeaderTag.VERSION, 'VERSION'],
@@ -529,10 +544,34 @@ function fillRecord(r: TrustRecord): void {
   }
 }
 
+/**
+ * Records and elements read at most; the rest of a file that holds more is not read (and a problem says so). A
+ * trust list phones take holds at most 39 records (rules/trustListStructure.ts) of about 12 elements. The limits
+ * bound the work a crafted file costs, in the decoder and in everything that shows its elements.
+ */
+export const MAX_DECODED_RECORDS = 1_000;
+export const MAX_DECODED_ELEMENTS = 5_000;
+
+export interface TrustListDecodeOptions {
+  /** larger files are not decoded (the language server passes EDITOR_MAX_DECODED_BYTES; default: no limit) */
+  maxBytes?: number;
+  /** records read at most (default MAX_DECODED_RECORDS) */
+  maxRecords?: number;
+  /** elements read at most, header and records together (default MAX_DECODED_ELEMENTS) */
+  maxElements?: number;
+}
+
 /** Decodes a trust list. `fileName` only helps tell ITL from CTL when the FILENAME element is unreadable. */
-export function decodeTrustList(bytes: Uint8Array, fileName?: string): TrustList {
+export function decodeTrustList(bytes: Uint8Array, fileName?: string, options: TrustListDecodeOptions = {}): TrustList {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const problems = new Problems(buf.length);
+  const problems = new Problems(buf.length, options.maxElements ?? MAX_DECODED_ELEMENTS);
+  const maxBytes = options.maxBytes ?? Infinity;
+  const maxRecords = options.maxRecords ?? MAX_DECODED_RECORDS;
+  if (buf.length > maxBytes) {
+    const tooLarge: TlvProblem = { code: 'file-too-large-to-decode', severity: 'error', message: tooLargeToDecodeMessage(buf.length, maxBytes), range: { start: 0, end: buf.length } };
+    const header: TrustListHeader = { range: { start: 0, end: 0 }, elements: [] };
+    return { kind: trustListKindFromName(fileName), size: buf.length, header, records: [], problems: [tooLarge], stoppedAt: 0 };
+  }
   if (buf.length === 0) {
     problems.add('file-empty', 'error', 'The file is empty (0 bytes): phones reject it as an invalid trust list. Copy the file again from the TFTP server.', {
       start: 0,
@@ -543,12 +582,35 @@ export function decodeTrustList(bytes: Uint8Array, fileName?: string): TrustList
   const header = decodeHeader(buf, problems);
   const records: TrustRecord[] = [];
   let pos = header.range.end;
-  while (pos < buf.length && records.length < 10000) {
+  while (pos < buf.length && records.length < maxRecords && problems.stoppedAt === undefined) {
     const r = decodeRecord(buf, pos, records.length + 1, problems);
+    if (r.elements.length === 0 && problems.stoppedAt !== undefined) break;
     records.push(r);
     pos = Math.max(r.range.end, pos + 1);
   }
-  return { kind: kindOf(header.filename, fileName), size: buf.length, header, records, problems: problems.finish() };
+  const list: TrustList = { kind: kindOf(header.filename, fileName), size: buf.length, header, records, problems: problems.finish() };
+  const stoppedAt = problems.stoppedAt ?? (pos < buf.length ? pos : undefined);
+  if (stoppedAt !== undefined) {
+    // Always listed, past the cap on problems: the file is not verified because of it.
+    const byElements = problems.stoppedAt !== undefined;
+    list.problems.push(stoppedEarly(byElements ? 'elements' : 'records', byElements ? (options.maxElements ?? MAX_DECODED_ELEMENTS) : records.length, stoppedAt, buf.length));
+    list.stoppedAt = stoppedAt;
+  }
+  return list;
+}
+
+/**
+ * The error of a decode that stopped at byte `stoppedAt` after reading `count` records or elements (its limit):
+ * `tlv-too-many-records` or `tlv-too-many-elements`, over the bytes not read.
+ */
+export function stoppedEarly(what: 'records' | 'elements', count: number, stoppedAt: number, size: number): TlvProblem {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return {
+    code: what === 'records' ? 'tlv-too-many-records' : 'tlv-too-many-elements',
+    severity: 'error',
+    message: `ITL Lens read ${n(count)} ${what} and stopped at byte ${stoppedAt} ${hex(stoppedAt)}: the remaining ${n(size - stoppedAt)} bytes were not read, so the file is neither shown whole nor verified. A trust list phones accept holds at most 39 records of about 12 elements each, and a signed file's header about 15 elements; check that this is the file you meant.`,
+    range: { start: stoppedAt, end: size },
+  };
 }
 
 /** The kind a file name (path or URI; its last segment counts) tells: CTL… or ITL… (any case), else TLV. */

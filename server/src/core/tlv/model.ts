@@ -23,7 +23,10 @@ export type TlvProblemCode =
   | 'header-missing-element'
   | 'record-length-mismatch'
   | 'record-missing-element'
-  | 'trailing-bytes';
+  | 'trailing-bytes'
+  | 'tlv-too-many-records'
+  | 'tlv-too-many-elements'
+  | 'file-too-large-to-decode';
 
 export interface TlvProblem {
   code: TlvProblemCode;
@@ -110,6 +113,11 @@ export interface TrustList {
   header: TrustListHeader;
   records: TrustRecord[];
   problems: TlvProblem[];
+  /**
+   * Set when decoding stopped before the end of the file (too large, too many records): the byte offset of
+   * the first byte not read. A problem says why; the records after it are missing and the file is not verified.
+   */
+  stoppedAt?: number;
 }
 
 /** Looks up the first element with `tag` (depth-first through containers). */

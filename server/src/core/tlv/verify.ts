@@ -4,7 +4,8 @@ import { TrustList, TrustListHeader, TrustRecord } from './model';
 import { HASH_ALGORITHMS } from './tags';
 import { dnKeyOfText } from '../cert/distinguishedName';
 
-export type SignatureStatus = 'valid' | 'invalid' | 'signer-missing' | 'unsupported-algorithm' | 'unsigned';
+/** `incomplete`: the decoder stopped before the end of the file (TrustList.stoppedAt), so the file is not checked. */
+export type SignatureStatus = 'valid' | 'invalid' | 'signer-missing' | 'unsupported-algorithm' | 'unsigned' | 'incomplete';
 
 export interface SignatureCheck {
   status: SignatureStatus;
@@ -92,6 +93,12 @@ export function signatureVerifiesWith(bytes: Buffer, header: TrustListHeader, ke
 
 export function verifyTrustList(bytes: Uint8Array, list: TrustList): SignatureCheck {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes);
+  if (list.stoppedAt !== undefined) {
+    return {
+      status: 'incomplete',
+      message: `The signature was not checked: ITL Lens stopped reading the file at byte ${list.stoppedAt} of ${list.size}, so its records were not all read.`,
+    };
+  }
   const sig = list.header.signature;
   if (!sig || sig.truncated || sig.raw.length === 0) {
     return { status: 'unsigned', message: 'The file carries no complete SIGNATURE: phones will reject it.' };

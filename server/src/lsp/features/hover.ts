@@ -5,7 +5,6 @@ import { TlvElement } from '../../core/tlv/model';
 import { HEADER_TAG_MEANINGS, HeaderTag, RECORD_TAG_MEANINGS, RecordTag, ROLE_MEANINGS } from '../../core/tlv/tags';
 import { elementValueText } from '../../views/trustListView';
 import { dateAndRelative, relativeDays } from '../../core/time/relativeTime';
-import { positionAt } from '../../rules/sourceLocation';
 import { DecodedCertificateEntry, DecodedRecord, DecodedTrustList } from '../../workspace/indexedFile';
 import { ResolvedDocument } from '../workspaceSession';
 import { CERTIFICATE_FIELD_MEANINGS, SUMMARY_FIELD_LABELS } from './certificateFieldMeanings';
@@ -18,7 +17,7 @@ export function hover(doc: ResolvedDocument, position: Position, ctx: FeatureCon
     const s = subjectOfPemLine(doc.file, position.line);
     if (s?.kind !== 'certificate' || !s.entry.pem) return null;
     const text = certificateHover(s.entry, ctx);
-    const range = Range.create(positionAt(doc.file.text!, s.entry.pem.start), positionAt(doc.file.text!, s.entry.pem.end));
+    const range = Range.create(s.entry.pem.range.start, s.entry.pem.range.end);
     return text ? { contents: { kind: MarkupKind.Markdown, value: text }, range } : null;
   }
   const s = subjectOfViewLine(doc.file, doc.view, position.line);

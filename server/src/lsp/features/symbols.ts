@@ -1,8 +1,8 @@
 /** Outline: header and records of a trust-list view, certificates of a certificate view or PEM bundle. */
 import { DocumentSymbol, Range, SymbolKind } from 'vscode-languageserver-protocol';
+import { CertificateField, DecodedCertificate } from '../../core/cert/model';
 import { recordCommonName } from '../../core/tlv/model';
 import { ROLE_SHORT_NAMES } from '../../core/tlv/tags';
-import { positionAt } from '../../rules/sourceLocation';
 import { RenderedView, ViewSection } from '../../views/viewModel';
 import { DecodedFile, IndexedRecord } from '../../workspace/indexedFile';
 import { ResolvedDocument } from '../workspaceSession';
@@ -33,11 +33,24 @@ function children(file: DecodedFile, view: RenderedView, s: ViewSection): Docume
   return out;
 }
 
+/** A certificate's fields by path (the first of each), made once per certificate: the outline names every field line. */
+const fieldsByPath = new WeakMap<DecodedCertificate, Map<string, CertificateField>>();
+
+function fieldAt(cert: DecodedCertificate, path: string): CertificateField | undefined {
+  let map = fieldsByPath.get(cert);
+  if (!map) {
+    map = new Map();
+    for (const f of cert.fields) if (!map.has(f.path)) map.set(f.path, f);
+    fieldsByPath.set(cert, map);
+  }
+  return map.get(path);
+}
+
 function elementName(file: DecodedFile, view: RenderedView, line: number): { name: string; detail: string } | undefined {
   const s = subjectOfViewLine(file, view, line);
   if ((s?.kind === 'header' || s?.kind === 'record') && s.element) return { name: s.element.name, detail: elementValueText(s.element, s.kind) };
   if (s?.kind === 'certificate' && s.field) {
-    const f = s.entry.certificate?.fields.find((x) => x.path === s.field);
+    const f = s.entry.certificate && fieldAt(s.entry.certificate, s.field);
     if (f) return { name: f.label, detail: f.text };
   }
   return undefined;
@@ -57,14 +70,13 @@ function viewSymbols(file: DecodedFile, view: RenderedView): DocumentSymbol[] {
 }
 
 function pemSymbols(doc: Extract<ResolvedDocument, { kind: 'pem' }>): DocumentSymbol[] {
-  const text = doc.file.text!;
   const blocks = [
     ...doc.file.certificates.filter((c) => c.pem).map((c) => ({ pem: c.pem!, name: certificateName(c.index, c.certificate?.subject.attributes.find((a) => a.name === 'CN')?.value), detail: c.certificate?.subject.rfc4514 ?? 'unreadable' })),
     ...doc.file.file.otherBlocks.map((b) => ({ pem: b, name: b.label, detail: undefined as string | undefined })),
   ].sort((a, b) => a.pem.start - b.pem.start);
   return blocks.map(({ pem, name, detail }) => {
-    const range = Range.create(positionAt(text, pem.start), positionAt(text, pem.end));
-    const first = positionAt(text, pem.start);
+    const range = Range.create(pem.range.start, pem.range.end);
+    const first = pem.range.start;
     const selection = Range.create(first, { line: first.line, character: first.character + `-----BEGIN ${pem.label}-----`.length });
     return DocumentSymbol.create(name, detail, pem.label.includes('KEY') ? SymbolKind.Key : SymbolKind.Object, range, selection);
   });
