@@ -123,6 +123,7 @@ export function startLanguageServer(connection: Connection): void {
             watchers: [
               { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
               { globPattern: INDEXED_GLOB, kind: WatchKind.Change },
+              { globPattern: '**/*.{sgn,sha512}', kind: WatchKind.Change },
               { globPattern: `**/${DEVICE_TABLE_FILE}`, kind: WatchKind.Change },
               { globPattern: `**/${DEFAULT_LAB_DIR}`, kind: WatchKind.Change },
             ],

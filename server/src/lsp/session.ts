@@ -19,9 +19,11 @@ import { IndexedCertificateFile, IndexedFile } from '../workspace/indexedFile';
 import { findFiles, isInSkippedFolder, isIndexedPath, isSameOrUnder, readIndexedFileSync } from '../workspace/scanFolders';
 import { canonicalUri, fileUri, uriToPath } from '../workspace/uris';
 import { WorkspaceIndex } from '../workspace/workspaceIndex';
+import { isSignedFilePath } from '../core/sgn/decode';
 import { DiagnosticPublisher } from './diagnosticPublisher';
 import { DiagnosticMapping, deviceTableLspDiagnostics, toLspDiagnostics } from './lspDiagnostics';
 import { DEFAULT_SETTINGS, ServerSettings } from './settings';
+import { TrustChecks, TrustSnapshot } from './trustChecks';
 import { viewKindOf, ViewStore } from './viewStore';
 
 export interface SessionSink {
@@ -83,6 +85,10 @@ export class Session {
    */
   private readonly diskTables = new Map<string, DeviceTableText & { problems: DeviceTableDiagnostic[] }>();
   private deadlineTimer: NodeJS.Timeout | undefined;
+  /** continuity against the deployed trust lists, and the signed files (trustChecks.ts) */
+  private readonly trust: TrustChecks;
+  /** the signed files' diagnostics are published again at the next flush (a file they are checked against changed) */
+  private signedDirty = false;
 
   constructor(
     private readonly sink: SessionSink,
@@ -90,6 +96,7 @@ export class Session {
   ) {
     this.views = new ViewStore(options.now, () => this.folders);
     this.publisher = new DiagnosticPublisher((uri, d) => sink.publishDiagnostics(uri, d));
+    this.trust = new TrustChecks(this.index, () => this.folders);
   }
 
   now(): Date {
@@ -98,6 +105,7 @@ export class Session {
 
   setSettings(settings: ServerSettings): void {
     this.settings = settings;
+    this.trust.setDeployed(settings.deployed);
     this.schedule('all');
   }
 
@@ -137,6 +145,7 @@ export class Session {
       this.folders = this.folders.filter((f) => !folders.includes(f));
       for (const folder of folders) for (const uri of this.index.urisUnder(folder)) if (!this.isInFolders(uri)) this.remove(uri);
       for (const uri of [...this.diskTables.keys()]) if (!this.isWatchedDeviceTable(uriToPath(uri))) this.dropDiskTable(uri);
+      for (const uri of this.trust.signedUris()) if (!this.isInFolders(uri)) this.dropSigned(uri);
       this.publishDeviceTables();
     });
   }
@@ -162,6 +171,13 @@ export class Session {
         this.publishDeviceTables();
         return;
       }
+      if (isSignedFilePath(p) && (this.trust.hasSigned(canonical) || this.isInFolders(canonical))) {
+        if (change !== 'deleted' && this.trust.loadSigned(p)) {
+          this.signedDirty = true;
+          this.schedule([]);
+        } else if (change === 'deleted' || !this.trust.hasSigned(canonical)) this.dropSigned(canonical);
+        return;
+      }
       if (this.index.has(canonical)) {
         if (change === 'deleted') this.remove(canonical);
         else this.reload(canonical, p);
@@ -172,6 +188,7 @@ export class Session {
         // a folder
         for (const u of this.index.urisUnder(p)) this.remove(u);
         for (const u of [...this.diskTables.keys()]) if (isSameOrUnder(uriToPath(u) ?? '', p)) this.dropDiskTable(u);
+        for (const u of this.trust.signedUris()) if (isSameOrUnder(uriToPath(u) ?? '', p)) this.dropSigned(u);
         this.publishDeviceTables();
       } else if (isIndexedPath(p)) this.reload(canonical, p);
       else if (change === 'created') await this.loadCreatedFolder(p);
@@ -200,10 +217,12 @@ export class Session {
    * the result says whether any was found.
    */
   private async loadTree(root: string): Promise<boolean> {
-    const files = await findFiles(root, (name) => isIndexedPath(name) || isDeviceTablePath(name));
+    const files = await findFiles(root, (name) => isIndexedPath(name) || isDeviceTablePath(name) || isSignedFilePath(name));
     let tables = false;
     for (let i = 0; i < files.length; i++) {
-      if (isDeviceTablePath(files[i])) {
+      if (isSignedFilePath(files[i])) {
+        if (this.trust.loadSigned(files[i])) this.signedDirty = true;
+      } else if (isDeviceTablePath(files[i])) {
         this.loadDeviceTable(files[i]);
         tables = true;
       } else this.loadPath(files[i]);
@@ -389,6 +408,8 @@ export class Session {
     this.index.set(file);
     if (!this.indexing) for (const u of dependentsOf(file, this.index)) affected.add(u);
     this.views.forget(file.uri);
+    if (this.trust.isDeployed(file) || (old && this.trust.isDeployed(old))) for (const t of this.index.trustLists()) affected.add(t.uri);
+    this.signedDirty = true;
     this.schedule(affected);
   }
 
@@ -396,9 +417,17 @@ export class Session {
     const old = this.index.get(uri);
     const affected = old ? dependentsOf(old, this.index) : new Set<string>();
     this.index.delete(uri);
+    if (old && this.trust.isDeployed(old)) for (const t of this.index.trustLists()) affected.add(t.uri);
+    this.signedDirty = true;
     this.views.forget(uri);
     this.publisher.clear(uri);
     this.schedule(affected);
+  }
+
+  private dropSigned(uri: string): void {
+    this.trust.dropSigned(uri);
+    this.publisher.clear(uri);
+    this.sendStatus();
   }
 
   private notifyViewChanged(file: IndexedFile): void {
@@ -442,20 +471,32 @@ export class Session {
     uris.sort((a, b) => kindRank(this.index.get(a)) - kindRank(this.index.get(b)));
     this.pending.clear();
     if (this.pendingAll) this.checkDeviceTables(); // settings or the clock changed (the status goes out below)
+    const signed = this.pendingAll || this.signedDirty;
     this.pendingAll = false;
+    this.signedDirty = false;
     const ctx: RuleContext = { now: this.now(), nearExpiryDays: this.settings.nearExpiryDays, index: this.index };
     const m = this.mapping();
+    const trust = this.trust.snapshot();
     for (let i = 0; i < uris.length; i++) {
       const file = this.index.get(uris[i]);
-      if (file) this.publishFile(file, ctx, m);
+      if (file) this.publishFile(file, ctx, m, trust);
       else this.publisher.clear(uris[i]);
       if (i % FLUSH_SLICE === FLUSH_SLICE - 1) await yieldToEventLoop();
     }
+    if (signed) this.publishSignedFiles(trust, m);
     this.sendStatus();
   }
 
-  private publishFile(file: IndexedFile, ctx: RuleContext, m: DiagnosticMapping): void {
-    const found = diagnoseFile(file, ctx, this.settings.severity);
+  /** Every signed file's diagnostics (on its source URI: signed files have no decoded view in the editor yet). */
+  private publishSignedFiles(trust: TrustSnapshot, m: DiagnosticMapping): void {
+    for (const uri of this.trust.signedUris()) {
+      const found = this.trust.signedDiagnostics(uri, trust, this.settings.severity, m);
+      if (found) this.publisher.publish(uri, 'source', uri, found);
+    }
+  }
+
+  private publishFile(file: IndexedFile, ctx: RuleContext, m: DiagnosticMapping, trust: TrustSnapshot): void {
+    const found = [...diagnoseFile(file, ctx, this.settings.severity), ...this.trust.continuity(file, trust, this.settings.severity)];
     // The view is used for a binary file's source diagnostics (byte range and view line in `data`) and for the
     // view-URI diagnostics, which only an open view gets; a PEM file's source diagnostics never need it.
     const needsView = file.kind === 'trust-list' || file.text === undefined || this.openViews.has(file.uri);

@@ -1,0 +1,115 @@
+/**
+ * The language server's phone-trust checks over the workspace (issue 18), kept beside the index rather than in
+ * it: continuity of every trust list against the deployed ones (itlLens.trust.deployed), and the signed files
+ * (.sgn, .sha512, .enc.sgn) with what phones holding the workspace's ITL/CTL do with them. The session calls
+ * it; the rules themselves are the pure ones of server/src/trust/.
+ */
+import * as fs from 'node:fs';
+import { Diagnostic, Range } from 'vscode-languageserver-protocol';
+import { decodeSignedFile } from '../core/sgn/decode';
+import { RuleDiagnostic } from '../rules/ruleDiagnostic';
+import { applySeverityOverrides, SeverityOverrides } from '../rules/severity';
+import { trustContinuityRules } from '../trust/continuityRules';
+import { deployedMatcher } from '../trust/deployedLists';
+import { SignedFileContext, SignedFileSource, signedFileRules } from '../trust/signedFileRules';
+import { IndexedFile, IndexedTrustList } from '../workspace/indexedFile';
+import { MAX_INDEXED_FILE_BYTES } from '../workspace/scanFolders';
+import { fileUri } from '../workspace/uris';
+import { WorkspaceIndex } from '../workspace/workspaceIndex';
+import { DiagnosticMapping, related, toLsp } from './lspDiagnostics';
+
+/** What one flush needs, computed once: the deployed lists and the context signed files are checked in. */
+export interface TrustSnapshot {
+  deployed: IndexedTrustList[];
+  signed: SignedFileContext;
+}
+
+export class TrustChecks {
+  private entries: string[] = [];
+  private matcherKey = '';
+  private matcher: (p: string) => boolean = () => false;
+  private readonly signed = new Map<string, SignedFileSource>();
+
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private readonly folders: () => readonly string[],
+  ) {}
+
+  // ---- deployed trust lists and continuity ----
+
+  /** The setting's entries; true when they changed. */
+  setDeployed(entries: readonly string[]): boolean {
+    if (entries.join('\n') === this.entries.join('\n')) return false;
+    this.entries = [...entries];
+    return true;
+  }
+
+  /** Whether a file is one that phones hold now (a match of itlLens.trust.deployed). */
+  isDeployed(file: Pick<IndexedFile, 'kind' | 'path'>): boolean {
+    if (file.kind !== 'trust-list' || !file.path || !this.entries.length) return false;
+    const key = `${this.entries.join('\n')}\u0000${this.folders().join('\n')}`;
+    if (key !== this.matcherKey) {
+      this.matcher = deployedMatcher(this.entries, this.folders());
+      this.matcherKey = key;
+    }
+    return this.matcher(file.path);
+  }
+
+  snapshot(): TrustSnapshot {
+    const trustLists = this.index.trustLists();
+    return {
+      deployed: this.entries.length ? trustLists.filter((f) => this.isDeployed(f)) : [],
+      signed: {
+        trustLists,
+        certificates: this.signed.size ? this.index.certificateFiles().flatMap((f) => f.certificates.flatMap((c) => (c.certificate ? [c.certificate.der] : []))) : [],
+      },
+    };
+  }
+
+  /** trust-update-rejected / trust-update-needs-tvs of a trust list that is not itself deployed. */
+  continuity(file: IndexedFile, s: TrustSnapshot, severity: SeverityOverrides): RuleDiagnostic[] {
+    if (file.kind !== 'trust-list' || !s.deployed.length || s.deployed.includes(file)) return [];
+    return applySeverityOverrides(trustContinuityRules(s.deployed, [file]), severity);
+  }
+
+  // ---- signed files ----
+
+  hasSigned(uri: string): boolean {
+    return this.signed.has(uri);
+  }
+
+  signedUris(): string[] {
+    return [...this.signed.keys()];
+  }
+
+  /** Reads and decodes a signed file; false when it is gone, too large or unchanged. */
+  loadSigned(p: string): boolean {
+    const uri = fileUri(p);
+    let bytes: Buffer;
+    try {
+      const st = fs.statSync(p);
+      if (!st.isFile() || st.size > MAX_INDEXED_FILE_BYTES) return this.dropSigned(uri);
+      bytes = fs.readFileSync(p);
+    } catch {
+      return this.dropSigned(uri);
+    }
+    if (this.signed.get(uri)?.bytes.equals(bytes)) return false;
+    this.signed.set(uri, { uri, path: p, bytes, file: decodeSignedFile(bytes, p) });
+    return true;
+  }
+
+  /** Forgets a signed file; true when it was known. */
+  dropSigned(uri: string): boolean {
+    return this.signed.delete(uri);
+  }
+
+  /** The decoder's problems and the signed-file rules of one signed file, as LSP diagnostics on line 1. */
+  signedDiagnostics(uri: string, s: TrustSnapshot, severity: SeverityOverrides, m: DiagnosticMapping): Diagnostic[] | undefined {
+    const src = this.signed.get(uri);
+    if (!src) return undefined;
+    const problems: RuleDiagnostic[] = src.file.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message, target: { in: 'trust-list', range: p.range, section: 0 } }));
+    const found = applySeverityOverrides([...problems, ...signedFileRules(src, s.signed)], severity);
+    // The header is binary: editors show the file's first line; the byte range is in the message's target.
+    return found.map((d) => toLsp(d, Range.create(0, 0, 0, 0), related(d, m), m));
+  }
+}
