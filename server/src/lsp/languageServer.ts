@@ -16,6 +16,7 @@ import {
   WatchKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ComparisonViewRequest, isComparisonViewUri } from '../protocol/customMessages';
 import { ByteOffsetRequest, DecodedViewRequest, DeviceTableClosedNotification, DeviceTableTextNotification, ViewChangedNotification, WorkspaceStatusNotification } from '../protocol/customMessages';
 import { INDEXED_GLOB } from '../workspace/scanFolders';
 import { DEFAULT_LAB_DIR, DEVICE_TABLE_FILE } from '../capf/model/labLayout';
@@ -171,6 +172,7 @@ export function startLanguageServer(connection: Connection): void {
   const ctx = (): FeatureContext => ({ index: session!.index, views: session!.views, now: session!.now() });
 
   connection.onRequest(DecodedViewRequest, guarded(g, 'decodedView', 'error', (p) => session!.decodedView(p?.sourceUri)));
+  connection.onRequest(ComparisonViewRequest, guarded(g, 'comparisonView', 'error', (p) => session!.comparisonView(p?.viewUri)));
   connection.onRequest(
     ByteOffsetRequest,
     guarded(g, 'byteOffset', null, async (p) => {
@@ -186,6 +188,7 @@ export function startLanguageServer(connection: Connection): void {
   );
   connection.onDocumentSymbol(
     guarded(g, 'documentSymbol', [], async (p) => {
+      if (isComparisonViewUri(p?.textDocument?.uri ?? '')) return session!.comparisons.symbols(p.textDocument.uri);
       const doc = await session!.resolve(p?.textDocument?.uri);
       return doc ? documentSymbols(doc) : [];
     }),
@@ -210,6 +213,7 @@ export function startLanguageServer(connection: Connection): void {
   );
   connection.onDocumentLinks(
     guarded(g, 'documentLinks', [], async (p) => {
+      if (isComparisonViewUri(p?.textDocument?.uri ?? '')) return session!.comparisons.links(p.textDocument.uri);
       const doc = await session!.resolve(p?.textDocument?.uri);
       return doc ? documentLinks(doc, ctx()) : [];
     }),

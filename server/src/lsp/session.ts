@@ -24,6 +24,8 @@ import { DiagnosticPublisher } from './diagnosticPublisher';
 import { DiagnosticMapping, deviceTableLspDiagnostics, toLspDiagnostics } from './lspDiagnostics';
 import { DEFAULT_SETTINGS, ServerSettings } from './settings';
 import { TrustChecks, TrustSnapshot } from './trustChecks';
+import { ComparisonError, ComparisonViews } from './comparisons';
+import { ComparisonViewResult } from '../protocol/customMessages';
 import { viewKindOf, ViewStore } from './viewStore';
 
 export interface SessionSink {
@@ -65,6 +67,8 @@ const MIN_RECHECK_DELAY_MS = 1_000;
 export class Session {
   readonly index = new WorkspaceIndex();
   readonly views: ViewStore;
+  /** trust-list comparison documents (comparisons.ts) */
+  readonly comparisons: ComparisonViews;
   private folders: string[] = [];
   private settings: ServerSettings = DEFAULT_SETTINGS;
   private readonly textBacked = new Set<string>();
@@ -97,6 +101,7 @@ export class Session {
     this.views = new ViewStore(options.now, () => this.folders);
     this.publisher = new DiagnosticPublisher((uri, d) => sink.publishDiagnostics(uri, d));
     this.trust = new TrustChecks(this.index, () => this.folders);
+    this.comparisons = new ComparisonViews((uri) => this.load(uri), this.views);
   }
 
   now(): Date {
@@ -346,6 +351,15 @@ export class Session {
     return { viewUri: this.views.viewUriOf(file), kind: viewKindOf(file), text: view.text };
   }
 
+  /** A trust-list comparison (itlLens/comparisonView); its failures are the user's to read. */
+  async comparisonView(viewUri: unknown): Promise<ComparisonViewResult> {
+    try {
+      return await this.comparisons.view(viewUri);
+    } catch (e) {
+      throw e instanceof ComparisonError ? new SessionError(e.message) : e;
+    }
+  }
+
   /** The document a navigation request is about: a decoded view, or an open PEM file. */
   async resolve(uri: string): Promise<ResolvedDocument | undefined> {
     if (typeof uri !== 'string') return undefined;
@@ -408,6 +422,7 @@ export class Session {
     this.index.set(file);
     if (!this.indexing) for (const u of dependentsOf(file, this.index)) affected.add(u);
     this.views.forget(file.uri);
+    this.comparisons.forget(file.uri);
     if (this.trust.isDeployed(file) || (old && this.trust.isDeployed(old))) for (const t of this.index.trustLists()) affected.add(t.uri);
     this.signedDirty = true;
     this.schedule(affected);
@@ -417,6 +432,7 @@ export class Session {
     const old = this.index.get(uri);
     const affected = old ? dependentsOf(old, this.index) : new Set<string>();
     this.index.delete(uri);
+    this.comparisons.forget(uri);
     if (old && this.trust.isDeployed(old)) for (const t of this.index.trustLists()) affected.add(t.uri);
     this.signedDirty = true;
     this.views.forget(uri);

@@ -23,7 +23,7 @@ export function viewUriForSource(sourceUri: string, kind: ViewKind): string {
 
 /** The source file URI a view URI stands for, or undefined if it is not a view URI. */
 export function sourceUriForView(viewUri: string): string | undefined {
-  if (!viewUri.startsWith(`${VIEW_SCHEME}:`)) return undefined;
+  if (!viewUri.startsWith(`${VIEW_SCHEME}:`) || isComparisonViewUri(viewUri)) return undefined;
   const q = viewUri.indexOf('?');
   if (q < 0) return undefined;
   try {
@@ -189,4 +189,70 @@ export const Commands = {
   runLscInstallTest: 'itlLens.runLscInstallTest',
   runLscScenarios: 'itlLens.runLscScenarios',
   editCapfDeviceTable: 'itlLens.editCapfDeviceTable',
+} as const;
+
+// ---- trust-list comparisons (issue 18) ----
+
+export const COMPARISON_VIEW_LANGUAGE = 'itl-compare';
+export const COMPARISON_VIEW_EXTENSION = '.itlcompare';
+
+/** The two files of a comparison: phones hold `heldUri` (at `heldRevision`, else as on disk) and download `newUri`. */
+export interface ComparisonSources {
+  heldUri: string;
+  newUri: string;
+  /** 'HEAD': the held side is the file as last committed to git (`git show HEAD:<path>`) */
+  heldRevision?: 'HEAD';
+}
+
+/** `itl-lens-view:<new path>.itlcompare?held=<uri>&new=<uri>[&rev=HEAD]`: a read-only comparison document. */
+export function comparisonViewUri(s: ComparisonSources): string {
+  const path = s.newUri.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
+  const rev = s.heldRevision ? `&rev=${s.heldRevision}` : '';
+  return `${VIEW_SCHEME}:${path}${COMPARISON_VIEW_EXTENSION}?held=${encodeURIComponent(s.heldUri)}&new=${encodeURIComponent(s.newUri)}${rev}`;
+}
+
+export function isComparisonViewUri(uri: string): boolean {
+  if (typeof uri !== 'string') return false;
+  const q = uri.indexOf('?');
+  return uri.startsWith(`${VIEW_SCHEME}:`) && q > 0 && uri.slice(0, q).endsWith(COMPARISON_VIEW_EXTENSION);
+}
+
+/** The sources a comparison URI names, or undefined. */
+export function comparisonSourcesOf(uri: string): ComparisonSources | undefined {
+  if (!isComparisonViewUri(uri)) return undefined;
+  const params = new Map<string, string>();
+  for (const part of uri.slice(uri.indexOf('?') + 1).split('&')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    try {
+      params.set(part.slice(0, eq), decodeURIComponent(part.slice(eq + 1)));
+    } catch {
+      return undefined;
+    }
+  }
+  const heldUri = params.get('held');
+  const newUri = params.get('new');
+  if (!heldUri || !newUri) return undefined;
+  return { heldUri, newUri, ...(params.get('rev') === 'HEAD' ? { heldRevision: 'HEAD' as const } : {}) };
+}
+
+export interface ComparisonViewParams {
+  /** a comparisonViewUri */
+  viewUri: string;
+}
+export interface ComparisonViewResult {
+  viewUri: string;
+  text: string;
+  /** 'accepted' | 'accepted-via-tvs' | 'rejected' */
+  verdict: string;
+}
+/**
+ * Compares two trust lists (itl-lens compare): will phones that hold the first accept the second, and what
+ * changes for them. Fails with a message when a side is not a trust list, or not committed to git (rev=HEAD).
+ */
+export const ComparisonViewRequest = new RequestType<ComparisonViewParams, ComparisonViewResult, void>('itlLens/comparisonView');
+
+export const ComparisonCommands = {
+  compareTrustLists: 'itlLens.compareTrustLists',
+  compareWithCommitted: 'itlLens.compareWithCommitted',
 } as const;
