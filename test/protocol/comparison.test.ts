@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DocumentLink, DocumentSymbol, FileChangeType } from 'vscode-languageserver-protocol';
+import { DocumentLink, DocumentSymbol, FileChangeType, FoldingRange } from 'vscode-languageserver-protocol';
 import { ComparisonViewResult, comparisonViewUri, viewUriForSource } from '../../server/src/protocol/customMessages';
 import { TEST_NOW } from '../helpers/fixtures';
 import { fileUri, LspTestClient } from './lspTestClient';
@@ -61,6 +61,8 @@ describe('protocol: trust-list comparison documents (itlLens/comparisonView)', f
     assert.match(symbols[1].name, /^Changes \(\d+\)$/);
     assert.equal(symbols[1].children!.length, Number(/\d+/.exec(symbols[1].name)![0]));
     assert.ok(symbols[1].children!.some((c) => /^regenerated record #\d+ \(CAPF/.test(c.name)), JSON.stringify(symbols[1].children!.map((c) => c.name)));
+    const folds = await client.request<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri: viewUri } });
+    assert.ok(folds.some((f) => f.startLine === symbols[1].range.start.line && f.endLine === symbols[1].range.end.line), JSON.stringify(folds));
     const links = await client.request<DocumentLink[]>('textDocument/documentLink', { textDocument: { uri: viewUri } });
     const heldView = viewUriForSource(uri('deployed/ITLFile.tlv'), 'trust-list');
     const newView = viewUriForSource(uri('trust/next/capf-regenerated/ITLFile.tlv'), 'trust-list');

@@ -4,7 +4,7 @@
  * workspace file, or a file as committed to git (rev=HEAD).
  */
 import * as path from 'node:path';
-import { DocumentLink, DocumentSymbol, Range, SymbolKind } from 'vscode-languageserver-protocol';
+import { DocumentLink, DocumentSymbol, FoldingRange, Range, SymbolKind } from 'vscode-languageserver-protocol';
 import { decodeTrustList } from '../core/tlv/decode';
 import { TrustList } from '../core/tlv/model';
 import { comparisonSourcesOf, ComparisonViewResult } from '../protocol/customMessages';
@@ -57,6 +57,14 @@ export class ComparisonViews {
   async symbols(viewUri: string): Promise<DocumentSymbol[]> {
     const c = await this.cached(viewUri);
     return c ? c.rendered.sections.map((s) => symbolOf(s, c.rendered.lines)) : [];
+  }
+
+  /** The verdict, the changes and the recovery fold, each change too. */
+  async folding(viewUri: string): Promise<FoldingRange[]> {
+    const c = await this.cached(viewUri);
+    if (!c) return [];
+    const all = c.rendered.sections.flatMap((s) => [s, ...(s.children ?? [])]);
+    return all.filter((s) => s.endLine > s.startLine).map((s) => FoldingRange.create(s.startLine, s.endLine));
   }
 
   async links(viewUri: string): Promise<DocumentLink[]> {

@@ -195,6 +195,7 @@ export function startLanguageServer(connection: Connection): void {
   );
   connection.onFoldingRanges(
     guarded(g, 'foldingRange', [], async (p) => {
+      if (isComparisonViewUri(p?.textDocument?.uri ?? '')) return session!.comparisons.folding(p.textDocument.uri);
       const doc = await session!.resolve(p?.textDocument?.uri);
       return doc ? foldingRanges(doc) : [];
     }),
