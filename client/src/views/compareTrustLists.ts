@@ -4,7 +4,7 @@
  * comparison document (itlLens/comparisonView) as a read-only view.
  */
 import * as vscode from 'vscode';
-import { ComparisonCommands, ComparisonSources, ComparisonViewRequest, comparisonViewUri } from '../../../server/src/protocol/customMessages';
+import { Commands, ComparisonSources, ComparisonViewRequest, comparisonViewUri } from '../../../server/src/protocol/customMessages';
 import { registerCommand, requireTrust } from '../commands';
 import { ItlLensServer } from '../languageClient';
 import { DecodedViewProvider } from './decodedViewProvider';
@@ -44,7 +44,7 @@ function sourceFrom(arg: unknown): vscode.Uri | undefined {
 
 export function registerComparisonCommands(server: ItlLensServer, views: DecodedViewProvider, log: vscode.LogOutputChannel): vscode.Disposable {
   return vscode.Disposable.from(
-    registerCommand(ComparisonCommands.compareTrustLists, log, async (clicked, selected) => {
+    registerCommand(Commands.compareTrustLists, log, async (clicked, selected) => {
       // Explorer: (clicked, selected[]): the first selected is what phones hold, the second what they download.
       const chosen = Array.isArray(selected) ? selected.map(asUri).filter((u): u is vscode.Uri => !!u) : [];
       let held: vscode.Uri | undefined;
@@ -59,7 +59,7 @@ export function registerComparisonCommands(server: ItlLensServer, views: Decoded
       if (!held || !next) return undefined;
       return showComparison(server, views, { heldUri: held.toString(), newUri: next.toString() });
     }),
-    registerCommand(ComparisonCommands.compareWithCommitted, log, async (clicked) => {
+    registerCommand(Commands.compareWithCommitted, log, async (clicked) => {
       requireTrust('Compare with Committed Version (it runs git)');
       const file = sourceFrom(clicked);
       if (!file || file.scheme !== 'file') throw new Error('Open or select a trust list (.tlv) in a git repository to compare it with its committed version.');

@@ -35,6 +35,8 @@ export class ComparisonViews {
   constructor(
     private readonly load: (canonicalUri: string) => Promise<IndexedFile>,
     private readonly views: ViewStore,
+    /** whether git may run (a trusted workspace); main's workspace-trust flag plugs in here */
+    private readonly mayRunGit: () => boolean = () => true,
   ) {}
 
   /** Renders (again) the comparison a view URI names. */
@@ -98,6 +100,7 @@ export class ComparisonViews {
     if (s.heldRevision === 'HEAD') {
       const p = uriToPath(canonicalUri(s.heldUri));
       if (!p) throw new ComparisonError(`${s.heldUri} is not a file on disk: there is no committed version to compare with.`);
+      if (!this.mayRunGit()) throw new ComparisonError('Compare with Committed Version runs git, which reads the repository\'s configuration: trust the folder (Workspaces: Manage Workspace Trust), then try again.');
       let bytes: Buffer;
       try {
         bytes = await committedVersion(p);

@@ -189,6 +189,9 @@ export const Commands = {
   runLscInstallTest: 'itlLens.runLscInstallTest',
   runLscScenarios: 'itlLens.runLscScenarios',
   editCapfDeviceTable: 'itlLens.editCapfDeviceTable',
+  compareTrustLists: 'itlLens.compareTrustLists',
+  /** runs git: trusted workspaces only */
+  compareWithCommitted: 'itlLens.compareWithCommitted',
 } as const;
 
 // ---- trust-list comparisons (issue 18) ----
@@ -251,8 +254,3 @@ export interface ComparisonViewResult {
  * changes for them. Fails with a message when a side is not a trust list, or not committed to git (rev=HEAD).
  */
 export const ComparisonViewRequest = new RequestType<ComparisonViewParams, ComparisonViewResult, void>('itlLens/comparisonView');
-
-export const ComparisonCommands = {
-  compareTrustLists: 'itlLens.compareTrustLists',
-  compareWithCommitted: 'itlLens.compareWithCommitted',
-} as const;
