@@ -103,7 +103,7 @@ describe('protocol: trust-list comparison documents (itlLens/comparisonView)', f
     assert.match(await failure(comparisonViewUri({ heldUri: uri('repo/CTLFile.tlv'), newUri: uri('repo/CTLFile.tlv'), heldRevision: 'HEAD' })), /CTLFile\.tlv is not committed/);
     assert.match(await failure(comparisonViewUri({ heldUri: uri('plain/ITLFile.tlv'), newUri: uri('plain/ITLFile.tlv'), heldRevision: 'HEAD' })), /is not in a git repository/);
     assert.match(await failure(compare('cluster/CAPF.pem', 'deployed/ITLFile.tlv')), /is not a trust list/);
-    assert.match(await failure('itl-lens-view:/x.itlcompare?held=&new='), /names no two trust lists/);
+    assert.match(await failure('itl-lens-view:/x.itlcompare?%7B%22held%22%3A%22%22%7D'), /names no two trust lists/);
     assert.ok(client.alive);
   });
 });

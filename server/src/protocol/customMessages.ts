@@ -207,11 +207,15 @@ export interface ComparisonSources {
   heldRevision?: 'HEAD';
 }
 
-/** `itl-lens-view:<new path>.itlcompare?held=<uri>&new=<uri>[&rev=HEAD]`: a read-only comparison document. */
+/**
+ * `itl-lens-view:<new path>.itlcompare?<encodeURIComponent(JSON {held, new, rev?})>`: a read-only comparison
+ * document. One encoded query value, like the decoded views': VS Code decodes a query when it parses a URI and
+ * encodes it again in its own way (`=` and `&` too), so only a value decoded whole survives the round trip.
+ */
 export function comparisonViewUri(s: ComparisonSources): string {
   const path = s.newUri.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
-  const rev = s.heldRevision ? `&rev=${s.heldRevision}` : '';
-  return `${VIEW_SCHEME}:${path}${COMPARISON_VIEW_EXTENSION}?held=${encodeURIComponent(s.heldUri)}&new=${encodeURIComponent(s.newUri)}${rev}`;
+  const query = JSON.stringify({ held: s.heldUri, new: s.newUri, ...(s.heldRevision ? { rev: s.heldRevision } : {}) });
+  return `${VIEW_SCHEME}:${path}${COMPARISON_VIEW_EXTENSION}?${encodeURIComponent(query)}`;
 }
 
 export function isComparisonViewUri(uri: string): boolean {
@@ -220,23 +224,19 @@ export function isComparisonViewUri(uri: string): boolean {
   return uri.startsWith(`${VIEW_SCHEME}:`) && q > 0 && uri.slice(0, q).endsWith(COMPARISON_VIEW_EXTENSION);
 }
 
-/** The sources a comparison URI names, or undefined. */
+/** The sources a comparison URI names (in either spelling), or undefined. */
 export function comparisonSourcesOf(uri: string): ComparisonSources | undefined {
   if (!isComparisonViewUri(uri)) return undefined;
-  const params = new Map<string, string>();
-  for (const part of uri.slice(uri.indexOf('?') + 1).split('&')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) continue;
-    try {
-      params.set(part.slice(0, eq), decodeURIComponent(part.slice(eq + 1)));
-    } catch {
-      return undefined;
-    }
+  let q: unknown;
+  try {
+    q = JSON.parse(decodeURIComponent(uri.slice(uri.indexOf('?') + 1)));
+  } catch {
+    return undefined;
   }
-  const heldUri = params.get('held');
-  const newUri = params.get('new');
-  if (!heldUri || !newUri) return undefined;
-  return { heldUri, newUri, ...(params.get('rev') === 'HEAD' ? { heldRevision: 'HEAD' as const } : {}) };
+  if (typeof q !== 'object' || q === null) return undefined;
+  const { held, new: next, rev } = q as Record<string, unknown>;
+  if (typeof held !== 'string' || typeof next !== 'string' || !held || !next) return undefined;
+  return { heldUri: held, newUri: next, ...(rev === 'HEAD' ? { heldRevision: 'HEAD' as const } : {}) };
 }
 
 export interface ComparisonViewParams {
