@@ -76,7 +76,10 @@ describe('protocol: signed files (.sgn) checked against the workspace ITL, for f
 
   before(async () => {
     const dirs = ['good', 'foreign-signer', 'other-cluster', 'wrong-filename', 'no-trust-list'];
-    ws = new TestWorkspace(dirs.flatMap((d) => [sgn(d), ...(d === 'no-trust-list' ? [] : [`trust/config/${d}/ITLFile.tlv`])]));
+    ws = new TestWorkspace([
+      ...dirs.flatMap((d) => [sgn(d), ...(d === 'no-trust-list' ? [] : [`trust/config/${d}/ITLFile.tlv`])]),
+      ['cluster/CallManager.pem', 'trust/config/no-trust-list/CallManager.pem'], // the signer's certificate, no ITL
+    ]);
     client = await LspTestClient.start({ folders: [ws.root], initializationOptions: { now: TEST_NOW.toISOString() } });
   });
   after(async () => {
@@ -92,7 +95,9 @@ describe('protocol: signed files (.sgn) checked against the workspace ITL, for f
     assert.ok(foreign[0].relatedInformation?.some((r) => r.location.uri.includes('foreign-signer/ITLFile.tlv')), JSON.stringify(foreign[0].relatedInformation));
     assert.deepEqual(codes(await client.diagnostics(uri(sgn('other-cluster')), (d) => d.length > 0)), ['sgn-signer-via-tvs']);
     assert.deepEqual(codes(await client.diagnostics(uri(sgn('wrong-filename')), (d) => d.length > 0)), ['sgn-filename-mismatch']);
-    assert.deepEqual(codes(await client.diagnostics(uri(sgn('no-trust-list')), (d) => d.length > 0)), ['sgn-signer-unchecked']);
+    const unchecked = await client.diagnostics(uri(sgn('no-trust-list')), (d) => d.length > 0);
+    assert.deepEqual(codes(unchecked), ['sgn-signer-unchecked']);
+    assert.match(String(unchecked[0].message), /The signature verifies with the signer's certificate/, 'found among the certificate files by serial');
     assert.deepEqual(client.publishedDiagnostics(uri(sgn('good'))), []);
   });
 

@@ -499,15 +499,17 @@ export class Session {
       else this.publisher.clear(uris[i]);
       if (i % FLUSH_SLICE === FLUSH_SLICE - 1) await yieldToEventLoop();
     }
-    if (signed) this.publishSignedFiles(trust, m);
+    if (signed) await this.publishSignedFiles(trust, m);
     this.sendStatus();
   }
 
   /** Every signed file's diagnostics (on its source URI: signed files have no decoded view in the editor yet). */
-  private publishSignedFiles(trust: TrustSnapshot, m: DiagnosticMapping): void {
-    for (const uri of this.trust.signedUris()) {
-      const found = this.trust.signedDiagnostics(uri, trust, this.settings.severity, m);
-      if (found) this.publisher.publish(uri, 'source', uri, found);
+  private async publishSignedFiles(trust: TrustSnapshot, m: DiagnosticMapping): Promise<void> {
+    const uris = this.trust.signedUris();
+    for (let i = 0; i < uris.length; i++) {
+      const found = this.trust.signedDiagnostics(uris[i], trust, this.settings.severity, m);
+      if (found) this.publisher.publish(uris[i], 'source', uris[i], found);
+      if (i % FLUSH_SLICE === FLUSH_SLICE - 1) await yieldToEventLoop();
     }
   }
 

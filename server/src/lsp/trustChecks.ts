@@ -21,7 +21,19 @@ import { DiagnosticMapping, related, toLsp } from './lspDiagnostics';
 /** What one flush needs, computed once: the deployed lists and the context signed files are checked in. */
 export interface TrustSnapshot {
   deployed: IndexedTrustList[];
-  signed: SignedFileContext;
+  trustLists: IndexedTrustList[];
+  /**
+   * the DER of the workspace's certificates by serial (hex, leading zeros dropped): a signed file's signer is
+   * looked up among those with its header's serial only, not decoded again per file
+   */
+  certificatesBySerial: Map<string, Buffer[]>;
+}
+
+/** A serial as a key: hex without leading zero bytes (signerMatch.ts sameSerial compares so). */
+function serialKey(serial: Buffer): string {
+  let i = 0;
+  while (i < serial.length - 1 && serial[i] === 0) i++;
+  return serial.subarray(i).toString('hex');
 }
 
 export class TrustChecks {
@@ -57,13 +69,19 @@ export class TrustChecks {
 
   snapshot(): TrustSnapshot {
     const trustLists = this.index.trustLists();
-    return {
-      deployed: this.entries.length ? trustLists.filter((f) => this.isDeployed(f)) : [],
-      signed: {
-        trustLists,
-        certificates: this.signed.size ? this.index.certificateFiles().flatMap((f) => f.certificates.flatMap((c) => (c.certificate ? [c.certificate.der] : []))) : [],
-      },
-    };
+    const certificatesBySerial = new Map<string, Buffer[]>();
+    if (this.signed.size) {
+      for (const f of this.index.certificateFiles()) {
+        for (const c of f.certificates) {
+          if (!c.certificate) continue;
+          const key = serialKey(c.certificate.serial);
+          const list = certificatesBySerial.get(key);
+          if (list) list.push(c.certificate.der);
+          else certificatesBySerial.set(key, [c.certificate.der]);
+        }
+      }
+    }
+    return { deployed: this.entries.length ? trustLists.filter((f) => this.isDeployed(f)) : [], trustLists, certificatesBySerial };
   }
 
   /** trust-update-rejected / trust-update-needs-tvs of a trust list that is not itself deployed. */
@@ -108,7 +126,9 @@ export class TrustChecks {
     const src = this.signed.get(uri);
     if (!src) return undefined;
     const problems: RuleDiagnostic[] = src.file.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message, target: { in: 'trust-list', range: p.range, section: 0 } }));
-    const found = applySeverityOverrides([...problems, ...signedFileRules(src, s.signed)], severity);
+    const serial = src.file.header.signerSerial;
+    const ctx: SignedFileContext = { trustLists: s.trustLists, certificates: (serial && s.certificatesBySerial.get(serialKey(serial))) || [] };
+    const found = applySeverityOverrides([...problems, ...signedFileRules(src, ctx)], severity);
     // The header is binary: editors show the file's first line; the byte range is in the message's target.
     return found.map((d) => toLsp(d, Range.create(0, 0, 0, 0), related(d, m), m));
   }
