@@ -72,3 +72,27 @@ describe('comparing trust lists', () => {
     }
   });
 });
+
+describe('phone trust in the Problems panel', () => {
+  const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+  const diagnostic = (relative: string, code: string) => () => vscode.languages.getDiagnostics(fixtureUri(relative)).find((d) => codeOf(d) === code);
+  before(activateExtension);
+
+  it('an unopened SEP<MAC>.cnf.xml.sgn signed by a certificate the ITL beside it lacks: sgn-signer-untrusted', async () => {
+    const found = await waitFor('sgn-signer-untrusted on trust/config/foreign-signer', diagnostic('trust/config/foreign-signer/SEP001122334455.cnf.xml.sgn', 'sgn-signer-untrusted'));
+    assert.equal(found.severity, vscode.DiagnosticSeverity.Error);
+  });
+
+  it('itlLens.trust.deployed: an unopened ITL the deployed phones refuse gets trust-update-rejected', async () => {
+    const config = vscode.workspace.getConfiguration('itlLens');
+    await config.update('trust.deployed', 'trust/held-no-tvs/ITLFile.tlv', vscode.ConfigurationTarget.Workspace);
+    try {
+      const found = await waitFor('trust-update-rejected on trust/next/other-cluster/ITLFile.tlv', diagnostic('trust/next/other-cluster/ITLFile.tlv', 'trust-update-rejected'));
+      assert.match(found.message, /Trust List update failed/);
+      assert.ok(found.relatedInformation?.some((r) => r.location.uri.toString().includes('held-no-tvs')), 'related to the deployed ITL');
+    } finally {
+      await config.update('trust.deployed', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await waitFor('trust-update-rejected gone once the setting is cleared', () => (diagnostic('trust/next/other-cluster/ITLFile.tlv', 'trust-update-rejected')() ? undefined : true));
+  });
+});
