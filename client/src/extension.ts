@@ -12,6 +12,7 @@ import { BinaryFileRedirect } from './views/binaryFileRedirect';
 import { DecodedViewProvider } from './views/decodedViewProvider';
 import { registerOpenDecodedView, showDecodedView } from './views/openDecodedView';
 import { registerRevealInHexEditor } from './views/revealInHexEditor';
+import { registerComparisonCommands } from './views/compareTrustLists';
 
 let server: ItlLensServer | undefined;
 
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
     BinaryFileRedirect.register((source, options) => showDecodedView(s, source, options), log),
     registerOpenDecodedView(s, log),
     registerRevealInHexEditor(s, log),
+    registerComparisonCommands(s, views, log),
     registerLabCommands(s, log),
     createWorkspaceStatusItem(DOCUMENT_SELECTOR, workspaceStatus.event),
     decorations,

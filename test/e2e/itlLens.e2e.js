@@ -640,6 +640,21 @@ async function suite(t, step, page, server, ws) {
     await sleep(300);
     await b.screenshot(page, path.join(SHOTS, 'lab-install.png'));
   });
+
+  await step('9. "ITL Lens: Compare Trust Lists" opens the verdict and changes of two picked trust lists', async () => {
+    await hidePanel(page);
+    await b.runCommand(page, 'View: Close All Editors');
+    await b.runCommand(page, 'ITL Lens: Compare Trust Lists');
+    await b.pickQuickItem(page, 'trust/next/other-cluster/ITLFile.tlv');
+    await b.pickQuickItem(page, 'trust/held-no-tvs/ITLFile.tlv');
+    await waitForActiveTab(page, 'ITLFile.tlv.itlcompare', 30000);
+    const view = await waitForEditorText(page, /ITL Lens trust-list comparison: rejected[^]*Changes \(\d+\)/, 30000);
+    assert.match(view, /Phones hold: +trust\/held-no-tvs\/ITLFile\.tlv/);
+    assert.match(view, /What to do:/);
+    await moveMouseAway(page);
+    await sleep(300);
+    await b.screenshot(page, path.join(SHOTS, 'comparison.png'));
+  });
 }
 
 if (require.main === module) {

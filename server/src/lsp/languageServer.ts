@@ -16,7 +16,7 @@ import {
   WatchKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ByteOffsetRequest, DecodedViewRequest, ViewChangedNotification, WorkspaceStatusNotification, WorkspaceTrustNotification } from '../shared/lspExtensions';
+import { ByteOffsetRequest, ComparisonViewRequest, DecodedViewRequest, isComparisonViewUri, ViewChangedNotification, WorkspaceStatusNotification, WorkspaceTrustNotification } from '../shared/lspExtensions';
 import { INDEXED_GLOB } from '../workspace/scanFolders';
 import { DEFAULT_LAB_DIR, DEVICE_TABLE_FILE } from '../lab/model/labLayout';
 import { fileUri, uriToPath } from '../workspace/uris';
@@ -87,7 +87,7 @@ export function startLanguageServer(connection: Connection): void {
         viewChanged: (p) => void connection.sendNotification(ViewChangedNotification, p),
         status: (s) => void connection.sendNotification(WorkspaceStatusNotification, s),
       },
-      { now: () => (fixed ? new Date(fixed) : new Date()), docsUri: docsUri() },
+      { now: () => (fixed ? new Date(fixed) : new Date()), docsUri: docsUri(), workspaceTrusted: () => workspaceTrusted },
     );
     if (options.settings) session.setSettings(options.settings);
     if (!fixed) setInterval(() => session?.refreshAll(), CLOCK_REFRESH_MS).unref();
@@ -127,6 +127,7 @@ export function startLanguageServer(connection: Connection): void {
             watchers: [
               { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
               { globPattern: INDEXED_GLOB, kind: WatchKind.Change },
+              { globPattern: '**/*.{sgn,sha512}', kind: WatchKind.Change },
               { globPattern: `**/${DEVICE_TABLE_FILE}`, kind: WatchKind.Change },
               { globPattern: `**/${DEFAULT_LAB_DIR}`, kind: WatchKind.Change },
             ],
@@ -173,6 +174,7 @@ export function startLanguageServer(connection: Connection): void {
   const ctx = (): FeatureContext => ({ index: session!.index, views: session!.views, now: session!.now(), decode: (f) => session!.decode(f) });
 
   connection.onRequest(DecodedViewRequest, guarded(g, 'decodedView', 'error', (p) => session!.decodedView(p?.sourceUri)));
+  connection.onRequest(ComparisonViewRequest, guarded(g, 'comparisonView', 'error', (p) => session!.comparisonView(p?.viewUri)));
   connection.onRequest(
     ByteOffsetRequest,
     guarded(g, 'byteOffset', null, async (p) => {
@@ -192,12 +194,14 @@ export function startLanguageServer(connection: Connection): void {
     // null (no answer) for documents that are not ours to outline, such as a capf-devices.json: its JSON
     // language keeps the outline and folding
     guarded(g, 'documentSymbol', null, async (p) => {
+      if (isComparisonViewUri(p?.textDocument?.uri ?? '')) return session!.comparisons.symbols(p.textDocument.uri);
       const doc = await session!.resolve(p?.textDocument?.uri);
       return doc ? documentSymbols(doc) : null;
     }),
   );
   connection.onFoldingRanges(
     guarded(g, 'foldingRange', null, async (p) => {
+      if (isComparisonViewUri(p?.textDocument?.uri ?? '')) return session!.comparisons.folding(p.textDocument.uri);
       const doc = await session!.resolve(p?.textDocument?.uri);
       return doc ? foldingRanges(doc) : null;
     }),
@@ -216,6 +220,7 @@ export function startLanguageServer(connection: Connection): void {
   );
   connection.onDocumentLinks(
     guarded(g, 'documentLinks', [], async (p) => {
+      if (isComparisonViewUri(p?.textDocument?.uri ?? '')) return session!.comparisons.links(p.textDocument.uri);
       const doc = await session!.resolve(p?.textDocument?.uri);
       return doc ? documentLinks(doc, ctx()) : [];
     }),

@@ -46,7 +46,7 @@ export function targetLocation(file: IndexedFile, target: DiagnosticTarget, m: P
   return Location.create(m.viewUriOf(file), viewRange(m.viewOf(file), target));
 }
 
-function related(d: RuleDiagnostic, m: DiagnosticMapping): DiagnosticRelatedInformation[] | undefined {
+export function related(d: RuleDiagnostic, m: DiagnosticMapping): DiagnosticRelatedInformation[] | undefined {
   const out: DiagnosticRelatedInformation[] = [];
   for (const r of d.related ?? []) {
     const file = m.index.get(r.uri);
@@ -55,7 +55,7 @@ function related(d: RuleDiagnostic, m: DiagnosticMapping): DiagnosticRelatedInfo
   return out.length ? out : undefined;
 }
 
-function toLsp(d: Pick<RuleDiagnostic, 'code' | 'severity' | 'message'>, range: Range, rel: DiagnosticRelatedInformation[] | undefined, m: Pick<DiagnosticMapping, 'docsUri'>): Diagnostic {
+export function toLsp(d: Pick<RuleDiagnostic, 'code' | 'severity' | 'message'>, range: Range, rel: DiagnosticRelatedInformation[] | undefined, m: Pick<DiagnosticMapping, 'docsUri'>): Diagnostic {
   const diag: Diagnostic = { range, severity: SEVERITY[d.severity], code: d.code, source: DIAGNOSTIC_SOURCE, message: d.message };
   if (m.docsUri) diag.codeDescription = { href: `${m.docsUri}#${d.code}` };
   if (rel) diag.relatedInformation = rel;

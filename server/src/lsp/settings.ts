@@ -1,5 +1,6 @@
 /** The server's settings (the client's `itlLens` configuration section), validated. */
 import { DEFAULT_NEAR_EXPIRY_DAYS } from '../rules/ruleContext';
+import { deployedEntries } from '../trust/deployedLists';
 import { isSeveritySetting, SeverityOverrides, SeveritySetting } from '../rules/severity';
 
 export interface ServerSettings {
@@ -7,9 +8,11 @@ export interface ServerSettings {
   nearExpiryDays: number;
   /** itlLens.diagnostics.severity */
   severity: SeverityOverrides;
+  /** itlLens.trust.deployed: paths or globs of the trust lists phones hold now */
+  deployed: string[];
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { nearExpiryDays: DEFAULT_NEAR_EXPIRY_DAYS, severity: {} };
+export const DEFAULT_SETTINGS: ServerSettings = { nearExpiryDays: DEFAULT_NEAR_EXPIRY_DAYS, severity: {}, deployed: [] };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -23,10 +26,12 @@ export function parseSettings(raw: unknown): ServerSettings {
   const diagnostics = isObject(raw.diagnostics) ? raw.diagnostics : {};
   const days = capf.nearExpiryDays ?? raw['capf.nearExpiryDays'];
   const severity = diagnostics.severity ?? raw['diagnostics.severity'];
+  const trust = isObject(raw.trust) ? raw.trust : {};
   const overrides: Record<string, SeveritySetting> = {};
   if (isObject(severity)) for (const [code, level] of Object.entries(severity)) if (isSeveritySetting(level)) overrides[code] = level;
   return {
     nearExpiryDays: typeof days === 'number' && Number.isFinite(days) && days >= 0 ? Math.floor(days) : DEFAULT_NEAR_EXPIRY_DAYS,
     severity: overrides,
+    deployed: deployedEntries(trust.deployed ?? raw['trust.deployed']),
   };
 }

@@ -21,9 +21,13 @@ import { DecodedCertificateFile, DecodedFile, IndexedFile } from '../workspace/i
 import { findFiles, isInSkippedFolder, isIndexedPath, isSameOrUnder, readIndexedFileSync } from '../workspace/scanFolders';
 import { canonicalUri, fileUri, uriToPath } from '../workspace/uris';
 import { WorkspaceIndex } from '../workspace/workspaceIndex';
+import { isSignedFilePath } from '../core/sgn/decode';
 import { DiagnosticPublisher } from './diagnosticPublisher';
 import { DiagnosticMapping, deviceTableLspDiagnostics, toLspDiagnostics } from './lspDiagnostics';
 import { DEFAULT_SETTINGS, ServerSettings } from './settings';
+import { TrustChecks, TrustSnapshot } from './trustChecks';
+import { ComparisonError, ComparisonViews } from './comparisons';
+import { ComparisonViewResult } from '../shared/lspExtensions';
 import { viewKindOf, ViewStore } from './viewStore';
 
 export interface SessionSink {
@@ -36,6 +40,8 @@ export interface SessionOptions {
   now: () => Date;
   /** link for diagnostic codes (docs/diagnostics.md) */
   docsUri?: string;
+  /** the client says the workspace is trusted (Compare with Committed Version runs git only then) */
+  workspaceTrusted?: () => boolean;
 }
 
 export type FileChangeKind = 'created' | 'changed' | 'deleted';
@@ -71,6 +77,8 @@ const MIN_RECHECK_DELAY_MS = 1_000;
 export class Session {
   readonly index = new WorkspaceIndex();
   readonly views: ViewStore;
+  /** trust-list comparison documents (comparisons.ts) */
+  readonly comparisons: ComparisonViews;
   private folders: string[] = [];
   private settings: ServerSettings = DEFAULT_SETTINGS;
   /** PEM documents open in the editor, by canonical URI: their text is the source of truth (whole model) */
@@ -97,6 +105,10 @@ export class Session {
   /** the publisher's errorFilesVersion last sent (filesWithErrors goes out only when it moved) */
   private sentErrorFiles = -1;
   private lastStatusAt = 0;
+  /** continuity against the deployed trust lists, and the signed files (trustChecks.ts) */
+  private readonly trust: TrustChecks;
+  /** the signed files' diagnostics are published again at the next flush (a file they are checked against changed) */
+  private signedDirty = false;
 
   constructor(
     private readonly sink: SessionSink,
@@ -104,6 +116,8 @@ export class Session {
   ) {
     this.views = new ViewStore(options.now, () => this.folders, (f, keep) => this.decode(f, keep));
     this.publisher = new DiagnosticPublisher((uri, d) => sink.publishDiagnostics(uri, d));
+    this.trust = new TrustChecks(this.index, () => this.folders, (f) => this.decode(f, false));
+    this.comparisons = new ComparisonViews((uri) => this.load(uri), (f) => this.decode(f), this.views, () => options.workspaceTrusted?.() === true);
   }
 
   now(): Date {
@@ -112,6 +126,7 @@ export class Session {
 
   setSettings(settings: ServerSettings): void {
     this.settings = settings;
+    this.trust.setDeployed(settings.deployed);
     this.schedule('all');
   }
 
@@ -151,6 +166,7 @@ export class Session {
       this.folders = this.folders.filter((f) => !folders.includes(f));
       for (const folder of folders) for (const uri of this.index.urisUnder(folder)) if (!this.isInFolders(uri)) this.remove(uri);
       for (const uri of [...this.diskTables.keys()]) if (!this.isWatchedDeviceTable(uriToPath(uri))) this.dropDiskTable(uri);
+      for (const uri of this.trust.signedUris()) if (!this.isInFolders(uri)) this.dropSigned(uri);
       this.publishDeviceTables();
     });
   }
@@ -176,6 +192,13 @@ export class Session {
         this.publishDeviceTables();
         return;
       }
+      if (isSignedFilePath(p) && (this.trust.hasSigned(canonical) || this.isInFolders(canonical))) {
+        if (change !== 'deleted' && this.trust.loadSigned(p)) {
+          this.signedDirty = true;
+          this.schedule([]);
+        } else if (change === 'deleted' || !this.trust.hasSigned(canonical)) this.dropSigned(canonical);
+        return;
+      }
       if (this.index.has(canonical)) {
         if (change === 'deleted') this.remove(canonical);
         else this.reload(canonical, p);
@@ -186,6 +209,7 @@ export class Session {
         // a folder
         for (const u of this.index.urisUnder(p)) this.remove(u);
         for (const u of [...this.diskTables.keys()]) if (isSameOrUnder(uriToPath(u) ?? '', p)) this.dropDiskTable(u);
+        for (const u of this.trust.signedUris()) if (isSameOrUnder(uriToPath(u) ?? '', p)) this.dropSigned(u);
         this.publishDeviceTables();
       } else if (isIndexedPath(p)) this.reload(canonical, p);
       else if (change === 'created') await this.loadCreatedFolder(p);
@@ -214,10 +238,12 @@ export class Session {
    * the result says whether any was found.
    */
   private async loadTree(root: string): Promise<boolean> {
-    const files = await findFiles(root, (name) => isIndexedPath(name) || isDeviceTablePath(name));
+    const files = await findFiles(root, (name) => isIndexedPath(name) || isDeviceTablePath(name) || isSignedFilePath(name));
     let tables = false;
     for (let i = 0; i < files.length; i++) {
-      if (isDeviceTablePath(files[i])) {
+      if (isSignedFilePath(files[i])) {
+        if (this.trust.loadSigned(files[i])) this.signedDirty = true;
+      } else if (isDeviceTablePath(files[i])) {
         this.loadDeviceTable(files[i]);
         tables = true;
       } else this.loadPath(files[i]);
@@ -362,6 +388,15 @@ export class Session {
     return { viewUri: this.views.viewUriOf(file), kind: viewKindOf(file), text: view.text };
   }
 
+  /** A trust-list comparison (itlLens/comparisonView); its failures are the user's to read. */
+  async comparisonView(viewUri: unknown): Promise<ComparisonViewResult> {
+    try {
+      return await this.comparisons.view(viewUri);
+    } catch (e) {
+      throw e instanceof ComparisonError ? new SessionError(e.message) : e;
+    }
+  }
+
   /** The document a navigation request is about: a decoded view, or an open PEM file. */
   async resolve(uri: string): Promise<ResolvedDocument | undefined> {
     if (typeof uri !== 'string') return undefined;
@@ -451,6 +486,9 @@ export class Session {
     if (!this.indexing) for (const u of dependentsOf(file, this.index)) affected.add(u);
     this.views.forget(file.uri);
     this.decoded.delete(file.uri);
+    this.comparisons.forget(file.uri);
+    if (this.trust.isDeployed(file) || (old && this.trust.isDeployed(old))) for (const t of this.index.trustLists()) affected.add(t.uri);
+    this.signedDirty = true;
     this.schedule(affected);
   }
 
@@ -458,10 +496,19 @@ export class Session {
     const old = this.index.get(uri);
     const affected = old ? dependentsOf(old, this.index) : new Set<string>();
     this.index.delete(uri);
+    this.comparisons.forget(uri);
+    if (old && this.trust.isDeployed(old)) for (const t of this.index.trustLists()) affected.add(t.uri);
+    this.signedDirty = true;
     this.views.forget(uri);
     this.decoded.delete(uri);
     this.publisher.clear(uri);
     this.schedule(affected);
+  }
+
+  private dropSigned(uri: string): void {
+    this.trust.dropSigned(uri);
+    this.publisher.clear(uri);
+    this.sendStatus();
   }
 
   private notifyViewChanged(file: IndexedFile): void {
@@ -503,15 +550,19 @@ export class Session {
     const uris = this.publishOrder(this.pendingAll ? [...new Set([...this.index.all().map((f) => f.uri), ...this.pending])] : [...this.pending]);
     this.pending.clear();
     if (this.pendingAll) this.checkDeviceTables(); // settings or the clock changed (the status goes out below)
+    const signed = this.pendingAll || this.signedDirty;
     this.pendingAll = false;
+    this.signedDirty = false;
     const ctx: RuleContext = { now: this.now(), nearExpiryDays: this.settings.nearExpiryDays, index: this.index };
     const m: DiagnosticMapping = { ...this.mapping(), viewOf: (f) => this.views.batchViewOf(f) };
+    const trust = this.trust.snapshot();
     for (let i = 0; i < uris.length; i++) {
       const file = this.index.get(uris[i]);
-      if (file) this.publishFile(file, ctx, m);
+      if (file) this.publishFile(file, ctx, m, trust);
       else this.publisher.clear(uris[i]);
       if (i % FLUSH_SLICE === FLUSH_SLICE - 1) await yieldToEventLoop();
     }
+    if (signed) await this.publishSignedFiles(trust, m);
     this.views.endBatch();
     this.sendStatus();
   }
@@ -536,8 +587,18 @@ export class Session {
     return order;
   }
 
-  private publishFile(file: IndexedFile, ctx: RuleContext, m: DiagnosticMapping): void {
-    const found = diagnoseFile(file, ctx, this.settings.severity);
+  /** Every signed file's diagnostics (on its source URI: signed files have no decoded view in the editor yet). */
+  private async publishSignedFiles(trust: TrustSnapshot, m: DiagnosticMapping): Promise<void> {
+    const uris = this.trust.signedUris();
+    for (let i = 0; i < uris.length; i++) {
+      const found = this.trust.signedDiagnostics(uris[i], trust, this.settings.severity, m);
+      if (found) this.publisher.publish(uris[i], 'source', uris[i], found);
+      if (i % FLUSH_SLICE === FLUSH_SLICE - 1) await yieldToEventLoop();
+    }
+  }
+
+  private publishFile(file: IndexedFile, ctx: RuleContext, m: DiagnosticMapping, trust: TrustSnapshot): void {
+    const found = [...diagnoseFile(file, ctx, this.settings.severity), ...this.trust.continuity(file, trust, this.settings.severity)];
     // The view is used for a binary file's source diagnostics (byte range and view line in `data`) and for the
     // view-URI diagnostics, which only an open view gets; a PEM file's source diagnostics never need it.
     const needsView = file.kind === 'trust-list' || file.format !== 'pem' || this.openViews.has(file.uri);

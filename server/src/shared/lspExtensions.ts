@@ -23,7 +23,7 @@ export function viewUriForSource(sourceUri: string, kind: ViewKind): string {
 
 /** The source file URI a view URI stands for, or undefined if it is not a view URI. */
 export function sourceUriForView(viewUri: string): string | undefined {
-  if (!viewUri.startsWith(`${VIEW_SCHEME}:`)) return undefined;
+  if (!viewUri.startsWith(`${VIEW_SCHEME}:`) || isComparisonViewUri(viewUri)) return undefined;
   const q = viewUri.indexOf('?');
   if (q < 0) return undefined;
   try {
@@ -187,4 +187,68 @@ export const Commands = {
   runLscInstallTest: 'itlLens.runLscInstallTest',
   runLscScenarios: 'itlLens.runLscScenarios',
   editCapfDeviceTable: 'itlLens.editCapfDeviceTable',
+  compareTrustLists: 'itlLens.compareTrustLists',
+  /** runs git: trusted workspaces only */
+  compareWithCommitted: 'itlLens.compareWithCommitted',
 } as const;
+
+// ---- trust-list comparisons (issue 18) ----
+
+export const COMPARISON_VIEW_LANGUAGE = 'itl-compare';
+export const COMPARISON_VIEW_EXTENSION = '.itlcompare';
+
+/** The two files of a comparison: phones hold `heldUri` (at `heldRevision`, else as on disk) and download `newUri`. */
+export interface ComparisonSources {
+  heldUri: string;
+  newUri: string;
+  /** 'HEAD': the held side is the file as last committed to git (`git show HEAD:<path>`) */
+  heldRevision?: 'HEAD';
+}
+
+/**
+ * `itl-lens-view:<new path>.itlcompare?<encodeURIComponent(JSON {held, new, rev?})>`: a read-only comparison
+ * document. One encoded query value, like the decoded views': VS Code decodes a query when it parses a URI and
+ * encodes it again in its own way (`=` and `&` too), so only a value decoded whole survives the round trip.
+ */
+export function comparisonViewUri(s: ComparisonSources): string {
+  const path = s.newUri.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
+  const query = JSON.stringify({ held: s.heldUri, new: s.newUri, ...(s.heldRevision ? { rev: s.heldRevision } : {}) });
+  return `${VIEW_SCHEME}:${path}${COMPARISON_VIEW_EXTENSION}?${encodeURIComponent(query)}`;
+}
+
+export function isComparisonViewUri(uri: string): boolean {
+  if (typeof uri !== 'string') return false;
+  const q = uri.indexOf('?');
+  return uri.startsWith(`${VIEW_SCHEME}:`) && q > 0 && uri.slice(0, q).endsWith(COMPARISON_VIEW_EXTENSION);
+}
+
+/** The sources a comparison URI names (in either spelling), or undefined. */
+export function comparisonSourcesOf(uri: string): ComparisonSources | undefined {
+  if (!isComparisonViewUri(uri)) return undefined;
+  let q: unknown;
+  try {
+    q = JSON.parse(decodeURIComponent(uri.slice(uri.indexOf('?') + 1)));
+  } catch {
+    return undefined;
+  }
+  if (typeof q !== 'object' || q === null) return undefined;
+  const { held, new: next, rev } = q as Record<string, unknown>;
+  if (typeof held !== 'string' || typeof next !== 'string' || !held || !next) return undefined;
+  return { heldUri: held, newUri: next, ...(rev === 'HEAD' ? { heldRevision: 'HEAD' as const } : {}) };
+}
+
+export interface ComparisonViewParams {
+  /** a comparisonViewUri */
+  viewUri: string;
+}
+export interface ComparisonViewResult {
+  viewUri: string;
+  text: string;
+  /** 'accepted' | 'accepted-via-tvs' | 'rejected' */
+  verdict: string;
+}
+/**
+ * Compares two trust lists (itl-lens compare): will phones that hold the first accept the second, and what
+ * changes for them. Fails with a message when a side is not a trust list, or not committed to git (rev=HEAD).
+ */
+export const ComparisonViewRequest = new RequestType<ComparisonViewParams, ComparisonViewResult, void>('itlLens/comparisonView');

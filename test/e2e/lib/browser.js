@@ -110,6 +110,24 @@ async function runCommand(page, title, timeoutMs = 30000) {
   }
 }
 
+/** In an open quick pick: types `label` and picks the row whose label is exactly it. */
+async function pickQuickItem(page, label, timeoutMs = 30000) {
+  await page.waitForSelector(QUICK_INPUT_BOX, { state: 'visible', timeout: timeoutMs });
+  await page.fill(QUICK_INPUT_BOX, label);
+  const rows = page.locator(QUICK_ROWS);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const labels = (await rows.locator('.label-name').allInnerTexts().catch(() => [])).map(norm);
+    const i = labels.findIndex((l) => l.trim() === label);
+    if (i >= 0) { await rows.nth(i).click(); return; }
+    if (Date.now() > deadline) {
+      await closeQuickInput(page);
+      throw new Error(`no quick pick row "${label}" (saw: ${labels.join(' | ')})`);
+    }
+    await sleep(100);
+  }
+}
+
 /** Text of the rendered lines of the active editor, top to bottom, U+00A0 turned into spaces. */
 async function readEditorText(page) {
   const text = await page.$$eval('.editor-group-container.active .monaco-editor .view-lines .view-line',
@@ -260,6 +278,6 @@ async function readNotifications(page, { until, timeoutMs = 10000 } = {}) {
 
 module.exports = {
   CHROMIUM, CHROMIUM_ARGS, norm, launchBrowser, openWorkbench, waitForWorkbench, openFileViaQuickOpen,
-  runCommand, readEditorText, screenshot, findTextBox, clickText, hoverText, readOutline, readProblems,
+  runCommand, pickQuickItem, readEditorText, screenshot, findTextBox, clickText, hoverText, readOutline, readProblems,
   activeEditorInfo, goToDefinition, readNotifications,
 };

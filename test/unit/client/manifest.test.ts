@@ -6,6 +6,8 @@ import {
   CERTIFICATE_VIEW_EXTENSION,
   CERTIFICATE_VIEW_LANGUAGE,
   Commands,
+  COMPARISON_VIEW_EXTENSION,
+  COMPARISON_VIEW_LANGUAGE,
   TRUST_LIST_VIEW_EXTENSION,
   TRUST_LIST_VIEW_LANGUAGE,
   VIEW_SCHEME,
@@ -37,6 +39,8 @@ const LAB_COMMANDS = [
   Commands.runLscScenarios,
   Commands.editCapfDeviceTable,
 ];
+/** commands that run programs of the workspace's (git reads the repository's configuration) */
+const TRUSTED_COMMANDS = [...LAB_COMMANDS, Commands.compareWithCommitted];
 
 describe('client: extension manifest', () => {
   it('contributes every command of the contract, in the ITL Lens category, and no other', () => {
@@ -56,7 +60,7 @@ describe('client: extension manifest', () => {
 
   it('commands that start servers or write files need workspace trust; decoding does not', () => {
     for (const c of commands) {
-      assert.equal(c.enablement, LAB_COMMANDS.includes(c.command as never) ? 'isWorkspaceTrusted' : undefined, c.command);
+      assert.equal(c.enablement, TRUSTED_COMMANDS.includes(c.command as never) ? 'isWorkspaceTrusted' : undefined, c.command);
     }
     const { untrustedWorkspaces, virtualWorkspaces } = manifest.capabilities;
     assert.equal(untrustedWorkspaces.supported, 'limited');
@@ -84,8 +88,9 @@ describe('client: extension manifest', () => {
     const languages = new Map<string, { extensions: string[] }>(contributes.languages.map((l: { id: string }) => [l.id, l]));
     assert.deepEqual(languages.get(TRUST_LIST_VIEW_LANGUAGE)?.extensions, [TRUST_LIST_VIEW_EXTENSION]);
     assert.deepEqual(languages.get(CERTIFICATE_VIEW_LANGUAGE)?.extensions, [CERTIFICATE_VIEW_EXTENSION]);
+    assert.deepEqual(languages.get(COMPARISON_VIEW_LANGUAGE)?.extensions, [COMPARISON_VIEW_EXTENSION]);
     const grammarLanguages = contributes.grammars.map((g: { language: string }) => g.language).sort();
-    assert.deepEqual(grammarLanguages, [CERTIFICATE_VIEW_LANGUAGE, TRUST_LIST_VIEW_LANGUAGE].sort());
+    assert.deepEqual(grammarLanguages, [CERTIFICATE_VIEW_LANGUAGE, TRUST_LIST_VIEW_LANGUAGE, COMPARISON_VIEW_LANGUAGE].sort());
     assert.ok(manifest.activationEvents.includes(`onFileSystem:${VIEW_SCHEME}`), 'views restore after a reload');
   });
 

@@ -1,0 +1,159 @@
+/**
+ * The language server's phone-trust checks over the workspace (issue 18), kept beside the index rather than in
+ * it: continuity of every trust list against the deployed ones (itlLens.trust.deployed), and the signed files
+ * (.sgn, .sha512, .enc.sgn) with what phones holding the workspace's ITL/CTL do with them. The session calls
+ * it; the rules themselves are the pure ones of server/src/trust/.
+ */
+import * as fs from 'node:fs';
+import { Diagnostic, Range } from 'vscode-languageserver-protocol';
+import { decodeSignedFile } from '../core/sgn/decode';
+import { RuleDiagnostic } from '../rules/ruleDiagnostic';
+import { applySeverityOverrides, SeverityOverrides } from '../rules/severity';
+import { trustContinuityRules } from '../trust/continuityRules';
+import { deployedMatcher } from '../trust/deployedLists';
+import { SignedFileContext, SignedFileSource, signedFileRules } from '../trust/signedFileRules';
+import { DecodedFile, DecodedTrustList, IndexedFile } from '../workspace/indexedFile';
+import { MAX_INDEXED_FILE_BYTES } from '../workspace/scanFolders';
+import { fileUri } from '../workspace/uris';
+import { WorkspaceIndex } from '../workspace/workspaceIndex';
+import { DiagnosticMapping, related, toLsp } from './lspDiagnostics';
+
+/** What one flush needs, computed once: the deployed lists and the context signed files are checked in. */
+export interface TrustSnapshot {
+  /** the deployed lists, decoded whole (the index keeps summaries) */
+  deployed: DecodedTrustList[];
+  /** every trust list decoded whole, only when there are signed files to check against them */
+  trustLists: DecodedTrustList[];
+  /**
+   * the DER of the workspace's certificates by serial (hex, leading zeros dropped): a signed file's signer is
+   * looked up among those with its header's serial only, not decoded again per file
+   */
+  certificatesBySerial: Map<string, Buffer[]>;
+}
+
+/** A serial as a key: hex without leading zero bytes (signerMatch.ts sameSerial compares so). */
+function serialKey(serial: Buffer): string {
+  let i = 0;
+  while (i < serial.length - 1 && serial[i] === 0) i++;
+  return serial.subarray(i).toString('hex');
+}
+
+/** The same key from a summary's serialHex (hex digits, with or without colons). */
+function hexSerialKey(hex: string): string {
+  const digits = hex.replace(/[^0-9a-f]/gi, '').toLowerCase();
+  return serialKey(Buffer.from(digits.length % 2 ? `0${digits}` : digits, 'hex'));
+}
+
+export class TrustChecks {
+  private entries: string[] = [];
+  private matcherKey = '';
+  private matcher: (p: string) => boolean = () => false;
+  private readonly signed = new Map<string, SignedFileSource>();
+
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private readonly folders: () => readonly string[],
+    /** the whole model of an indexed file (the session's decode, read again from disk when not cached) */
+    private readonly decode: (f: IndexedFile) => DecodedFile | undefined,
+  ) {}
+
+  private decodedTrustList(f: IndexedFile): DecodedTrustList | undefined {
+    const d = this.decode(f);
+    return d?.kind === 'trust-list' ? d : undefined;
+  }
+
+  // ---- deployed trust lists and continuity ----
+
+  /** The setting's entries; true when they changed. */
+  setDeployed(entries: readonly string[]): boolean {
+    if (entries.join('\n') === this.entries.join('\n')) return false;
+    this.entries = [...entries];
+    return true;
+  }
+
+  /** Whether a file is one that phones hold now (a match of itlLens.trust.deployed). */
+  isDeployed(file: Pick<IndexedFile, 'kind' | 'path'>): boolean {
+    if (file.kind !== 'trust-list' || !file.path || !this.entries.length) return false;
+    const key = `${this.entries.join('\n')}\u0000${this.folders().join('\n')}`;
+    if (key !== this.matcherKey) {
+      this.matcher = deployedMatcher(this.entries, this.folders());
+      this.matcherKey = key;
+    }
+    return this.matcher(file.path);
+  }
+
+  snapshot(): TrustSnapshot {
+    const summaries = this.index.trustLists();
+    const whole = (fs: IndexedFile[]) => fs.map((f) => this.decodedTrustList(f)).filter((f): f is DecodedTrustList => !!f);
+    const deployed = this.entries.length ? whole(summaries.filter((f) => this.isDeployed(f))) : [];
+    const certificatesBySerial = new Map<string, Buffer[]>();
+    if (!this.signed.size) return { deployed, trustLists: [], certificatesBySerial };
+    // Only the certificate files holding a signer's serial are decoded again (for their DER).
+    const wanted = new Set<string>();
+    for (const src of this.signed.values()) if (src.file.header.signerSerial) wanted.add(serialKey(src.file.header.signerSerial));
+    for (const f of this.index.certificateFiles()) {
+      if (!f.certificates.some((c) => c.certificate && wanted.has(hexSerialKey(c.certificate.serialHex)))) continue;
+      const decoded = this.decode(f);
+      if (decoded?.kind !== 'certificate') continue;
+      for (const c of decoded.certificates) {
+        if (!c.certificate) continue;
+        const key = serialKey(c.certificate.serial);
+        if (!wanted.has(key)) continue;
+        const list = certificatesBySerial.get(key);
+        if (list) list.push(c.certificate.der);
+        else certificatesBySerial.set(key, [c.certificate.der]);
+      }
+    }
+    return { deployed, trustLists: whole(summaries), certificatesBySerial };
+  }
+
+  /** trust-update-rejected / trust-update-needs-tvs of a trust list that is not itself deployed. */
+  continuity(file: IndexedFile, s: TrustSnapshot, severity: SeverityOverrides): RuleDiagnostic[] {
+    if (file.kind !== 'trust-list' || !s.deployed.length || s.deployed.some((d) => d.uri === file.uri)) return [];
+    const candidate = this.decodedTrustList(file);
+    return candidate ? applySeverityOverrides(trustContinuityRules(s.deployed, [candidate]), severity) : [];
+  }
+
+  // ---- signed files ----
+
+  hasSigned(uri: string): boolean {
+    return this.signed.has(uri);
+  }
+
+  signedUris(): string[] {
+    return [...this.signed.keys()];
+  }
+
+  /** Reads and decodes a signed file; false when it is gone, too large or unchanged. */
+  loadSigned(p: string): boolean {
+    const uri = fileUri(p);
+    let bytes: Buffer;
+    try {
+      const st = fs.statSync(p);
+      if (!st.isFile() || st.size > MAX_INDEXED_FILE_BYTES) return this.dropSigned(uri);
+      bytes = fs.readFileSync(p);
+    } catch {
+      return this.dropSigned(uri);
+    }
+    if (this.signed.get(uri)?.bytes.equals(bytes)) return false;
+    this.signed.set(uri, { uri, path: p, bytes, file: decodeSignedFile(bytes, p) });
+    return true;
+  }
+
+  /** Forgets a signed file; true when it was known. */
+  dropSigned(uri: string): boolean {
+    return this.signed.delete(uri);
+  }
+
+  /** The decoder's problems and the signed-file rules of one signed file, as LSP diagnostics on line 1. */
+  signedDiagnostics(uri: string, s: TrustSnapshot, severity: SeverityOverrides, m: DiagnosticMapping): Diagnostic[] | undefined {
+    const src = this.signed.get(uri);
+    if (!src) return undefined;
+    const problems: RuleDiagnostic[] = src.file.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message, target: { in: 'trust-list', range: p.range, section: 0 } }));
+    const serial = src.file.header.signerSerial;
+    const ctx: SignedFileContext = { trustLists: s.trustLists, certificates: (serial && s.certificatesBySerial.get(serialKey(serial))) || [] };
+    const found = applySeverityOverrides([...problems, ...signedFileRules(src, ctx)], severity);
+    // The header is binary: editors show the file's first line; the byte range is in the message's target.
+    return found.map((d) => toLsp(d, Range.create(0, 0, 0, 0), related(d, m), m));
+  }
+}
