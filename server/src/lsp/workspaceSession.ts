@@ -1,6 +1,7 @@
 /**
- * The language server's state: the workspace index, the open PEM documents, the decoded views and the
- * diagnostics already published. It has no LSP connection: it reports through a SessionSink, and the handlers
+ * The language server's workspace session: the workspace index, the open PEM documents, the decoded views and
+ * the diagnostics already published. The CAPF device tables are checked beside it (deviceTableChecks.ts) and
+ * the phone-trust checks too (trustChecks.ts). It has no LSP connection: it reports through a SessionSink, and the handlers
  * in languageServer.ts only translate messages to and from it.
  */
 import * as fs from 'node:fs';
@@ -8,9 +9,8 @@ import * as path from 'node:path';
 import { Diagnostic } from 'vscode-languageserver-protocol';
 import { sourceUriForView, VIEW_SCHEME, ViewChangedParams, WorkspaceStatus, DecodedViewResult } from '../shared/lspExtensions';
 import { DEFAULT_LAB_DIR, DEVICE_TABLE_FILE } from '../lab/model/labLayout';
-import { DeviceTableDiagnostic, ScheduledDeadline, deadlineFindings, deviceTableProblems, isDeviceTablePath, nextDeadlineChange, readDeadlines } from '../rules/deviceTableRules';
+import { isDeviceTablePath } from '../rules/deviceTableRules';
 import { diagnoseFile } from '../rules/runRules';
-import { applySeverityOverrides } from '../rules/severity';
 import { dependentsOf } from '../rules/dependencies';
 import { RuleContext } from '../rules/ruleContext';
 import { RenderedView } from '../views/viewModel';
@@ -23,7 +23,8 @@ import { canonicalUri, fileUri, uriToPath } from '../workspace/uris';
 import { WorkspaceIndex } from '../workspace/workspaceIndex';
 import { isSignedFilePath } from '../core/sgn/decode';
 import { DiagnosticPublisher } from './diagnosticPublisher';
-import { DiagnosticMapping, deviceTableLspDiagnostics, toLspDiagnostics } from './lspDiagnostics';
+import { DiagnosticMapping, toLspDiagnostics } from './lspDiagnostics';
+import { DeviceTableChecks } from './deviceTableChecks';
 import { DEFAULT_SETTINGS, ServerSettings } from './settings';
 import { TrustChecks, TrustSnapshot } from './trustChecks';
 import { ComparisonError, ComparisonViews } from './comparisons';
@@ -46,13 +47,6 @@ export interface SessionOptions {
 
 export type FileChangeKind = 'created' | 'changed' | 'deleted';
 
-/** A CAPF device table's text and the deadlines read from it (deviceTableRules.ts), under its own URI. */
-interface DeviceTableText {
-  uri: string;
-  text: string;
-  deadlines: ScheduledDeadline[];
-}
-
 /** A document the navigation features can work on. */
 export type ResolvedDocument =
   | { kind: 'view'; uri: string; file: DecodedFile; view: RenderedView }
@@ -69,10 +63,6 @@ const PROGRESS_EVERY_MS = 250;
 /** Whole decoded models kept for the files the editor is looking at (hovers, links, views' diagnostics). */
 const MAX_DECODED = 64;
 
-/** A later deadline check is re-armed from a 10-minute timer: timers stand still while the machine sleeps. */
-const MAX_RECHECK_DELAY_MS = 600_000;
-/** …and never sooner than a second: a clock that stands still (tests) must not make the timer spin. */
-const MIN_RECHECK_DELAY_MS = 1_000;
 
 export class Session {
   readonly index = new WorkspaceIndex();
@@ -94,14 +84,8 @@ export class Session {
   private flushScheduled = false;
   private flushing: Promise<void> | undefined;
   private work: Promise<void> = Promise.resolve();
-  /** open CAPF device tables (capf-devices.json) by canonical URI: their text and its deadlines (deviceTableRules.ts) */
-  private readonly deviceTables = new Map<string, DeviceTableText>();
-  /**
-   * device tables on disk in the workspace (and in each folder's lab folder, which the walk skips), by
-   * canonical URI: checked as saved, also for what the CAPF server would refuse in them; an open one's text wins
-   */
-  private readonly diskTables = new Map<string, DeviceTableText & { problems: DeviceTableDiagnostic[] }>();
-  private deadlineTimer: NodeJS.Timeout | undefined;
+  /** the CAPF device tables in the workspace and its lab folders (deviceTableChecks.ts) */
+  private readonly tables: DeviceTableChecks;
   /** the publisher's errorFilesVersion last sent (filesWithErrors goes out only when it moved) */
   private sentErrorFiles = -1;
   private lastStatusAt = 0;
@@ -116,6 +100,14 @@ export class Session {
   ) {
     this.views = new ViewStore(options.now, () => this.folders, (f, keep) => this.decode(f, keep));
     this.publisher = new DiagnosticPublisher((uri, d) => sink.publishDiagnostics(uri, d));
+    this.tables = new DeviceTableChecks({
+      now: () => this.now(),
+      severity: () => this.settings.severity,
+      docsUri: options.docsUri,
+      publisher: this.publisher,
+      folderOf: (p) => this.folderOf(p),
+      changed: () => this.sendStatus(),
+    });
     this.trust = new TrustChecks(this.index, () => this.folders, (f) => this.decode(f, false));
     this.comparisons = new ComparisonViews((uri) => this.load(uri), (f) => this.decode(f), this.views, () => options.workspaceTrusted?.() === true);
   }
@@ -152,7 +144,7 @@ export class Session {
       try {
         for (const folder of folders) {
           await this.loadTree(folder);
-          this.loadDeviceTable(path.join(folder, DEFAULT_LAB_DIR, DEVICE_TABLE_FILE));
+          this.tables.load(path.join(folder, DEFAULT_LAB_DIR, DEVICE_TABLE_FILE));
         }
       } finally {
         this.indexing = false;
@@ -165,9 +157,9 @@ export class Session {
     return this.enqueue(async () => {
       this.folders = this.folders.filter((f) => !folders.includes(f));
       for (const folder of folders) for (const uri of this.index.urisUnder(folder)) if (!this.isInFolders(uri)) this.remove(uri);
-      for (const uri of [...this.diskTables.keys()]) if (!this.isWatchedDeviceTable(uriToPath(uri))) this.dropDiskTable(uri);
+      this.tables.dropUnwatched();
       for (const uri of this.trust.signedUris()) if (!this.isInFolders(uri)) this.dropSigned(uri);
-      this.publishDeviceTables();
+      this.tables.publish();
     });
   }
 
@@ -177,19 +169,19 @@ export class Session {
       const canonical = canonicalUri(uri);
       const p = uriToPath(canonical);
       if (!p || this.textBacked.has(canonical)) return;
-      if (change !== 'deleted' && path.basename(p) === DEFAULT_LAB_DIR && this.isWatchedDeviceTable(path.join(p, DEVICE_TABLE_FILE))) {
+      if (change !== 'deleted' && path.basename(p) === DEFAULT_LAB_DIR && this.tables.isWatched(path.join(p, DEVICE_TABLE_FILE))) {
         // `itl-lens lab` creates the folder and writes its table at once: the file's own event can be lost
         // (a watch on the new folder comes too late for it), so the folder's creation reads the table (one
         // deleted and made again within moments is reported as changed). The walk of loadCreatedFolder
         // skips this dot-folder: it is the one skipped folder whose table is checked.
-        this.loadDeviceTable(path.join(p, DEVICE_TABLE_FILE));
-        this.publishDeviceTables();
+        this.tables.load(path.join(p, DEVICE_TABLE_FILE));
+        this.tables.publish();
         return;
       }
-      if (isDeviceTablePath(p) && this.isWatchedDeviceTable(p)) {
-        if (change === 'deleted') this.dropDiskTable(canonical);
-        else this.loadDeviceTable(p);
-        this.publishDeviceTables();
+      if (isDeviceTablePath(p) && this.tables.isWatched(p)) {
+        if (change === 'deleted') this.tables.drop(canonical);
+        else this.tables.load(p);
+        this.tables.publish();
         return;
       }
       if (isSignedFilePath(p) && (this.trust.hasSigned(canonical) || this.isInFolders(canonical))) {
@@ -208,9 +200,9 @@ export class Session {
       if (change === 'deleted') {
         // a folder
         for (const u of this.index.urisUnder(p)) this.remove(u);
-        for (const u of [...this.diskTables.keys()]) if (isSameOrUnder(uriToPath(u) ?? '', p)) this.dropDiskTable(u);
+        this.tables.dropUnder(p);
         for (const u of this.trust.signedUris()) if (isSameOrUnder(uriToPath(u) ?? '', p)) this.dropSigned(u);
-        this.publishDeviceTables();
+        this.tables.publish();
       } else if (isIndexedPath(p)) this.reload(canonical, p);
       else if (change === 'created') await this.loadCreatedFolder(p);
     });
@@ -229,7 +221,7 @@ export class Session {
     } catch {
       return; // gone again
     }
-    if (await this.loadTree(p)) this.publishDeviceTables();
+    if (await this.loadTree(p)) this.tables.publish();
   }
 
   /**
@@ -244,7 +236,7 @@ export class Session {
       if (isSignedFilePath(files[i])) {
         if (this.trust.loadSigned(files[i])) this.signedDirty = true;
       } else if (isDeviceTablePath(files[i])) {
-        this.loadDeviceTable(files[i]);
+        this.tables.load(files[i]);
         tables = true;
       } else this.loadPath(files[i]);
       if (i % 50 === 49) {
@@ -273,7 +265,7 @@ export class Session {
     const canonical = canonicalUri(uri);
     const p = uriToPath(canonical);
     if (isDeviceTablePath(p ?? uri)) {
-      this.deviceTableText(uri, text);
+      this.tables.opened(uri, text);
       return;
     }
     const file = decodeWorkspaceFile({ uri: canonical, path: p, name: p ?? uri, bytes: Buffer.from(text, 'utf8'), maxBytes: EDITOR_MAX_DECODED_BYTES });
@@ -292,8 +284,8 @@ export class Session {
       return Promise.resolve();
     }
     const canonical = canonicalUri(uri);
-    if (this.deviceTables.has(canonical)) {
-      this.deviceTableClosed(uri);
+    if (this.tables.isOpen(canonical)) {
+      this.tables.closed(uri);
       return Promise.resolve();
     }
     if (!this.textBacked.delete(canonical)) return Promise.resolve();
@@ -306,62 +298,7 @@ export class Session {
 
   /** A capf-devices.json open in the editor: its text and its path, for the status hover. */
   openDeviceTable(uri: string): { text: string; path: string } | undefined {
-    if (typeof uri !== 'string') return undefined;
-    const canonical = canonicalUri(uri);
-    const t = this.deviceTables.get(canonical);
-    const p = uriToPath(canonical);
-    return t && p ? { text: t.text, path: p } : undefined;
-  }
-
-  /** A capf-devices.json open in the editor (textChanged), checked on its text (not on disk). */
-  deviceTableText(uri: string, text: string): void {
-    if (typeof uri !== 'string' || typeof text !== 'string') return;
-    const canonical = canonicalUri(uri);
-    if (!isDeviceTablePath(uriToPath(canonical) ?? uri)) return;
-    this.deviceTables.set(canonical, { uri, text, deadlines: readDeadlines(text) });
-    this.publishDeviceTables();
-  }
-
-  /** The editor closed a device table (textClosed). */
-  deviceTableClosed(uri: string): void {
-    if (typeof uri !== 'string') return;
-    const canonical = canonicalUri(uri);
-    if (!this.deviceTables.delete(canonical)) return;
-    this.publisher.clear(canonical);
-    // the saved table is checked again (closed without saving, its edits are gone)
-    const p = uriToPath(canonical);
-    if (p && this.isWatchedDeviceTable(p)) this.loadDeviceTable(p);
-    this.publishDeviceTables();
-  }
-
-  /**
-   * Reads a device table from disk into `diskTables` (published by checkDeviceTables); a table that is gone or
-   * unreadable is dropped. Not published here: callers publish once after a batch.
-   */
-  private loadDeviceTable(p: string): void {
-    const uri = fileUri(p);
-    const bytes = readIndexedFileSync(p);
-    if (!bytes) {
-      this.dropDiskTable(uri);
-      return;
-    }
-    const text = bytes.toString('utf8');
-    if (this.diskTables.get(uri)?.text === text) return;
-    this.diskTables.set(uri, { uri, text, deadlines: readDeadlines(text), problems: deviceTableProblems(text) });
-  }
-
-  private dropDiskTable(uri: string): void {
-    if (this.diskTables.delete(uri) && !this.deviceTables.has(uri)) this.publisher.clear(uri);
-  }
-
-  /**
-   * Device tables checked from disk: in a workspace folder outside the folders the walk skips, or right in a
-   * folder's lab folder (<folder>/.itl-lens-lab, where the lab keeps its table).
-   */
-  private isWatchedDeviceTable(p: string | undefined): boolean {
-    const folder = p && isDeviceTablePath(p) ? this.folderOf(p) : undefined;
-    if (!p || folder === undefined) return false;
-    return !isInSkippedFolder(p, folder) || path.dirname(p) === path.join(folder, DEFAULT_LAB_DIR);
+    return this.tables.openTable(uri);
   }
 
   private viewOpened(viewUri: string): void {
@@ -549,7 +486,7 @@ export class Session {
   private async flush(): Promise<void> {
     const uris = this.publishOrder(this.pendingAll ? [...new Set([...this.index.all().map((f) => f.uri), ...this.pending])] : [...this.pending]);
     this.pending.clear();
-    if (this.pendingAll) this.checkDeviceTables(); // settings or the clock changed (the status goes out below)
+    if (this.pendingAll) this.tables.check(); // settings or the clock changed (the status goes out below)
     const signed = this.pendingAll || this.signedDirty;
     this.pendingAll = false;
     this.signedDirty = false;
@@ -606,36 +543,6 @@ export class Session {
     const lsp = toLspDiagnostics(file, view, found, m);
     this.publisher.publish(file.uri, 'source', this.views.sourceUriOf(file), lsp.source);
     this.publisher.publish(file.uri, 'view', this.views.viewUriOf(file), this.openViews.has(file.uri) ? lsp.view : []);
-  }
-
-  /** checkDeviceTables, then the workspace status (its error and warning counts include the tables'). */
-  private publishDeviceTables(): void {
-    this.checkDeviceTables();
-    this.sendStatus();
-  }
-
-  /**
-   * Checks every device table (open ones on their text, the others as saved) against the clock and publishes
-   * the findings, then arms one timer for the next instant any of them changes (a deadline coming within the
-   * hour, or passing). Of a table on disk the structure is checked too: open, its JSON schema does that.
-   */
-  private checkDeviceTables(): void {
-    const now = this.now();
-    let next: number | undefined;
-    const check = (key: string, t: DeviceTableText, problems: DeviceTableDiagnostic[]) => {
-      const found = applySeverityOverrides([...problems, ...deadlineFindings(t.deadlines, now)], this.settings.severity);
-      this.publisher.publish(key, 'source', t.uri, deviceTableLspDiagnostics(t.text, found, { docsUri: this.options.docsUri }));
-      const change = nextDeadlineChange(t.deadlines, now)?.getTime();
-      if (change !== undefined && (next === undefined || change < next)) next = change;
-    };
-    for (const [key, t] of this.deviceTables) check(key, t, []);
-    for (const [key, t] of this.diskTables) if (!this.deviceTables.has(key)) check(key, t, t.problems);
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    this.deadlineTimer = undefined;
-    if (next !== undefined) {
-      this.deadlineTimer = setTimeout(() => this.publishDeviceTables(), Math.min(Math.max(next - now.getTime(), MIN_RECHECK_DELAY_MS), MAX_RECHECK_DELAY_MS));
-      this.deadlineTimer.unref();
-    }
   }
 
   private sendStatus(progress?: WorkspaceStatus['progress']): void {
