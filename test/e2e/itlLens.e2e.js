@@ -150,7 +150,8 @@ async function quickOpenPath(page, relPath, timeoutMs = 20000) {
       description: ((el.querySelector('.label-description') || {}).textContent || '').replace(/\u00a0/g, ' ').trim(),
     })));
     const i = rows.findIndex((r) => r.label === base && (dir === '.' || r.description.split(/[\\/]/).includes(path.posix.basename(dir))));
-    if (i >= 0) { await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').nth(i).click(); return; }
+    // the list may render again between reading it and clicking (results still arriving): read it again then
+    if (i >= 0 && (await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').nth(i).click({ timeout: 2000 }).then(() => true, () => false))) return;
     if (Date.now() > deadline) throw new Error(`quick open shows no ${relPath} (rows: ${rows.map((r) => `${r.label} ${r.description}`).join(' | ')})`);
     await sleep(150);
   }

@@ -39,7 +39,14 @@ export class BinaryFileRedirect implements vscode.CustomReadonlyEditorProvider {
       return;
     }
     try {
-      await this.showView(uri, { viewColumn: tab.group.viewColumn, preview: tab.isPreview, preserveFocus: false });
+      const options = { viewColumn: tab.group.viewColumn, preview: tab.isPreview, preserveFocus: false };
+      // The workbench cancels an open that overlaps another ("another editor opened in the meantime", as when
+      // the file's tab is still settling, or the user clicks on): the redirect tries once more, then says so.
+      await this.showView(uri, options).catch(async (first: unknown) => {
+        if (disposed || !/opened in the meantime/i.test(String(first))) throw first;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        if (!disposed) await this.showView(uri, options);
+      });
       // Disposing the panel closes this editor (tabGroups.close can fail here: the tab is still settling).
       // Opening a preview in the same group may already have replaced it.
       if (!disposed) panel.dispose();
