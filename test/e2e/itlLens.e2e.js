@@ -656,6 +656,29 @@ async function suite(t, step, page, server, ws) {
     await sleep(300);
     await b.screenshot(page, path.join(SHOTS, 'comparison.png'));
   });
+
+  // 10. A signed configuration file opens decoded, and the Problems panel says phones ignore it.
+  await step('10. SEP<MAC>.cnf.xml.sgn opens decoded; its foreign signer is in the Problems panel', async () => {
+    await b.runCommand(page, 'View: Close All Editors');
+    await quickOpenPath(page, 'trust/config/foreign-signer/SEP001122334455.cnf.xml.sgn');
+    await waitForActiveTab(page, 'SEP001122334455.cnf.xml.sgn.itlview', 30000);
+    // (the editor's text is what is on screen: the header and verdict, not the XML further down)
+    const view = await waitForEditorText(page, /SGN File: [^]*Verdict: rejected \(signer-not-trusted\)/, 30000);
+    assert.match(view, /ignore it and keep their old configuration/, `the signed file's view shows:\n${view.slice(0, 600)}`);
+    const notice = await editorAreaNotices(page);
+    assert.ok(!/binary|unsupported text encoding/i.test(notice), `the editor area shows: ${notice}`);
+    await filterProblems(page, 'sgn-signer-untrusted');
+    const has = (rows) => groupProblems(rows).some((g) => /SEP001122334455\.cnf\.xml\.sgn/.test(g.file) && /foreign-signer/.test(g.file) && g.markers.some((m) => /sgn-signer-untrusted/.test(m)));
+    const rows = await b.readProblems(page, { until: has, timeoutMs: 60000 });
+    assert.ok(has(rows), `the Problems panel (filter "sgn-signer-untrusted") shows: ${JSON.stringify(groupProblems(rows), null, 1).slice(0, 1500)}`);
+    console.log(`     ${view.split('\n')[0]}`);
+    await focusEditor(page);
+    await page.keyboard.press('Control+Home');
+    await moveMouseAway(page);
+    await sleep(300);
+    await b.screenshot(page, path.join(SHOTS, 'signed-file.png'));
+    await filterProblems(page, '');
+  });
 }
 
 if (require.main === module) {

@@ -101,6 +101,26 @@ describe('protocol: signed files (.sgn) checked against the workspace ITL, for f
     assert.deepEqual(client.publishedDiagnostics(uri(sgn('good'))), []);
   });
 
+  it('opens a signed file decoded, with the verdict of phones holding the ITL beside it', async () => {
+    const good = await client.request<{ viewUri: string; kind: string; text: string }>('itlLens/decodedView', { sourceUri: uri(sgn('good')) });
+    assert.equal(good.kind, 'trust-list', 'a signed file has a trust-list view (its header is TLV)');
+    assert.match(good.viewUri, /SEP001122334455\.cnf\.xml\.sgn\.itlview\?/);
+    assert.match(good.text, /SIGNERNAME/);
+    assert.match(good.text, /<capfList>/, 'the XML payload is shown');
+    assert.match(good.text, /accepted/i);
+    const foreign = await client.request<{ text: string }>('itlLens/decodedView', { sourceUri: uri(sgn('foreign-signer')) });
+    assert.match(foreign.text, /rejected|not in|ignore/i);
+    // the view URI itself names the source, as the client asks when the document opens
+    assert.equal((await client.request<{ text: string }>('itlLens/decodedView', { sourceUri: good.viewUri })).text, good.text);
+    // opened in the editor, the view is not taken for a trust list's: no trust-list outline, no record problems
+    const since = client.notifications.length;
+    await client.notify('textDocument/didOpen', { textDocument: { uri: good.viewUri, languageId: 'itl-view', version: 1, text: good.text } });
+    assert.equal(await client.request('textDocument/documentSymbol', { textDocument: { uri: good.viewUri } }), null);
+    await client.request('itlLens/decodedView', { sourceUri: uri(sgn('foreign-signer')) });
+    assert.deepEqual(codes(await client.diagnostics(uri(sgn('foreign-signer')), (d) => d.length > 0)), ['sgn-signer-untrusted']);
+    assert.deepEqual(client.publishedDiagnostics(good.viewUri).filter(() => client.notifications.length >= since), []);
+  });
+
   it('checks a signed file again when the trust list beside it changes, and forgets a deleted one', async () => {
     let since = client.notifications.length;
     ws.copy('trust/config/good/ITLFile.tlv', 'trust/config/no-trust-list/ITLFile.tlv');

@@ -12,6 +12,10 @@ import { applySeverityOverrides, SeverityOverrides } from '../rules/severity';
 import { trustContinuityRules } from '../trust/continuityRules';
 import { deployedMatcher } from '../trust/deployedLists';
 import { SignedFileContext, SignedFileSource, signedFileRules } from '../trust/signedFileRules';
+import { signedFileVerdict } from '../trust/signedFileVerdict';
+import { renderSignedFileView } from '../views/signedFileView';
+import { RenderedView } from '../views/viewModel';
+import { EDITOR_MAX_DECODED_BYTES, tooLargeToDecodeMessage } from '../core/decodeLimit';
 import { DecodedFile, DecodedTrustList, IndexedFile } from '../workspace/indexedFile';
 import { MAX_INDEXED_FILE_BYTES } from '../workspace/scanFolders';
 import { fileUri } from '../workspace/uris';
@@ -82,15 +86,17 @@ export class TrustChecks {
     return this.matcher(file.path);
   }
 
-  snapshot(): TrustSnapshot {
+  /** `extra`: a signed file outside the walk to check as well (a view opened from elsewhere). */
+  snapshot(extra?: SignedFileSource): TrustSnapshot {
     const summaries = this.index.trustLists();
     const whole = (fs: IndexedFile[]) => fs.map((f) => this.decodedTrustList(f)).filter((f): f is DecodedTrustList => !!f);
     const deployed = this.entries.length ? whole(summaries.filter((f) => this.isDeployed(f))) : [];
     const certificatesBySerial = new Map<string, Buffer[]>();
-    if (!this.signed.size) return { deployed, trustLists: [], certificatesBySerial };
+    const signed = extra ? [...this.signed.values(), extra] : [...this.signed.values()];
+    if (!signed.length) return { deployed, trustLists: [], certificatesBySerial };
     // Only the certificate files holding a signer's serial are decoded again (for their DER).
     const wanted = new Set<string>();
-    for (const src of this.signed.values()) if (src.file.header.signerSerial) wanted.add(serialKey(src.file.header.signerSerial));
+    for (const src of signed) if (src.file.header.signerSerial) wanted.add(serialKey(src.file.header.signerSerial));
     for (const f of this.index.certificateFiles()) {
       if (!f.certificates.some((c) => c.certificate && wanted.has(hexSerialKey(c.certificate.serialHex)))) continue;
       const decoded = this.decode(f);
@@ -155,5 +161,24 @@ export class TrustChecks {
     const found = applySeverityOverrides([...problems, ...signedFileRules(src, ctx)], severity);
     // The header is binary: editors show the file's first line; the byte range is in the message's target.
     return found.map((d) => toLsp(d, Range.create(0, 0, 0, 0), related(d, m), m));
+  }
+
+  /**
+   * The decoded view of a signed file (views/signedFileView.ts), with the verdict of phones that hold the
+   * workspace's trust lists (trust/signedFileVerdict.ts), as `itl-lens decode` prints it. Read from disk when
+   * the file is not one the walk found (opened from elsewhere).
+   */
+  signedFileView(p: string, now: Date): RenderedView {
+    const uri = fileUri(p);
+    let src = this.signed.get(uri);
+    if (!src) {
+      const size = fs.statSync(p).size;
+      if (size > EDITOR_MAX_DECODED_BYTES) throw new Error(tooLargeToDecodeMessage(size, EDITOR_MAX_DECODED_BYTES));
+      const bytes = fs.readFileSync(p);
+      src = { uri, path: p, bytes, file: decodeSignedFile(bytes, p) };
+    }
+    const s = this.snapshot(src);
+    const ctx: SignedFileContext = { trustLists: s.trustLists, certificates: (src.file.header.signerSerial && s.certificatesBySerial.get(serialKey(src.file.header.signerSerial))) || [] };
+    return renderSignedFileView(src.file, { fileName: p, now, verdict: signedFileVerdict(src, ctx).line });
   }
 }

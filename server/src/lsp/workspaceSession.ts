@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Diagnostic } from 'vscode-languageserver-protocol';
-import { sourceUriForView, VIEW_SCHEME, ViewChangedParams, WorkspaceStatus, DecodedViewResult } from '../shared/lspExtensions';
+import { sourceUriForView, VIEW_SCHEME, ViewChangedParams, WorkspaceStatus, DecodedViewResult, viewUriForSource } from '../shared/lspExtensions';
 import { DEFAULT_LAB_DIR, DEVICE_TABLE_FILE } from '../lab/model/labLayout';
 import { isDeviceTablePath } from '../rules/deviceTableRules';
 import { diagnoseFile } from '../rules/runRules';
@@ -21,7 +21,7 @@ import { DecodedCertificateFile, DecodedFile, IndexedFile } from '../workspace/i
 import { findFiles, isInSkippedFolder, isIndexedPath, isSameOrUnder, readIndexedFileSync } from '../workspace/scanFolders';
 import { canonicalUri, fileUri, uriToPath } from '../workspace/uris';
 import { WorkspaceIndex } from '../workspace/workspaceIndex';
-import { isSignedFilePath } from '../core/sgn/decode';
+import { isSignedFilePath } from '../shared/fileKinds';
 import { DiagnosticPublisher } from './diagnosticPublisher';
 import { DiagnosticMapping, toLspDiagnostics } from './lspDiagnostics';
 import { DeviceTableChecks } from './deviceTableChecks';
@@ -188,6 +188,7 @@ export class Session {
         if (change !== 'deleted' && this.trust.loadSigned(p)) {
           this.signedDirty = true;
           this.schedule([]);
+          this.sink.viewChanged({ sourceUri: canonical, viewUri: viewUriForSource(canonical, 'trust-list') });
         } else if (change === 'deleted' || !this.trust.hasSigned(canonical)) this.dropSigned(canonical);
         return;
       }
@@ -319,6 +320,17 @@ export class Session {
     const source = sourceUri.startsWith(`${VIEW_SCHEME}:`) ? sourceUriForView(sourceUri) : sourceUri;
     if (!source) throw new SessionError(`${sourceUri} is not a file ITL Lens can decode.`);
     const canonical = canonicalUri(source);
+    const signedPath = uriToPath(canonical);
+    if (signedPath && isSignedFilePath(signedPath)) {
+      let view: RenderedView;
+      try {
+        view = this.trust.signedFileView(signedPath, this.now());
+      } catch (e) {
+        throw new SessionError(`${signedPath} cannot be decoded: ${(e as Error).message}`);
+      }
+      this.views.remember(canonical, { sourceUri: source });
+      return { viewUri: viewUriForSource(source, 'trust-list'), kind: 'trust-list', text: view.text };
+    }
     const file = await this.load(canonical);
     this.views.remember(canonical, { sourceUri: source });
     const view = this.views.render(file);

@@ -4,7 +4,7 @@
  * Also the shared naming of decoded-view URIs: `itl-lens-view:<source path>.itlview?<source uri>`.
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
-import { isCertificateFilePath, isTrustListPath } from './fileKinds';
+import { isCertificateFilePath, isSignedFilePath, isTrustListPath } from './fileKinds';
 
 export const VIEW_SCHEME = 'itl-lens-view';
 export const TRUST_LIST_VIEW_LANGUAGE = 'itl-view';
@@ -34,7 +34,8 @@ export function sourceUriForView(viewUri: string): string | undefined {
 }
 
 export function viewKindForPath(path: string): ViewKind | undefined {
-  if (isTrustListPath(path)) return 'trust-list';
+  // a signed file's header is a trust list's TLV header: its view is a trust-list view (same grammar)
+  if (isTrustListPath(path) || isSignedFilePath(path)) return 'trust-list';
   if (isCertificateFilePath(path)) return 'certificate';
   return undefined;
 }

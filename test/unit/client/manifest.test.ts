@@ -98,7 +98,7 @@ describe('client: extension manifest', () => {
     const [editor] = contributes.customEditors;
     assert.equal(editor.priority, 'default');
     const patterns = editor.selector.map((s: { filenamePattern: string }) => s.filenamePattern).sort();
-    assert.deepEqual(patterns, ['*.cer', '*.crt', '*.der', '*.tlv']);
+    assert.deepEqual(patterns, ['*.cer', '*.crt', '*.der', '*.sgn', '*.sha512', '*.tlv']);
     for (const p of patterns) assert.ok(viewKindForPath(p.slice(1)), `${p} has a view kind`);
   });
 

@@ -10,7 +10,7 @@ import { DEFAULT_NEAR_EXPIRY_DAYS } from '../../rules/ruleContext';
 import { positionAt, sourceLocation, SourceLocation } from '../../rules/sourceLocation';
 import { IndexedFile } from '../../workspace/indexedFile';
 import { findFiles } from '../../workspace/scanFolders';
-import { isSignedFilePath } from '../../core/sgn/decode';
+import { isSignedFilePath } from '../../shared/fileKinds';
 import { signedFileRules } from '../../trust/signedFileRules';
 import { readSignedFile, trustFilesOfIndex } from '../../trust/workspaceFiles';
 import { WorkspaceIndex } from '../../workspace/workspaceIndex';

@@ -10,7 +10,7 @@ import { renderCertificateView } from '../../views/certificateView';
 import { classifyFile } from '../../workspace/classifyFile';
 import { toPlainJson } from '../../core/plainJson';
 import { parseNow } from '../nowOption';
-import { isSignedFilePath } from '../../core/sgn/decode';
+import { isSignedFilePath } from '../../shared/fileKinds';
 import { decryptSignedFile } from '../../core/sgn/decrypt';
 import { renderSignedFileView } from '../../views/signedFileView';
 import { signedFileVerdict } from '../../trust/signedFileVerdict';

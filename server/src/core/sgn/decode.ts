@@ -11,11 +11,6 @@ import { EncryptionHeader, SignedFile, SignedFileKind, SignedPayload } from './m
 import { EncryptionTag, SIGNED_FILE_HEADER } from './tags';
 import { xmlOutline } from './xmlOutline';
 
-/** File names of signed files, lower case: the one list everything uses. */
-export function isSignedFilePath(p: string): boolean {
-  return /\.(sgn|sha512)$/i.test(p);
-}
-
 function encryptionHeader(header: TrustListHeader): EncryptionHeader | undefined {
   const info = findElement(header.elements, EncryptionTag.ENCRYPTION_INFO);
   if (!info) return undefined;

@@ -1,5 +1,5 @@
 export * from './model';
-export { decodeSignedFile, isSignedFilePath, describePayload } from './decode';
+export { decodeSignedFile, describePayload } from './decode';
 export { signFile, encryptConfig } from './build';
 export type { SignOptions, EncryptOptions } from './build';
 export { decryptSignedFile } from './decrypt';
