@@ -36,6 +36,7 @@ const LAB_COMMANDS = [
   Commands.runLscInstallTest,
   Commands.runLscScenarios,
   Commands.editCapfDeviceTable,
+  Commands.runPhoneBootTest,
 ];
 
 describe('client: extension manifest', () => {
