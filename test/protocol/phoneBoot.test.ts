@@ -167,6 +167,16 @@ describe('protocol: the phone boot test in the server process', function () {
     assert.equal(r.success, true, r.report);
   });
 
+  it("refuses while the lab's CAPF server runs on the same folder (both need its lock), saying what to do", async () => {
+    await client.request('itlLens/lab/startServer', { stateDir: stateDir(), host: '127.0.0.1', port: 0 });
+    try {
+      await assert.rejects(client.request('itlLens/lab/phoneBootTest', {}), /Stop Local CAPF Server/);
+    } finally {
+      await client.request('itlLens/lab/stopServer', undefined);
+    }
+    assert.equal((await client.request<LabPhoneBootTestResult>('itlLens/lab/phoneBootTest', {})).success, true, 'runs once the server is stopped');
+  });
+
   it('is refused in an untrusted workspace, saying how to trust it', async () => {
     const untrusted = await LspTestClient.start({ folders: [ws.root], initializationOptions: { now: TEST_NOW.toISOString() } });
     try {
