@@ -46,7 +46,7 @@ const WARM_UP_ROUNDS = 8;
 /** Measured rounds; the figure is their median (single rounds spread by ±0.05 on this machine). */
 const ROUNDS = 9;
 
-function fixtureKeySource(keys: Record<string, KeyObject>): KeySource {
+export function fixtureKeySource(keys: Record<string, KeyObject>): KeySource {
   return async (_spec, purpose) => {
     if (purpose === 'capf') return keys.capf;
     if (purpose === 'manufacturing-ca') return keys.foreign;
@@ -73,7 +73,7 @@ async function startTlsServer(certPem: string, key: KeyObject, onSocket: (socket
  * The floor server: TLS with the CAPF certificate (startTlsServer), one RSA-2048 signature per connection, made
  * on the thread pool as the lab server makes its LSC signature, so that neither side gets the second core for free.
  */
-function startFloorServer(certPem: string, key: KeyObject): Promise<tls.Server> {
+export function startFloorServer(certPem: string, key: KeyObject): Promise<tls.Server> {
   return startTlsServer(certPem, key, (socket) => {
     sign('sha256', Buffer.from('one LSC worth of signing'), key, (e, signature) => (e ? socket.destroy(e) : socket.end(signature)));
   });

@@ -3,11 +3,13 @@ import { BenchResult } from './types';
 import { runTlvBench } from './tlvBench';
 import { runServerBench } from './serverBench';
 import { runCapfBench } from './capfBench';
+import { runBootBench } from './bootBench';
 
 const SUITES: Array<[string, () => Promise<BenchResult[]>]> = [
   ['trust-list codec', runTlvBench],
   ['language server', runServerBench],
   ['CAPF lab', runCapfBench],
+  ['phone boot', runBootBench],
 ];
 
 async function main(): Promise<void> {

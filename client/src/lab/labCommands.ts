@@ -8,6 +8,8 @@ import {
   LabDeviceTableRequest,
   LabInstallTestRequest,
   LabInstallTestResult,
+  LabPhoneBootTestRequest,
+  LabPhoneBootTestResult,
   LabScenariosRequest,
   LabStartParams,
   LabStartServerRequest,
@@ -67,6 +69,16 @@ async function reportInstallTest(
   void show.then((choice) => (choice ? showMarkdown(result.report) : undefined));
 }
 
+/** The boot test's timeline in the log, then its report (each served file linked; a trust list opens decoded). */
+async function reportPhoneBootTest(log: vscode.LogOutputChannel, result: LabPhoneBootTestResult): Promise<void> {
+  for (const f of result.files) log.info(`Phone boot test: ${f.name}: ${f.found ? (f.verdict ?? 'downloaded') : (f.problem ?? 'File Not Found')}`);
+  await showMarkdown(result.report);
+  const last = result.timeline[result.timeline.length - 1]?.message ?? '';
+  const status = result.operationStatus ? ` (${result.operationStatus})` : '';
+  if (result.success) void vscode.window.showInformationMessage(`ITL Lens: the phone booted from the lab TFTP server and installed its LSC${status}.`);
+  else void vscode.window.showWarningMessage(`ITL Lens: the phone boot test ended with "${last}"${status}: see the report.`);
+}
+
 export function registerLabCommands(server: ItlLensServer, log: vscode.LogOutputChannel): vscode.Disposable {
   return vscode.Disposable.from(
     registerCommand(Commands.startCapfServer, log, async () => {
@@ -101,6 +113,13 @@ export function registerLabCommands(server: ItlLensServer, log: vscode.LogOutput
       const result = await runWithProgress(server, log, 'LSC troubleshooting scenarios', LabScenariosRequest, {});
       log.info(`LSC scenarios: ${result.passed} passed, ${result.failed} failed`);
       await showMarkdown(result.report);
+      return result;
+    }),
+    registerCommand(Commands.runPhoneBootTest, log, async () => {
+      requireTrust('The phone boot test');
+      const params = { stateDir: currentLabParams().stateDir };
+      const result = await runWithProgress(server, log, 'Phone boot test', LabPhoneBootTestRequest, params);
+      await reportPhoneBootTest(log, result);
       return result;
     }),
     registerCommand(Commands.editCapfDeviceTable, log, async () => {

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { LabInstallTestResult, LabScenariosResult, LabServerInfo, LabStartParams } from '../shared/lspExtensions';
+import type { LabInstallTestResult, LabPhoneBootTestParams, LabPhoneBootTestResult, LabScenariosResult, LabServerInfo, LabStartParams } from '../shared/lspExtensions';
 import { LabEnvironment } from '../lab/environment/labEnvironment';
 import { CAPF_PORT } from '../lab/capf/protocol/constants';
 import { DEFAULT_TEST_DEVICE, InstallRun, InstallTestReport, renderInstallReport, runInstallOnLab, runLscInstallTest } from '../lab/environment/installTest';
@@ -17,6 +17,8 @@ import { DEFAULT_LAB_DIR, labPaths } from '../lab/model/labLayout';
 import { newDeviceEntry } from '../lab/model/deviceTable';
 import { renderScenarioReportMarkdown, runScenarios, ScenarioProgress } from '../lab/scenarios';
 import { parseTlsMin, tlsMinProblem } from '../lab/capf/service/tlsMin';
+import { BootInstallReport, runBootInstallTest } from '../lab/environment/bootInstallTest';
+import { bootFileOutcome, renderBootReportMarkdown, servedFileUri } from '../lab/environment/bootReportMarkdown';
 
 export interface LabProgress {
   report(message: string, percentage?: number): void;
@@ -99,6 +101,20 @@ export class LabController {
     return toResult(await runLscInstallTest({ stateDir: o.stateDir || this.defaultStateDir(), ...run }));
   }
 
+  /**
+   * The phone boot test, as `itl-lens lab` runs it: a one-shot lab (CAPF, TFTP, TVS) in the lab folder, stopped
+   * when it ends or is cancelled. It takes the lab folder's lock, so it refuses while this lab's server runs.
+   */
+  async phoneBootTest(p: LabPhoneBootTestParams, o: { signal?: AbortSignal; progress?: LabProgress } = {}): Promise<LabPhoneBootTestResult> {
+    const stateDir = path.resolve(p.stateDir || this.defaultStateDir());
+    if (this.env?.server && path.resolve(this.env.state.dir) === stateDir) {
+      throw new Error('the local CAPF server is running on this lab folder: stop it (ITL Lens: Stop Local CAPF Server), then run the phone boot test, which starts its own CAPF, TFTP and TVS servers');
+    }
+    o.progress?.report('Starting the lab CAPF, TFTP and TVS servers…');
+    const r = await runBootInstallTest({ stateDir, device: p.device, deleteItl: p.deleteItl, signal: o.signal, onTimeline: (e) => o.progress?.report(e.text) });
+    return toBootResult(r);
+  }
+
   async scenarios(o: { signal?: AbortSignal; progress?: LabProgress }): Promise<LabScenariosResult> {
     const report = await runScenarios({
       signal: o.signal,
@@ -122,5 +138,25 @@ function toResult(r: InstallTestReport): LabInstallTestResult {
     operationStatus: r.phone.serverStatus,
     lscPath: lscPath && fs.existsSync(lscPath) ? lscPath : undefined,
     report: renderInstallReport(r),
+  };
+}
+
+function toBootResult(r: BootInstallReport): LabPhoneBootTestResult {
+  return {
+    success: r.ok,
+    timeline: r.phone.timeline.map((t) => ({ at: t.at, message: t.text })),
+    files: r.files.map((f) => ({
+      name: f.name,
+      kind: f.kind,
+      found: f.found,
+      uri: servedFileUri(r.tftp.root, f),
+      verdict: f.unchanged ? 'unchanged' : f.verdict?.verdict,
+      reason: f.verdict?.reason ?? (f.found ? undefined : bootFileOutcome(f)),
+      problem: f.problem,
+    })),
+    tftpRoot: r.tftp.root,
+    operationStatus: r.phone.serverStatus,
+    lscPath: r.phoneLscPath && fs.existsSync(r.phoneLscPath) ? r.phoneLscPath : undefined,
+    report: renderBootReportMarkdown(r),
   };
 }

@@ -3,6 +3,7 @@ import { CancellationToken, Connection, ResponseError, ErrorCodes } from 'vscode
 import {
   LabDeviceTableRequest,
   LabInstallTestRequest,
+  LabPhoneBootTestRequest,
   LabScenariosRequest,
   LabServerInfoRequest,
   LabStartServerRequest,
@@ -70,6 +71,10 @@ export function registerLabHandlers(connection: Connection, lab: LabController, 
       if (p?.itlUri && !itlPath) throw new Error(`the trust list ${p.itlUri} is not a file on disk`);
       return lab.installTest({ itlPath, device: p?.device, stateDir: p?.stateDir, signal: signalFor(token), progress });
     });
+  });
+  connection.onRequest(LabPhoneBootTestRequest, (p, token) => {
+    requireTrust('lab/phoneBootTest');
+    return withProgress(connection, p, 'Phone boot test', log, (progress) => lab.phoneBootTest(p ?? {}, { signal: signalFor(token), progress }));
   });
   connection.onRequest(LabScenariosRequest, (p, token) => {
     requireTrust('lab/scenarios');

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Diagnostic } from 'vscode-languageserver-protocol';
 import { sourceUriForView, VIEW_SCHEME, ViewChangedParams, WorkspaceStatus, DecodedViewResult, viewUriForSource } from '../shared/lspExtensions';
-import { DEFAULT_LAB_DIR, DEVICE_TABLE_FILE } from '../lab/model/labLayout';
+import { DEFAULT_LAB_DIR, DEVICE_TABLE_FILE, LAB_TFTP_DIR } from '../lab/model/labLayout';
 import { isDeviceTablePath } from '../rules/deviceTableRules';
 import { diagnoseFile } from '../rules/runRules';
 import { dependentsOf } from '../rules/dependencies';
@@ -175,6 +175,7 @@ export class Session {
         // deleted and made again within moments is reported as changed). The walk of loadCreatedFolder
         // skips this dot-folder: it is the one skipped folder whose table is checked.
         this.tables.load(path.join(p, DEVICE_TABLE_FILE));
+        await this.loadCreatedFolder(p); // its TFTP root, if written with it
         this.tables.publish();
         return;
       }
@@ -197,7 +198,8 @@ export class Session {
         else this.reload(canonical, p);
         return;
       }
-      if (isInSkippedFolder(p, this.folderOf(p))) return; // e.g. a node_modules or .git being rewritten
+      // e.g. a node_modules or .git being rewritten; the lab folder's TFTP root is read (scanFolders.ts)
+      if (isInSkippedFolder(p, this.folderOf(p)) && !isLabTftpRoot(p)) return;
       if (change === 'deleted') {
         // a folder
         for (const u of this.index.urisUnder(p)) this.remove(u);
@@ -214,7 +216,9 @@ export class Session {
    * (the watch on a new folder comes too late for the files written with it): its trust lists, certificates and
    * device tables are read here. Any other created path (a file the server does not read) costs one stat.
    */
-  private async loadCreatedFolder(p: string): Promise<void> {
+  private async loadCreatedFolder(created: string): Promise<void> {
+    // of a new lab folder, only its TFTP root is read
+    const p = path.basename(created) === DEFAULT_LAB_DIR ? path.join(created, LAB_TFTP_DIR) : created;
     const folder = this.folderOf(p);
     if (folder === undefined || isInSkippedFolder(path.join(p, 'x'), folder)) return; // a new node_modules, .git, …
     try {
@@ -578,4 +582,9 @@ export class Session {
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** `<…>/.itl-lens-lab/tftp` itself: the folder the walk reads inside the skipped lab folder. */
+function isLabTftpRoot(p: string): boolean {
+  return path.basename(p) === LAB_TFTP_DIR && path.basename(path.dirname(p)) === DEFAULT_LAB_DIR;
 }

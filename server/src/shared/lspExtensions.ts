@@ -149,6 +149,47 @@ export interface LabInstallTestResult {
 /** Runs the phone emulator against the running (or an auto-started) lab server. Reports $/progress. */
 export const LabInstallTestRequest = new RequestType<LabInstallTestParams, LabInstallTestResult, void>('itlLens/lab/installTest');
 
+export interface LabPhoneBootTestParams {
+  /** default SEP001122334455 */
+  device?: string;
+  /** lab folder (absolute); default: <workspace>/.itl-lens-lab, whose tftp/ folder the workspace indexes */
+  stateDir?: string;
+  /** "delete the ITL on the phone" first: it then trusts the first ITL it gets */
+  deleteItl?: boolean;
+}
+/** One file the booting phone asked the lab TFTP server for. */
+export interface LabBootFile {
+  name: string;
+  kind: 'CTL' | 'ITL' | 'config';
+  found: boolean;
+  /** the served file in the lab folder's tftp/ (file://), when the server had it */
+  uri?: string;
+  /** the phone's verdict on it: accepted, accepted-via-tvs, rejected; "unchanged" when it already held these bytes */
+  verdict?: string;
+  /** why the phone accepted or rejected it */
+  reason?: string;
+  /** why it could not be fetched (other than File Not Found) */
+  problem?: string;
+}
+export interface LabPhoneBootTestResult {
+  success: boolean;
+  /** phone status and detail messages, in order */
+  timeline: Array<{ at: string; message: string }>;
+  files: LabBootFile[];
+  /** the lab folder's TFTP root (what the workspace indexes) */
+  tftpRoot: string;
+  operationStatus?: string;
+  lscPath?: string;
+  /** markdown: the servers, each downloaded file (linked to its file, which opens as its decoded view), the timeline, the result */
+  report: string;
+}
+/**
+ * `itl-lens lab` in the editor: a one-shot lab (CAPF, TFTP and TVS on loopback and free ports) in which the
+ * phone boots from TFTP, judges its trust lists and signed configuration, then installs its LSC; everything is
+ * stopped afterwards. $/progress: one message per phone step. Cancellable: cancel ends the run and its servers.
+ */
+export const LabPhoneBootTestRequest = new RequestType<LabPhoneBootTestParams, LabPhoneBootTestResult, void>('itlLens/lab/phoneBootTest');
+
 /**
  * The scenarios always run in a throw-away lab of their own (a temporary folder): they regenerate the CAPF
  * certificate, stop servers and schedule failures, none of which may touch the user's lab.
@@ -191,6 +232,7 @@ export const Commands = {
   compareTrustLists: 'itlLens.compareTrustLists',
   /** runs git: trusted workspaces only */
   compareWithCommitted: 'itlLens.compareWithCommitted',
+  runPhoneBootTest: 'itlLens.runPhoneBootTest',
 } as const;
 
 // ---- trust-list comparisons (issue 18) ----

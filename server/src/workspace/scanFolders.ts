@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CERTIFICATE_EXTENSIONS, isCertificateFilePath, isTrustListPath, TRUST_LIST_EXTENSIONS } from '../shared/fileKinds';
+import { DEFAULT_LAB_DIR, LAB_TFTP_DIR } from '../lab/model/labLayout';
 
 /** Extensions the index looks at. */
 export const INDEXED_EXTENSIONS = [...TRUST_LIST_EXTENSIONS, ...CERTIFICATE_EXTENSIONS] as const;
@@ -21,15 +22,29 @@ export function isIndexedPath(p: string): boolean {
   return isTrustListPath(p) || isCertificateFilePath(p);
 }
 
-/** True when some folder between `root` and `file` would be skipped by the walk. */
 /** Whether `p` is the folder `dir` or lies anywhere under it. */
 export function isSameOrUnder(p: string, dir: string): boolean {
   return p === dir || p.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
 }
 
+/**
+ * The one folder read inside a skipped one: the default lab folder's TFTP root (`.itl-lens-lab/tftp/`), what
+ * the lab's phones download, so the editor checks those files like any other. The rest of the lab folder
+ * (keys, phones' trust stores, state) stays unread.
+ */
+function isIndexedInSkipped(parts: string[], i: number): boolean {
+  return parts[i] === DEFAULT_LAB_DIR && parts[i + 1] === LAB_TFTP_DIR;
+}
+
+/** True when some folder between `root` and `file` would be skipped by the walk. */
 export function isInSkippedFolder(file: string, root?: string): boolean {
   const rel = root ? path.relative(root, path.dirname(file)) : path.dirname(file);
-  return rel.split(path.sep).some((part) => part !== '' && part !== '..' && isSkippedFolder(part));
+  const parts = rel.split(path.sep).filter((part) => part !== '' && part !== '..');
+  for (let i = 0; i < parts.length; i++) {
+    if (isIndexedInSkipped(parts, i)) i++;
+    else if (isSkippedFolder(parts[i])) return true;
+  }
+  return false;
 }
 
 export interface ScanOptions {
@@ -43,8 +58,8 @@ export function findIndexedFiles(root: string, options: ScanOptions = {}): Promi
 }
 
 /**
- * Every file under `root` whose name `accept`s, depth-first, skipping node_modules and dot-folders, without
- * following symbolic links to folders; sorted.
+ * Every file under `root` whose name `accept`s, depth-first, skipping node_modules and dot-folders (but for
+ * the lab's TFTP root, `.itl-lens-lab/tftp/`), without following symbolic links to folders; sorted.
  */
 export async function findFiles(root: string, accept: (name: string) => boolean, options: ScanOptions = {}): Promise<string[]> {
   const max = options.maxFiles ?? 50_000;
@@ -62,6 +77,7 @@ export async function findFiles(root: string, accept: (name: string) => boolean,
       const full = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (!isSkippedFolder(e.name)) pending.push(full);
+        else if (isIndexedInSkipped([e.name, LAB_TFTP_DIR], 0) && (await isRealFolder(path.join(full, LAB_TFTP_DIR)))) pending.push(path.join(full, LAB_TFTP_DIR));
       } else if ((e.isFile() || e.isSymbolicLink()) && accept(e.name)) {
         found.push(full);
         if (found.length >= max) break;
@@ -69,6 +85,15 @@ export async function findFiles(root: string, accept: (name: string) => boolean,
     }
   }
   return found.sort();
+}
+
+/** A folder, not a symbolic link to one (the walk never follows those). */
+async function isRealFolder(p: string): Promise<boolean> {
+  try {
+    return (await fs.promises.lstat(p)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Reads a file for the index; undefined when it is missing, not a regular file, or too large. */

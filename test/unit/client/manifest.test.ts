@@ -38,6 +38,7 @@ const LAB_COMMANDS = [
   Commands.runLscInstallTest,
   Commands.runLscScenarios,
   Commands.editCapfDeviceTable,
+  Commands.runPhoneBootTest,
 ];
 /** commands that run programs of the workspace's (git reads the repository's configuration) */
 const TRUSTED_COMMANDS = [...LAB_COMMANDS, Commands.compareWithCommitted];

@@ -38,6 +38,30 @@ describe('workspace scan', () => {
     assert.ok(!isInSkippedFolder(path.join(root, 'a', 'ITLFile.tlv'), root));
   });
 
+  it("reads the lab folder's TFTP root (what its phones download), and nothing else of the lab folder", async () => {
+    const lab = fs.mkdtempSync(path.join(os.tmpdir(), 'itl-lens-scan-lab-'));
+    try {
+      for (const rel of ['.itl-lens-lab/tftp/ITLFile.tlv', '.itl-lens-lab/tftp/ITLSEP001122334455.tlv', '.itl-lens-lab/tftp/.hidden/x.tlv', '.itl-lens-lab/capf/capf.pem', '.itl-lens-lab/phones/SEP001122334455/trust/itl.tlv', 'sub/.itl-lens-lab/tftp/CTLFile.tlv', '.other/tftp/ITLFile.tlv']) {
+        fs.mkdirSync(path.dirname(path.join(lab, rel)), { recursive: true });
+        fs.writeFileSync(path.join(lab, rel), 'x');
+      }
+      // a tftp/ that is a symbolic link out of the workspace is not followed
+      fs.mkdirSync(path.join(lab, 'sub2', '.itl-lens-lab'), { recursive: true });
+      fs.symlinkSync(path.join(lab, '.other'), path.join(lab, 'sub2', '.itl-lens-lab', 'tftp'));
+      const found = (await findIndexedFiles(lab)).map((f) => path.relative(lab, f).split(path.sep).join('/'));
+      assert.deepEqual(found, ['.itl-lens-lab/tftp/ITLFile.tlv', '.itl-lens-lab/tftp/ITLSEP001122334455.tlv', 'sub/.itl-lens-lab/tftp/CTLFile.tlv']);
+      // the file watcher's events agree with the walk
+      assert.ok(!isInSkippedFolder(path.join(lab, '.itl-lens-lab', 'tftp', 'ITLFile.tlv'), lab));
+      assert.ok(!isInSkippedFolder(path.join(lab, 'sub', '.itl-lens-lab', 'tftp', 'CTLFile.tlv'), lab));
+      assert.ok(isInSkippedFolder(path.join(lab, '.itl-lens-lab', 'tftp', '.hidden', 'x.tlv'), lab));
+      assert.ok(isInSkippedFolder(path.join(lab, '.itl-lens-lab', 'capf', 'capf.pem'), lab));
+      assert.ok(isInSkippedFolder(path.join(lab, '.itl-lens-lab', 'phones', 'SEP001122334455', 'trust', 'itl.tlv'), lab));
+      assert.ok(isInSkippedFolder(path.join(lab, '.other', 'tftp', 'ITLFile.tlv'), lab));
+    } finally {
+      fs.rmSync(lab, { recursive: true, force: true });
+    }
+  });
+
   it('reads nothing for missing, folder and oversized paths', async () => {
     assert.equal(await readIndexedFile(path.join(root, 'missing.tlv')), undefined);
     assert.equal(await readIndexedFile(path.join(root, 'a')), undefined);

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { Issuer } from '../capf/service/issuer';
-import { TftpServer } from '../../lab/tftp/tftpServer';
+import { TftpServer, TftpServerOptions } from '../../lab/tftp/tftpServer';
 import { TvsServer } from '../../lab/tvs/tvsServer';
 import { loadOrCreateTvsIdentity, tvsPaths } from '../../lab/tvs/tvsIdentity';
 import { PhoneKeyProvider } from '../phone/keyGeneration';
@@ -68,9 +68,10 @@ export class BootLab {
     return tvsPaths(this.lab.state.dir).store;
   }
 
-  async startTftp(): Promise<Address> {
+  /** `limits`: a bench's 50 phones share one address, which the default per-address budget would refuse. */
+  async startTftp(limits: Pick<TftpServerOptions, 'perAddressLimit' | 'maxTransfers'> = {}): Promise<Address> {
     await fsp.mkdir(this.tftpRoot, { recursive: true });
-    this.tftpServer ??= await TftpServer.start({ root: this.tftpRoot, host: '127.0.0.1', port: 0, clock: this.lab.clock });
+    this.tftpServer ??= await TftpServer.start({ root: this.tftpRoot, host: '127.0.0.1', port: 0, clock: this.lab.clock, ...limits });
     return this.tftpServer.address;
   }
 

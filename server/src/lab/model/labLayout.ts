@@ -28,6 +28,8 @@ export const DEFAULT_LAB_DIR = '.itl-lens-lab';
  * through `jsonValidation` with a fileMatch on this name, wherever the lab folder is.
  */
 export const DEVICE_TABLE_FILE = 'capf-devices.json';
+/** The folder of the lab folder that its TFTP server serves; the workspace indexes it (workspace/scanFolders.ts). */
+export const LAB_TFTP_DIR = 'tftp';
 export const STATE_LOG_FILE = 'capf-state.jsonl';
 
 export interface LabPaths {
@@ -63,7 +65,7 @@ export function labPaths(dir: string): LabPaths {
     fetchedDir: path.join(d, 'fetched'),
     phonesDir: path.join(d, 'phones'),
     clusterKeysDir: path.join(d, 'cluster', 'keys'),
-    itl: path.join(d, 'tftp', 'ITLFile.tlv'),
+    itl: path.join(d, LAB_TFTP_DIR, 'ITLFile.tlv'),
   };
 }
 
