@@ -679,6 +679,35 @@ async function suite(t, step, page, server, ws) {
     await b.screenshot(page, path.join(SHOTS, 'signed-file.png'));
     await filterProblems(page, '');
   });
+
+  // 11. itlLens.trust.deployed: the ITL phones hold now; an update they would refuse is in the Problems panel.
+  await step('11. with itlLens.trust.deployed, an ITL the phones would refuse gets trust-update-rejected', async () => {
+    const settingsFile = path.join(ws, '.vscode', 'settings.json');
+    const before = fs.existsSync(settingsFile) ? fs.readFileSync(settingsFile, 'utf8') : undefined;
+    const settings = before ? JSON.parse(before) : {};
+    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'itlLens.trust.deployed': 'trust/held-no-tvs/ITLFile.tlv' }, null, 2));
+    try {
+      await b.runCommand(page, 'View: Close All Editors');
+      await quickOpenPath(page, 'trust/next/resigned-unknown-sast/ITLFile.tlv');
+      await waitForActiveTab(page, 'ITLFile.tlv.itlview', 30000);
+      await filterProblems(page, 'trust-update-rejected, **/resigned-unknown-sast/**');
+      const has = (rows) => groupProblems(rows).some((g) => /ITLFile\.tlv/.test(g.file) && /resigned-unknown-sast/.test(g.file) && g.markers.some((m) => /trust-update-rejected/.test(m)));
+      const rows = await b.readProblems(page, { until: has, timeoutMs: 60000 });
+      assert.ok(has(rows), `the Problems panel (filter "trust-update-rejected") shows: ${JSON.stringify(groupProblems(rows), null, 1).slice(0, 1500)}`);
+      const g = groupProblems(rows).find((x) => /resigned-unknown-sast/.test(x.file));
+      console.log(`     ${g.file}: ${g.markers.find((m) => /trust-update-rejected/.test(m)).slice(0, 160)}`);
+      await focusEditor(page);
+      await page.keyboard.press('Control+Home');
+      await moveMouseAway(page);
+      await sleep(300);
+      await b.screenshot(page, path.join(SHOTS, 'continuity.png'));
+      await filterProblems(page, '');
+    } finally {
+      if (before === undefined) fs.rmSync(settingsFile, { force: true });
+      else fs.writeFileSync(settingsFile, before);
+    }
+  });
 }
 
 if (require.main === module) {

@@ -112,10 +112,15 @@ describe('protocol: signed files (.sgn) checked against the workspace ITL, for f
     assert.match(foreign.text, /rejected|not in|ignore/i);
     // the view URI itself names the source, as the client asks when the document opens
     assert.equal((await client.request<{ text: string }>('itlLens/decodedView', { sourceUri: good.viewUri })).text, good.text);
-    // opened in the editor, the view is not taken for a trust list's: no trust-list outline, no record problems
+    // opened in the editor, the view is not taken for a trust list's: its own outline (header, payload, XML
+    // elements), no records, no record problems
     const since = client.notifications.length;
     await client.notify('textDocument/didOpen', { textDocument: { uri: good.viewUri, languageId: 'itl-view', version: 1, text: good.text } });
-    assert.equal(await client.request('textDocument/documentSymbol', { textDocument: { uri: good.viewUri } }), null);
+    const symbols = await client.request<Array<{ name: string; children?: Array<{ name: string }> }>>('textDocument/documentSymbol', { textDocument: { uri: good.viewUri } });
+    assert.deepEqual(symbols.map((x) => x.name), ['Header', 'Payload'], JSON.stringify(symbols));
+    assert.ok(symbols[1].children?.some((c) => c.name === 'capfList'), JSON.stringify(symbols[1].children?.map((c) => c.name)));
+    const folds = await client.request<Array<{ startLine: number; endLine: number }>>('textDocument/foldingRange', { textDocument: { uri: good.viewUri } });
+    assert.equal(folds.length, 2);
     await client.request('itlLens/decodedView', { sourceUri: uri(sgn('foreign-signer')) });
     assert.deepEqual(codes(await client.diagnostics(uri(sgn('foreign-signer')), (d) => d.length > 0)), ['sgn-signer-untrusted']);
     assert.deepEqual(client.publishedDiagnostics(good.viewUri).filter(() => client.notifications.length >= since), []);

@@ -23,12 +23,12 @@ import { fileUri, uriToPath } from '../workspace/uris';
 import { byteOffset } from './features/byteOffset';
 import { definition } from './features/definition';
 import { FeatureContext } from './features/featureContext';
-import { foldingRanges } from './features/folding';
+import { foldingRanges, signedFileFolding } from './features/folding';
 import { hover } from './features/hover';
 import { deviceTableLspHover } from './features/deviceTableHover';
 import { documentLinks } from './features/links';
 import { references } from './features/references';
-import { documentSymbols } from './features/symbols';
+import { documentSymbols, signedFileSymbols } from './features/symbols';
 import { codeLenses } from './features/codeLens';
 import { LabController } from './labController';
 import { registerLabHandlers } from './labHandlers';
@@ -195,6 +195,8 @@ export function startLanguageServer(connection: Connection): void {
     // language keeps the outline and folding
     guarded(g, 'documentSymbol', null, async (p) => {
       if (isComparisonViewUri(p?.textDocument?.uri ?? '')) return session!.comparisons.symbols(p.textDocument.uri);
+      const signed = session!.signedView(p?.textDocument?.uri);
+      if (signed) return signedFileSymbols(signed);
       const doc = await session!.resolve(p?.textDocument?.uri);
       return doc ? documentSymbols(doc) : null;
     }),
@@ -202,6 +204,8 @@ export function startLanguageServer(connection: Connection): void {
   connection.onFoldingRanges(
     guarded(g, 'foldingRange', null, async (p) => {
       if (isComparisonViewUri(p?.textDocument?.uri ?? '')) return session!.comparisons.folding(p.textDocument.uri);
+      const signed = session!.signedView(p?.textDocument?.uri);
+      if (signed) return signedFileFolding(signed);
       const doc = await session!.resolve(p?.textDocument?.uri);
       return doc ? foldingRanges(doc) : null;
     }),

@@ -84,6 +84,8 @@ export class Session {
   private flushScheduled = false;
   private flushing: Promise<void> | undefined;
   private work: Promise<void> = Promise.resolve();
+  /** signed files' views as last rendered, by canonical source URI (dropped when a file they depend on changes) */
+  private readonly signedViews = new Map<string, RenderedView>();
   /** the CAPF device tables in the workspace and its lab folders (deviceTableChecks.ts) */
   private readonly tables: DeviceTableChecks;
   /** the publisher's errorFilesVersion last sent (filesWithErrors goes out only when it moved) */
@@ -189,6 +191,7 @@ export class Session {
         if (change !== 'deleted' && this.trust.loadSigned(p)) {
           this.signedDirty = true;
           this.schedule([]);
+          this.signedViews.delete(canonical);
           this.sink.viewChanged({ sourceUri: canonical, viewUri: viewUriForSource(canonical, 'trust-list') });
         } else if (change === 'deleted' || !this.trust.hasSigned(canonical)) this.dropSigned(canonical);
         return;
@@ -333,6 +336,7 @@ export class Session {
         throw new SessionError(`${signedPath} cannot be decoded: ${(e as Error).message}`);
       }
       this.views.remember(canonical, { sourceUri: source });
+      this.signedViews.set(canonical, view);
       return { viewUri: viewUriForSource(source, 'trust-list'), kind: 'trust-list', text: view.text };
     }
     const file = await this.load(canonical);
@@ -347,6 +351,27 @@ export class Session {
       return await this.comparisons.view(viewUri);
     } catch (e) {
       throw e instanceof ComparisonError ? new SessionError(e.message) : e;
+    }
+  }
+
+  /**
+   * The rendered view of a signed file a view URI names (for its outline and folding): the one last sent by
+   * decodedView, else rendered now; undefined for any other URI.
+   */
+  signedView(viewUri: unknown): RenderedView | undefined {
+    if (typeof viewUri !== 'string' || !viewUri.startsWith(`${VIEW_SCHEME}:`)) return undefined;
+    const source = sourceUriForView(viewUri);
+    const canonical = source && canonicalUri(source);
+    const p = canonical && uriToPath(canonical);
+    if (!canonical || !p || !isSignedFilePath(p)) return undefined;
+    const known = this.signedViews.get(canonical);
+    if (known) return known;
+    try {
+      const view = this.trust.signedFileView(p, this.now());
+      this.signedViews.set(canonical, view);
+      return view;
+    } catch {
+      return undefined;
     }
   }
 
@@ -440,6 +465,7 @@ export class Session {
     this.views.forget(file.uri);
     this.decoded.delete(file.uri);
     this.comparisons.forget(file.uri);
+    this.signedViews.clear(); // a signed file's verdict depends on the trust lists and certificates
     if (this.trust.isDeployed(file) || (old && this.trust.isDeployed(old))) for (const t of this.index.trustLists()) affected.add(t.uri);
     this.signedDirty = true;
     this.schedule(affected);
@@ -450,6 +476,7 @@ export class Session {
     const affected = old ? dependentsOf(old, this.index) : new Set<string>();
     this.index.delete(uri);
     this.comparisons.forget(uri);
+    this.signedViews.clear();
     if (old && this.trust.isDeployed(old)) for (const t of this.index.trustLists()) affected.add(t.uri);
     this.signedDirty = true;
     this.views.forget(uri);

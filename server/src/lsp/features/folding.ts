@@ -1,4 +1,5 @@
 /** Folding: each record or section of a view (and runs of problem lines), each PEM block. */
+import { RenderedView } from '../../views/viewModel';
 import { FoldingRange, FoldingRangeKind } from 'vscode-languageserver-protocol';
 import { ResolvedDocument } from '../workspaceSession';
 
@@ -18,4 +19,9 @@ export function foldingRanges(doc: ResolvedDocument): FoldingRange[] {
     i = j;
   }
   return out.sort((a, b) => a.startLine - b.startLine);
+}
+
+/** A signed file's view folds by its header and payload. */
+export function signedFileFolding(view: RenderedView): FoldingRange[] {
+  return view.sections.filter((s) => s.kind !== 'element' && s.endLine > s.startLine).map((s) => FoldingRange.create(s.startLine, s.endLine, undefined, undefined, FoldingRangeKind.Region));
 }

@@ -89,3 +89,18 @@ function certificateName(index: number, cn: string | undefined): string {
 export function documentSymbols(doc: ResolvedDocument): DocumentSymbol[] {
   return doc.kind === 'pem' ? pemSymbols(doc) : viewSymbols(doc.file, doc.view);
 }
+
+/**
+ * The outline of a signed file's view (views/signedFileView.ts): its header, its payload, and the payload's XML
+ * elements (two levels deep) inside the payload.
+ */
+export function signedFileSymbols(view: RenderedView): DocumentSymbol[] {
+  const elements = view.sections.filter((s) => s.kind === 'element');
+  return view.sections
+    .filter((s) => s.kind !== 'element')
+    .map((s) => {
+      const inner = s.kind === 'header' ? [] : elements.filter((e) => e.startLine >= s.startLine && e.startLine <= s.endLine);
+      const kids = inner.map((e) => DocumentSymbol.create(e.name, e.detail, SymbolKind.Field, sectionRange(view, e), lineRange(view, e.startLine)));
+      return DocumentSymbol.create(s.name, s.detail, s.kind === 'header' ? SymbolKind.Namespace : SymbolKind.Object, sectionRange(view, s), lineRange(view, s.startLine), kids);
+    });
+}
