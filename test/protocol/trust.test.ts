@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { Diagnostic, DiagnosticSeverity, FileChangeType } from 'vscode-languageserver-protocol';
-import { SourceDiagnosticData } from '../../server/src/shared/lspExtensions';
+import { comparisonViewUri, SourceDiagnosticData } from '../../server/src/shared/lspExtensions';
 import { decodeTrustList } from '../../server/src/core/tlv/decode';
 import { HeaderTag } from '../../server/src/core/tlv/tags';
-import { TEST_NOW } from '../helpers/fixtures';
+import { KEYS_DIR, TEST_NOW } from '../helpers/fixtures';
+import { loadFixtureKeys } from '../../server/src/lab/cluster/clusterKeys';
 import { fileUri, LspTestClient } from './lspTestClient';
 import { TestWorkspace } from './testWorkspace';
 
@@ -52,6 +53,28 @@ describe('protocol: continuity against itlLens.trust.deployed, for files nobody 
     await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('deployed/ITLFile.tlv'), type: FileChangeType.Changed }] });
     const other = await client.diagnostics(uri('trust/next/other-cluster/ITLFile.tlv'), (d) => trustCodes(d).includes('trust-update-needs-tvs'), since);
     assert.equal(other.find((x) => x.code === 'trust-update-needs-tvs')!.severity, DiagnosticSeverity.Warning);
+  });
+
+  it('itlLens.trust.tvsKnows resolves needs-tvs: the certificate TVS holds accepts it, another rejects it', async () => {
+    // the deployed ITL (from the test above) has TVS records; other-cluster's signer is its ITLRecovery
+    ws.copy('trust/next/other-cluster/ITLRecovery.pem', 'export/ITLRecovery-cl2.pem');
+    ws.copy('cluster/CAPF.pem', 'unrelated/CAPF.pem');
+    let since = client.notifications.length;
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('export/ITLRecovery-cl2.pem'), type: FileChangeType.Created }, { uri: uri('unrelated/CAPF.pem'), type: FileChangeType.Created }] });
+    await client.indexed(since);
+    since = client.notifications.length;
+    client.configuration = { trust: { deployed: 'deployed/**/*.tlv', tvsKnows: 'export/*.pem' } };
+    await client.notify('workspace/didChangeConfiguration', { settings: null });
+    await client.diagnostics(uri('trust/next/other-cluster/ITLFile.tlv'), (d) => trustCodes(d).length === 0, since);
+    const viaTvs = await client.request<{ verdict: string; text: string }>('itlLens/comparisonView', { viewUri: comparisonViewUri({ heldUri: uri('deployed/ITLFile.tlv'), newUri: uri('trust/next/other-cluster/ITLFile.tlv') }) });
+    assert.equal(viaTvs.verdict, 'accepted', viaTvs.text.split('\n').slice(0, 3).join('\n'));
+    since = client.notifications.length;
+    client.configuration = { trust: { deployed: 'deployed/**/*.tlv', tvsKnows: ['unrelated/CAPF.pem'] } };
+    await client.notify('workspace/didChangeConfiguration', { settings: null });
+    const refused = await client.diagnostics(uri('trust/next/other-cluster/ITLFile.tlv'), (d) => trustCodes(d).includes('trust-update-rejected'), since);
+    assert.deepEqual(trustCodes(refused), ['trust-update-rejected']);
+    const noTvs = await client.request<{ verdict: string }>('itlLens/comparisonView', { viewUri: comparisonViewUri({ heldUri: uri('deployed/ITLFile.tlv'), newUri: uri('trust/next/other-cluster/ITLFile.tlv') }) });
+    assert.equal(noTvs.verdict, 'rejected');
   });
 
   it('re-evaluates when the setting changes: no deployed list, no continuity findings; severity overridable', async () => {
@@ -124,6 +147,25 @@ describe('protocol: signed files (.sgn) checked against the workspace ITL, for f
     await client.request('itlLens/decodedView', { sourceUri: uri(sgn('foreign-signer')) });
     assert.deepEqual(codes(await client.diagnostics(uri(sgn('foreign-signer')), (d) => d.length > 0)), ['sgn-signer-untrusted']);
     assert.deepEqual(client.publishedDiagnostics(good.viewUri).filter(() => client.notifications.length >= since), []);
+  });
+
+  it('shows an encrypted configuration decrypted when the device key is beside it, and says so when not', async () => {
+    ws.copy('trust/config/encrypted/SEP001122334455.cnf.xml.enc.sgn', 'enc/SEP001122334455.cnf.xml.enc.sgn');
+    ws.copy('trust/config/encrypted/ITLFile.tlv', 'enc/ITLFile.tlv');
+    const encUri = uri('enc/SEP001122334455.cnf.xml.enc.sgn');
+    const locked = await client.request<{ text: string }>('itlLens/decodedView', { sourceUri: encUri });
+    assert.match(locked.text, /Not decrypted: no device key/);
+    assert.doesNotMatch(locked.text, /<capfList>/);
+    // the phone's LSC key, as the lab keeps it for its phones
+    const key = loadFixtureKeys(KEYS_DIR)['phone-lsc'];
+    fs.writeFileSync(ws.path('enc/lsc.key.pem'), key.export({ type: 'pkcs8', format: 'pem' }) as string);
+    const since = client.notifications.length;
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('enc/lsc.key.pem'), type: FileChangeType.Created }] });
+    await client.indexed(since); // the new key file is read (and the signed files' views are drawn again)
+    const open = await client.request<{ text: string }>('itlLens/decodedView', { sourceUri: encUri });
+    assert.match(open.text, /Decrypted with lsc\.key\.pem/);
+    assert.match(open.text, /decrypted with the device key/);
+    assert.match(open.text, /<capfList>/, 'the plaintext XML is shown');
   });
 
   it('checks a signed file again when the trust list beside it changes, and forgets a deleted one', async () => {

@@ -10,7 +10,7 @@ import { TrustList } from '../core/tlv/model';
 import { comparisonSourcesOf, ComparisonViewResult } from '../shared/lspExtensions';
 import { compareTrustLists } from '../trust/compareTrustLists';
 import { heldList, trustListDownload } from '../trust/downloads';
-import { HeldTrust } from '../trust/model';
+import { HeldTrust, SyncTvsOracle } from '../trust/model';
 import { ComparisonSection, renderComparisonView, RenderedComparison } from '../views/comparisonView';
 import { lineForTarget } from '../views/viewTargets';
 import { DecodedFile, DecodedTrustList, IndexedFile } from '../workspace/indexedFile';
@@ -39,6 +39,8 @@ export class ComparisonViews {
     private readonly views: ViewStore,
     /** whether git may run: only in a workspace the client says is trusted */
     private readonly mayRunGit: () => boolean,
+    /** what TVS knows (itlLens.trust.tvsKnows), to resolve accepted-via-tvs */
+    private readonly tvs: () => SyncTvsOracle | undefined = () => undefined,
   ) {}
 
   /** Renders (again) the comparison a view URI names. */
@@ -52,6 +54,11 @@ export class ComparisonViews {
   uses(viewUri: string, sourceCanonical: string): boolean {
     const s = comparisonSourcesOf(viewUri);
     return !!s && [s.heldUri, s.newUri].some((u) => canonicalUri(u) === sourceCanonical);
+  }
+
+  /** Drops every comparison (what TVS knows changed). */
+  forgetAll(): void {
+    this.cache.clear();
   }
 
   forget(sourceCanonical: string): void {
@@ -116,7 +123,7 @@ export class ComparisonViews {
     }
     const heldTrust: HeldTrust = held.list.kind === 'CTL' ? { ctl: heldList(held.list, held.name) } : { itl: heldList(held.list, held.name) };
     const newName = this.views.displayName(next);
-    const result = compareTrustLists(heldTrust, held.list, trustListDownload(next.bytes, next.list, path.basename(next.path ?? next.uri)));
+    const result = compareTrustLists(heldTrust, held.list, trustListDownload(next.bytes, next.list, path.basename(next.path ?? next.uri)), this.tvs());
     const c: Comparison = { rendered: renderComparisonView(result, { heldName: held.name, newName }), verdict: result.verdict.verdict, files: { held: held.file, new: next } };
     this.cache.delete(viewUri);
     this.cache.set(viewUri, c);

@@ -10,9 +10,11 @@ export interface ServerSettings {
   severity: SeverityOverrides;
   /** itlLens.trust.deployed: paths or globs of the trust lists phones hold now */
   deployed: string[];
+  /** itlLens.trust.tvsKnows: paths or globs of the certificate files the cluster's TVS holds (a Bulk Certificate Export) */
+  tvsKnows: string[];
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { nearExpiryDays: DEFAULT_NEAR_EXPIRY_DAYS, severity: {}, deployed: [] };
+export const DEFAULT_SETTINGS: ServerSettings = { nearExpiryDays: DEFAULT_NEAR_EXPIRY_DAYS, severity: {}, deployed: [], tvsKnows: [] };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -33,5 +35,6 @@ export function parseSettings(raw: unknown): ServerSettings {
     nearExpiryDays: typeof days === 'number' && Number.isFinite(days) && days >= 0 ? Math.floor(days) : DEFAULT_NEAR_EXPIRY_DAYS,
     severity: overrides,
     deployed: deployedEntries(trust.deployed ?? raw['trust.deployed']),
+    tvsKnows: deployedEntries(trust.tvsKnows ?? raw['trust.tvsKnows']),
   };
 }

@@ -11,8 +11,11 @@ import { RuleDiagnostic } from '../rules/ruleDiagnostic';
 import { applySeverityOverrides, SeverityOverrides } from '../rules/severity';
 import { trustContinuityRules } from '../trust/continuityRules';
 import { deployedMatcher } from '../trust/deployedLists';
+import { SyncTvsOracle } from '../trust/model';
+import { tvsKnowing } from '../trust/phoneTrust';
 import { SignedFileContext, SignedFileSource, signedFileRules } from '../trust/signedFileRules';
 import { signedFileVerdict } from '../trust/signedFileVerdict';
+import { decryptWithFound, deviceKeysFor } from '../trust/deviceKeys';
 import { renderSignedFileView } from '../views/signedFileView';
 import { RenderedView } from '../views/viewModel';
 import { EDITOR_MAX_DECODED_BYTES, tooLargeToDecodeMessage } from '../core/decodeLimit';
@@ -26,6 +29,8 @@ import { DiagnosticMapping, related, toLsp } from './lspDiagnostics';
 export interface TrustSnapshot {
   /** the deployed lists, decoded whole (the index keeps summaries) */
   deployed: DecodedTrustList[];
+  /** what TVS knows (itlLens.trust.tvsKnows), if the setting names it */
+  tvs?: SyncTvsOracle;
   /** every trust list decoded whole, only when there are signed files to check against them */
   trustLists: DecodedTrustList[];
   /**
@@ -50,6 +55,7 @@ function hexSerialKey(hex: string): string {
 
 export class TrustChecks {
   private entries: string[] = [];
+  private tvsEntries: string[] = [];
   private matcherKey = '';
   private matcher: (p: string) => boolean = () => false;
   private readonly signed = new Map<string, SignedFileSource>();
@@ -75,6 +81,34 @@ export class TrustChecks {
     return true;
   }
 
+  /** itlLens.trust.tvsKnows; true when it changed. */
+  setTvsKnows(entries: readonly string[]): boolean {
+    if (entries.join('\n') === this.tvsEntries.join('\n')) return false;
+    this.tvsEntries = [...entries];
+    return true;
+  }
+
+  /**
+   * What the deployed cluster's TVS knows, when itlLens.trust.tvsKnows names its certificates: the DER of every
+   * certificate in the matching certificate files of the index (decoded again: summaries keep no DER).
+   */
+  tvsOracle(): SyncTvsOracle | undefined {
+    if (!this.tvsEntries.length) return undefined;
+    const matches = deployedMatcher(this.tvsEntries, this.folders());
+    const known: Buffer[] = [];
+    for (const f of this.index.certificateFiles()) {
+      if (!f.path || !matches(f.path)) continue;
+      const d = this.decode(f);
+      if (d?.kind === 'certificate') for (const c of d.certificates) if (c.certificate) known.push(c.certificate.der);
+    }
+    return tvsKnowing(known);
+  }
+
+  /** Whether a file is one of the certificates TVS knows (a match of itlLens.trust.tvsKnows). */
+  isTvsKnown(file: Pick<IndexedFile, 'kind' | 'path'>): boolean {
+    return file.kind === 'certificate' && !!file.path && this.tvsEntries.length > 0 && deployedMatcher(this.tvsEntries, this.folders())(file.path);
+  }
+
   /** Whether a file is one that phones hold now (a match of itlLens.trust.deployed). */
   isDeployed(file: Pick<IndexedFile, 'kind' | 'path'>): boolean {
     if (file.kind !== 'trust-list' || !file.path || !this.entries.length) return false;
@@ -92,8 +126,9 @@ export class TrustChecks {
     const whole = (fs: IndexedFile[]) => fs.map((f) => this.decodedTrustList(f)).filter((f): f is DecodedTrustList => !!f);
     const deployed = this.entries.length ? whole(summaries.filter((f) => this.isDeployed(f))) : [];
     const certificatesBySerial = new Map<string, Buffer[]>();
+    const tvs = deployed.length ? this.tvsOracle() : undefined;
     const signed = extra ? [...this.signed.values(), extra] : [...this.signed.values()];
-    if (!signed.length) return { deployed, trustLists: [], certificatesBySerial };
+    if (!signed.length) return { deployed, tvs, trustLists: [], certificatesBySerial };
     // Only the certificate files holding a signer's serial are decoded again (for their DER).
     const wanted = new Set<string>();
     for (const src of signed) if (src.file.header.signerSerial) wanted.add(serialKey(src.file.header.signerSerial));
@@ -110,14 +145,14 @@ export class TrustChecks {
         else certificatesBySerial.set(key, [c.certificate.der]);
       }
     }
-    return { deployed, trustLists: whole(summaries), certificatesBySerial };
+    return { deployed, tvs, trustLists: whole(summaries), certificatesBySerial };
   }
 
   /** trust-update-rejected / trust-update-needs-tvs of a trust list that is not itself deployed. */
   continuity(file: IndexedFile, s: TrustSnapshot, severity: SeverityOverrides): RuleDiagnostic[] {
     if (file.kind !== 'trust-list' || !s.deployed.length || s.deployed.some((d) => d.uri === file.uri)) return [];
     const candidate = this.decodedTrustList(file);
-    return candidate ? applySeverityOverrides(trustContinuityRules(s.deployed, [candidate]), severity) : [];
+    return candidate ? applySeverityOverrides(trustContinuityRules(s.deployed, [candidate], s.tvs), severity) : [];
   }
 
   // ---- signed files ----
@@ -179,6 +214,10 @@ export class TrustChecks {
     }
     const s = this.snapshot(src);
     const ctx: SignedFileContext = { trustLists: s.trustLists, certificates: (src.file.header.signerSerial && s.certificatesBySerial.get(serialKey(src.file.header.signerSerial))) || [] };
-    return renderSignedFileView(src.file, { fileName: p, now, verdict: signedFileVerdict(src, ctx).line });
+    // an encrypted configuration is shown decrypted when a device key that unwraps it is beside it or in the lab
+    const found = deviceKeysFor(p, this.folders());
+    const decrypted = decryptWithFound(src.file, found);
+    const verdict = signedFileVerdict(src, ctx).line + (decrypted ? ` Decrypted with ${decrypted.keyName}.` : src.file.encryption ? ' Not decrypted: no device key in this folder or the lab\'s phones unwraps it.' : '');
+    return renderSignedFileView(src.file, { fileName: p, now, verdict, plaintext: decrypted?.plaintext, ...(found.certificates.length ? { deviceCertificates: found.certificates } : {}) });
   }
 }

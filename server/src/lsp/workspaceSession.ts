@@ -111,7 +111,7 @@ export class Session {
       changed: () => this.sendStatus(),
     });
     this.trust = new TrustChecks(this.index, () => this.folders, (f) => this.decode(f, false));
-    this.comparisons = new ComparisonViews((uri) => this.load(uri), (f) => this.decode(f), this.views, () => options.workspaceTrusted?.() === true);
+    this.comparisons = new ComparisonViews((uri) => this.load(uri), (f) => this.decode(f), this.views, () => options.workspaceTrusted?.() === true, () => this.trust.tvsOracle());
   }
 
   now(): Date {
@@ -121,6 +121,8 @@ export class Session {
   setSettings(settings: ServerSettings): void {
     this.settings = settings;
     this.trust.setDeployed(settings.deployed);
+    this.trust.setTvsKnows(settings.tvsKnows);
+    this.comparisons.forgetAll();
     this.schedule('all');
   }
 
@@ -466,7 +468,7 @@ export class Session {
     this.decoded.delete(file.uri);
     this.comparisons.forget(file.uri);
     this.signedViews.clear(); // a signed file's verdict depends on the trust lists and certificates
-    if (this.trust.isDeployed(file) || (old && this.trust.isDeployed(old))) for (const t of this.index.trustLists()) affected.add(t.uri);
+    if (this.trust.isDeployed(file) || (old && this.trust.isDeployed(old)) || this.trust.isTvsKnown(file)) for (const t of this.index.trustLists()) affected.add(t.uri);
     this.signedDirty = true;
     this.schedule(affected);
   }

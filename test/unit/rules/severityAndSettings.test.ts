@@ -27,10 +27,12 @@ describe('severity overrides and settings', () => {
       nearExpiryDays: 45,
       severity: { 'capf-missing': 'error' },
       deployed: [],
+      tvsKnows: [],
     });
-    assert.deepEqual(parseSettings({ 'capf.nearExpiryDays': 7 }), { nearExpiryDays: 7, severity: {}, deployed: [] });
+    assert.deepEqual(parseSettings({ 'capf.nearExpiryDays': 7 }), { nearExpiryDays: 7, severity: {}, deployed: [], tvsKnows: [] });
     assert.deepEqual(parseSettings({ trust: { deployed: 'deployed/ITLFile.tlv' } }).deployed, ['deployed/ITLFile.tlv']);
     assert.deepEqual(parseSettings({ 'trust.deployed': ['a/*.tlv', 3, ' '] }).deployed, ['a/*.tlv']);
+    assert.deepEqual(parseSettings({ trust: { tvsKnows: 'export/*.pem' } }).tvsKnows, ['export/*.pem']);
     assert.deepEqual(parseSettings({ capf: { nearExpiryDays: -3 } }), DEFAULT_SETTINGS);
     assert.deepEqual(parseSettings('nonsense'), DEFAULT_SETTINGS);
     assert.deepEqual(parseSettings(null), DEFAULT_SETTINGS);
@@ -41,6 +43,6 @@ describe('severity overrides and settings', () => {
     assert.equal(parseStartupOptions(undefined, { ITL_LENS_NOW: '2031-01-01T00:00:00Z' }).fixedNow?.toISOString(), '2031-01-01T00:00:00.000Z');
     assert.equal(parseStartupOptions({ now: 'not a date' }, {}).fixedNow, undefined);
     assert.equal(parseStartupOptions(null, {}).fixedNow, undefined);
-    assert.deepEqual(parseStartupOptions({ settings: { capf: { nearExpiryDays: 3 } } }, {}).settings, { nearExpiryDays: 3, severity: {}, deployed: [] });
+    assert.deepEqual(parseStartupOptions({ settings: { capf: { nearExpiryDays: 3 } } }, {}).settings, { nearExpiryDays: 3, severity: {}, deployed: [], tvsKnows: [] });
   });
 });
