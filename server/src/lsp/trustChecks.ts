@@ -5,8 +5,10 @@
  * it; the rules themselves are the pure ones of server/src/trust/.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Diagnostic, Range } from 'vscode-languageserver-protocol';
 import { decodeSignedFile } from '../core/sgn/decode';
+import { inScopeOf } from '../rules/nearestFiles';
 import { RuleDiagnostic } from '../rules/ruleDiagnostic';
 import { applySeverityOverrides, SeverityOverrides } from '../rules/severity';
 import { trustContinuityRules } from '../trust/continuityRules';
@@ -53,11 +55,37 @@ function hexSerialKey(hex: string): string {
   return serialKey(Buffer.from(digits.length % 2 ? `0${digits}` : digits, 'hex'));
 }
 
-export class TrustChecks {
-  private entries: string[] = [];
-  private tvsEntries: string[] = [];
-  private matcherKey = '';
+/** A setting's paths or globs (trust/deployedLists.ts), matched against files; the matcher is made again only when the entries or the folders change. */
+class PathGlobs {
+  entries: string[] = [];
+  private key = '';
   private matcher: (p: string) => boolean = () => false;
+
+  constructor(private readonly folders: () => readonly string[]) {}
+
+  /** true when the entries changed */
+  set(entries: readonly string[]): boolean {
+    if (entries.join('\n') === this.entries.join('\n')) return false;
+    this.entries = [...entries];
+    return true;
+  }
+
+  matches(p: string | undefined): boolean {
+    if (!p || !this.entries.length) return false;
+    const key = `${this.entries.join('\n')}\u0000${this.folders().join('\n')}`;
+    if (key !== this.key) {
+      this.matcher = deployedMatcher(this.entries, this.folders());
+      this.key = key;
+    }
+    return this.matcher(p);
+  }
+}
+
+export class TrustChecks {
+  /** itlLens.trust.deployed */
+  private readonly deployed: PathGlobs;
+  /** itlLens.trust.tvsKnows */
+  private readonly tvsKnows: PathGlobs;
   private readonly signed = new Map<string, SignedFileSource>();
 
   constructor(
@@ -65,7 +93,10 @@ export class TrustChecks {
     private readonly folders: () => readonly string[],
     /** the whole model of an indexed file (the session's decode, read again from disk when not cached) */
     private readonly decode: (f: IndexedFile) => DecodedFile | undefined,
-  ) {}
+  ) {
+    this.deployed = new PathGlobs(folders);
+    this.tvsKnows = new PathGlobs(folders);
+  }
 
   private decodedTrustList(f: IndexedFile): DecodedTrustList | undefined {
     const d = this.decode(f);
@@ -76,16 +107,12 @@ export class TrustChecks {
 
   /** The setting's entries; true when they changed. */
   setDeployed(entries: readonly string[]): boolean {
-    if (entries.join('\n') === this.entries.join('\n')) return false;
-    this.entries = [...entries];
-    return true;
+    return this.deployed.set(entries);
   }
 
   /** itlLens.trust.tvsKnows; true when it changed. */
   setTvsKnows(entries: readonly string[]): boolean {
-    if (entries.join('\n') === this.tvsEntries.join('\n')) return false;
-    this.tvsEntries = [...entries];
-    return true;
+    return this.tvsKnows.set(entries);
   }
 
   /**
@@ -93,11 +120,10 @@ export class TrustChecks {
    * certificate in the matching certificate files of the index (decoded again: summaries keep no DER).
    */
   tvsOracle(): SyncTvsOracle | undefined {
-    if (!this.tvsEntries.length) return undefined;
-    const matches = deployedMatcher(this.tvsEntries, this.folders());
+    if (!this.tvsKnows.entries.length) return undefined;
     const known: Buffer[] = [];
     for (const f of this.index.certificateFiles()) {
-      if (!f.path || !matches(f.path)) continue;
+      if (!this.tvsKnows.matches(f.path)) continue;
       const d = this.decode(f);
       if (d?.kind === 'certificate') for (const c of d.certificates) if (c.certificate) known.push(c.certificate.der);
     }
@@ -106,25 +132,19 @@ export class TrustChecks {
 
   /** Whether a file is one of the certificates TVS knows (a match of itlLens.trust.tvsKnows). */
   isTvsKnown(file: Pick<IndexedFile, 'kind' | 'path'>): boolean {
-    return file.kind === 'certificate' && !!file.path && this.tvsEntries.length > 0 && deployedMatcher(this.tvsEntries, this.folders())(file.path);
+    return file.kind === 'certificate' && this.tvsKnows.matches(file.path);
   }
 
   /** Whether a file is one that phones hold now (a match of itlLens.trust.deployed). */
   isDeployed(file: Pick<IndexedFile, 'kind' | 'path'>): boolean {
-    if (file.kind !== 'trust-list' || !file.path || !this.entries.length) return false;
-    const key = `${this.entries.join('\n')}\u0000${this.folders().join('\n')}`;
-    if (key !== this.matcherKey) {
-      this.matcher = deployedMatcher(this.entries, this.folders());
-      this.matcherKey = key;
-    }
-    return this.matcher(file.path);
+    return file.kind === 'trust-list' && this.deployed.matches(file.path);
   }
 
   /** `extra`: a signed file outside the walk to check as well (a view opened from elsewhere). */
   snapshot(extra?: SignedFileSource): TrustSnapshot {
     const summaries = this.index.trustLists();
     const whole = (fs: IndexedFile[]) => fs.map((f) => this.decodedTrustList(f)).filter((f): f is DecodedTrustList => !!f);
-    const deployed = this.entries.length ? whole(summaries.filter((f) => this.isDeployed(f))) : [];
+    const deployed = this.deployed.entries.length ? whole(summaries.filter((f) => this.isDeployed(f))) : [];
     const certificatesBySerial = new Map<string, Buffer[]>();
     const tvs = deployed.length ? this.tvsOracle() : undefined;
     const signed = extra ? [...this.signed.values(), extra] : [...this.signed.values()];
@@ -145,7 +165,13 @@ export class TrustChecks {
         else certificatesBySerial.set(key, [c.certificate.der]);
       }
     }
-    return { deployed, tvs, trustLists: whole(summaries), certificatesBySerial };
+    // Only the trust lists the rules can use are decoded again, not every list of the workspace at every flush:
+    // those a phone beside a signed file holds (heldByPhone's scope: its folder, above or below), and those with
+    // a certificate record of a signer's serial (findSignerCertificate). In the index's order, as before.
+    const dirs = [...new Set(signed.map((src) => (src.path ? path.dirname(src.path) : '')))];
+    const inScope = new Set(dirs.includes('') ? summaries : dirs.flatMap((d) => inScopeOf(path.join(d, '_'), summaries, (f) => f.path)));
+    const namesSigner = (f: (typeof summaries)[number]) => f.records.some((r) => r.embedsCertificate && r.record.serial && wanted.has(serialKey(r.record.serial)));
+    return { deployed, tvs, trustLists: whole(summaries.filter((f) => inScope.has(f) || namesSigner(f))), certificatesBySerial };
   }
 
   /** trust-update-rejected / trust-update-needs-tvs of a trust list that is not itself deployed. */
@@ -191,9 +217,7 @@ export class TrustChecks {
     const src = this.signed.get(uri);
     if (!src) return undefined;
     const problems: RuleDiagnostic[] = src.file.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message, target: { in: 'trust-list', range: p.range, section: 0 } }));
-    const serial = src.file.header.signerSerial;
-    const ctx: SignedFileContext = { trustLists: s.trustLists, certificates: (serial && s.certificatesBySerial.get(serialKey(serial))) || [] };
-    const found = applySeverityOverrides([...problems, ...signedFileRules(src, ctx)], severity);
+    const found = applySeverityOverrides([...problems, ...signedFileRules(src, contextOf(src, s))], severity);
     // The header is binary: editors show the file's first line; the byte range is in the message's target.
     return found.map((d) => toLsp(d, Range.create(0, 0, 0, 0), related(d, m), m));
   }
@@ -212,12 +236,17 @@ export class TrustChecks {
       const bytes = fs.readFileSync(p);
       src = { uri, path: p, bytes, file: decodeSignedFile(bytes, p) };
     }
-    const s = this.snapshot(src);
-    const ctx: SignedFileContext = { trustLists: s.trustLists, certificates: (src.file.header.signerSerial && s.certificatesBySerial.get(serialKey(src.file.header.signerSerial))) || [] };
+    const ctx = contextOf(src, this.snapshot(src));
     // an encrypted configuration is shown decrypted when a device key that unwraps it is beside it or in the lab
     const found = deviceKeysFor(p, this.folders());
     const decrypted = decryptWithFound(src.file, found);
     const verdict = signedFileVerdict(src, ctx).line + (decrypted ? ` Decrypted with ${decrypted.keyName}.` : src.file.encryption ? ' Not decrypted: no device key in this folder or the lab\'s phones unwraps it.' : '');
     return renderSignedFileView(src.file, { fileName: p, now, verdict, plaintext: decrypted?.plaintext, ...(found.certificates.length ? { deviceCertificates: found.certificates } : {}) });
   }
+}
+
+/** What a signed file is checked against: the snapshot's trust lists and the certificates with its signer's serial. */
+function contextOf(src: SignedFileSource, s: TrustSnapshot): SignedFileContext {
+  const serial = src.file.header.signerSerial;
+  return { trustLists: s.trustLists, certificates: (serial && s.certificatesBySerial.get(serialKey(serial))) || [] };
 }

@@ -37,7 +37,8 @@ function readFrom(files: string[], into: FoundKeys, label: (f: string) => string
   for (const f of files) {
     let bytes: Buffer;
     try {
-      if (!fs.statSync(f).isFile() || fs.statSync(f).size > MAX_PEM_BYTES) continue;
+      const st = fs.statSync(f);
+      if (!st.isFile() || st.size > MAX_PEM_BYTES) continue;
       bytes = fs.readFileSync(f);
     } catch {
       continue;
