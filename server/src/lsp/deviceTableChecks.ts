@@ -50,13 +50,11 @@ export class DeviceTableChecks {
     return this.open.has(canonical);
   }
 
-  /** An open table's text and path, for the status hover. */
-  openTable(uri: string): { text: string; path: string } | undefined {
+  /** The path of a table open in the editor (for the status hover), else undefined. */
+  openTablePath(uri: string): string | undefined {
     if (typeof uri !== 'string') return undefined;
     const canonical = canonicalUri(uri);
-    const t = this.open.get(canonical);
-    const p = uriToPath(canonical);
-    return t && p ? { text: t.text, path: p } : undefined;
+    return this.open.has(canonical) ? uriToPath(canonical) : undefined;
   }
 
   /** The editor opened or changed a table: it is checked on its text, not on disk. */

@@ -184,8 +184,9 @@ export function startLanguageServer(connection: Connection): void {
   );
   connection.onHover(
     guarded(g, 'hover', null, async (p) => {
-      const table = session!.openDeviceTable(p?.textDocument?.uri);
-      if (table) return deviceTableLspHover(table, p.position, session!.now());
+      const tablePath = session!.openDeviceTablePath(p?.textDocument?.uri);
+      const tableDoc = tablePath && documents.get(p.textDocument.uri);
+      if (tablePath && tableDoc) return deviceTableLspHover(tableDoc, tablePath, p.position, session!.now());
       const doc = await session!.resolve(p?.textDocument?.uri);
       return doc ? hover(doc, p.position, ctx()) : null;
     }),

@@ -129,6 +129,7 @@ export class Session {
   /** Re-renders views and re-runs every rule (the clock moved on). */
   refreshAll(): void {
     this.views.forgetAll();
+    this.signedViews.clear();
     this.schedule('all');
   }
 
@@ -306,9 +307,9 @@ export class Session {
     });
   }
 
-  /** A capf-devices.json open in the editor: its text and its path, for the status hover. */
-  openDeviceTable(uri: string): { text: string; path: string } | undefined {
-    return this.tables.openTable(uri);
+  /** The path of a capf-devices.json open in the editor (for the status hover), else undefined. */
+  openDeviceTablePath(uri: string): string | undefined {
+    return this.tables.openTablePath(uri);
   }
 
   private viewOpened(viewUri: string): void {
@@ -333,12 +334,11 @@ export class Session {
     if (signedPath && isSignedFilePath(signedPath)) {
       let view: RenderedView;
       try {
-        view = this.trust.signedFileView(signedPath, this.now());
+        view = this.renderSignedView(canonical, signedPath);
       } catch (e) {
         throw new SessionError(`${signedPath} cannot be decoded: ${(e as Error).message}`);
       }
       this.views.remember(canonical, { sourceUri: source });
-      this.signedViews.set(canonical, view);
       return { viewUri: viewUriForSource(source, 'trust-list'), kind: 'trust-list', text: view.text };
     }
     const file = await this.load(canonical);
@@ -366,15 +366,18 @@ export class Session {
     const canonical = source && canonicalUri(source);
     const p = canonical && uriToPath(canonical);
     if (!canonical || !p || !isSignedFilePath(p)) return undefined;
-    const known = this.signedViews.get(canonical);
-    if (known) return known;
     try {
-      const view = this.trust.signedFileView(p, this.now());
-      this.signedViews.set(canonical, view);
-      return view;
+      return this.signedViews.get(canonical) ?? this.renderSignedView(canonical, p);
     } catch {
       return undefined;
     }
+  }
+
+  /** Renders a signed file's view now (trustChecks.ts) and keeps it for the outline and folding. */
+  private renderSignedView(canonical: string, p: string): RenderedView {
+    const view = this.trust.signedFileView(p, this.now());
+    this.signedViews.set(canonical, view);
+    return view;
   }
 
   /** The document a navigation request is about: a decoded view, or an open PEM file. */

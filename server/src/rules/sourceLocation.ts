@@ -50,15 +50,3 @@ export function sourceLocation(file: IndexedFile, target: DiagnosticTarget): Sou
   const span = entry?.certificate && target.in === 'certificate' ? fieldSpan(entry.certificate, target.field) : undefined;
   return { range: START, bytes: span ?? { start: 0, end: file.size }, textual: false };
 }
-
-/** The offset of a line and character (UTF-16 code units, as LSP positions count) in `text`, clamped to its line. */
-export function offsetAt(text: string, p: TextPosition): number {
-  let offset = 0;
-  for (let line = 0; line < p.line; line++) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) return text.length;
-    offset = next + 1;
-  }
-  const end = text.indexOf('\n', offset);
-  return Math.min(offset + p.character, end < 0 ? text.length : end);
-}

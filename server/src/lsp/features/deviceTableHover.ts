@@ -12,7 +12,7 @@ import { statusRow } from '../../lab/model/deviceStatusRows';
 import { CertificateOperation } from '../../lab/model/deviceTable';
 import { labPaths } from '../../lab/model/labLayout';
 import { Hover, MarkupKind, Position, Range } from 'vscode-languageserver-protocol';
-import { offsetAt, positionAt } from '../../rules/sourceLocation';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { dateAndRelative } from '../../core/time/relativeTime';
 import { md } from './markdown';
 
@@ -60,9 +60,8 @@ export function deviceTableHover(text: string, offset: number, states: Map<strin
   return { markdown: lines.join('\n'), start: entry.offset, end: entry.offset + entry.length };
 }
 
-/** The LSP hover at `position` in an open table, its lab folder's state read now. */
-export function deviceTableLspHover(table: { text: string; path: string }, position: Position, now: Date): Hover | null {
-  const h = deviceTableHover(table.text, offsetAt(table.text, position), statesBesideTable(table.path), now);
-  return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: Range.create(positionAt(table.text, h.start), positionAt(table.text, h.end)) } : null;
+/** The LSP hover at `position` in an open table (the editor's document), its lab folder's state read now. */
+export function deviceTableLspHover(doc: TextDocument, tablePath: string, position: Position, now: Date): Hover | null {
+  const h = deviceTableHover(doc.getText(), doc.offsetAt(position), statesBesideTable(tablePath), now);
+  return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: Range.create(doc.positionAt(h.start), doc.positionAt(h.end)) } : null;
 }
-
