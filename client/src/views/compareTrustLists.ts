@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { Commands, ComparisonSources, ComparisonViewRequest, comparisonViewUri } from '../../../server/src/shared/lspExtensions';
+import { isTrustListPath } from '../../../server/src/shared/fileKinds';
 import { registerCommand, requireTrust } from '../commands';
 import { ItlLensServer } from '../languageClient';
 import { DecodedViewProvider } from './decodedViewProvider';
@@ -52,7 +53,7 @@ export function registerComparisonCommands(server: ItlLensServer, views: Decoded
       if (chosen.length >= 2) [held, next] = chosen;
       else {
         next = sourceFrom(clicked);
-        if (!next || !/\.tlv$/i.test(next.path)) next = await pickTrustList('The trust list phones will download (the new ITL or CTL)');
+        if (!next || !isTrustListPath(next.path)) next = await pickTrustList('The trust list phones will download (the new ITL or CTL)');
         if (!next) return undefined;
         held = await pickTrustList(`The trust list phones hold now, to compare ${vscode.workspace.asRelativePath(next)} with`, next);
       }
