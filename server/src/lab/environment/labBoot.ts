@@ -5,9 +5,9 @@
  */
 import * as path from 'node:path';
 import { Issuer } from '../capf/service/issuer';
-import { TftpServer, TftpServerOptions } from '../../lab/tftp/tftpServer';
-import { TvsServer } from '../../lab/tvs/tvsServer';
-import { loadOrCreateTvsIdentity, tvsPaths } from '../../lab/tvs/tvsIdentity';
+import { TftpServer, TftpServerOptions } from '../tftp/tftpServer';
+import { TvsServer } from '../tvs/tvsServer';
+import { loadOrCreateTvsIdentity, tvsPaths } from '../tvs/tvsIdentity';
 import { PhoneKeyProvider } from '../phone/keyGeneration';
 import { BootRun, BootRunOptions, bootAndEnroll, enrollWithHeld } from '../phone/boot/bootAndEnroll';
 import { FolderTrustStore, TrustStore } from '../phone/boot/trustStore';

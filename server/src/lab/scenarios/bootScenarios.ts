@@ -5,14 +5,14 @@
  * verdict on the same files. docs/phone-boot.md explains each one and its sources.
  */
 import * as path from 'node:path';
-import { loadTvsStore } from '../../lab/tvs/tvsStore';
+import { loadTvsStore } from '../tvs/tvsStore';
 import { BootLab } from '../environment/labBoot';
 import { scheduleGuideInstall } from '../environment/installTest';
 import { BootRun } from '../phone/boot/bootAndEnroll';
 import { CONFIG_IGNORED } from '../phone/boot/phoneBoot';
 import { PhoneStatus } from '../phone/statusMessages';
 import { STATUS_PENDING, successStatus } from '../model/operationStatus';
-import { addToTvsStore } from '../../lab/tvs/tvsStore';
+import { addToTvsStore } from '../tvs/tvsStore';
 import { agreementChecks, editorVerdicts } from './editorVerdict';
 import type { CatalogEntry } from './catalog';
 import { ScenarioCheck, ScenarioContext } from './types';

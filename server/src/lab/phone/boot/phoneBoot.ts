@@ -20,10 +20,10 @@ import { trustListDownload, signedFileDownload } from '../../../trust/downloads'
 import { Download, HeldTrust, PhoneVerdict, Role, TvsAnswer } from '../../../trust/model';
 import { phoneVerdict, resolveViaTvs } from '../../../trust/phoneTrust';
 import { findSignerCertificate } from '../../../trust/signedFileRules';
-import { tftpGet, TftpError } from '../../../lab/tftp/tftpClient';
-import { TFTP_ERROR } from '../../../lab/tftp/tftpPackets';
-import { tvsVerify } from '../../../lab/tvs/tvsClient';
-import { TVS_PORT } from '../../../lab/tvs/tvsProtocol';
+import { tftpGet, TftpError } from '../../tftp/tftpClient';
+import { TFTP_ERROR } from '../../tftp/tftpPackets';
+import { tvsVerify } from '../../tvs/tvsClient';
+import { TVS_PORT } from '../../tvs/tvsProtocol';
 import { matchCapfCertificate } from '../trustedCapf';
 import { TimelineEntry } from '../phoneEmulator';
 import { bootFileNames } from './bootFiles';
